@@ -1,0 +1,369 @@
+/* account.c: the account and sync commands, where the shell meets sync/. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cred.h"
+#include "dav.h"
+#include "http.h"
+#include "shell.h"
+
+static int valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '-' || *s == '_' || *s == '.' ||
+		      (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* The account's password: its command, else the keyring, else a prompt. */
+static char *password_for(const struct config_account *a, int may_prompt,
+			  struct kerr *err)
+{
+	char *pw;
+
+	if (a->password_command)
+		return cred_from_command(a->password_command, err);
+	pw = cred_lookup(a->name, a->user, err);
+	if (pw || !may_prompt)
+		return pw;
+	{
+		char *prompt = xasprintf("Password for %s (account %s): ", a->user,
+					 a->name);
+
+		pw = cred_prompt(prompt, err);
+		free(prompt);
+	}
+	return pw;
+}
+
+static int account_add(struct ctx *ctx, int argc, char **argv)
+{
+	char *user = NULL, *cmd = NULL, *cafile = NULL, *pw = NULL;
+	struct dav_book *books = NULL;
+	struct config_account *a;
+	struct dav_client *dc = NULL;
+	struct dav_opts opts;
+	struct kerr err;
+	size_t n = 0, i;
+	long acct;
+	int rc = EXIT_FAIL;
+
+	/* argv: add NAME URL [options] */
+	if (opt_take(&argc, argv, "--user", 1, &user) < 0 ||
+	    opt_take(&argc, argv, "--password-command", 1, &cmd) < 0 ||
+	    opt_take(&argc, argv, "--cafile", 1, &cafile) < 0 ||
+	    opt_none_left("account", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc != 3 || !user) {
+		say_error("usage: account add NAME URL --user USER "
+			  "[--password-command CMD] [--cafile FILE]");
+		return EXIT_USAGE;
+	}
+	if (!valid_name(argv[1])) {
+		say_error("bad account name '%s': use letters, digits, '-', '_' "
+			  "or '.'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (config_account(&ctx->cfg, argv[1])) {
+		say_error("account '%s' exists: 'account remove %s' first, or "
+			  "pick another name", argv[1], argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!str_casestarts(argv[2], "https://") && !str_casestarts(argv[2], "http://")) {
+		say_error("bad URL '%s': give an http:// or https:// URL", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (cmd)
+		pw = cred_from_command(cmd, &err);
+	else
+		pw = cred_prompt(isatty(0) ? "Password: " : "", &err);
+	if (!pw) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.user = user;
+	opts.password = pw;
+	opts.cafile = cafile;
+	dc = dav_client_new(&opts, &err);
+	if (!dc || dav_discover(dc, argv[2], &books, &n, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	if (!cmd && cred_store(argv[1], user, argv[2], pw, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	a = config_account_add(&ctx->cfg, argv[1]);
+	a->url = xstrdup(argv[2]);
+	a->user = xstrdup(user);
+	a->password_command = cmd ? xstrdup(cmd) : NULL;
+	a->cafile = cafile ? xstrdup(cafile) : NULL;
+	for (i = 0; i < n; i++)
+		strv_push(&a->books, books[i].url);
+	if (config_save(&ctx->cfg, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	acct = cache_account(ctx->cache, argv[1], &err);
+	for (i = 0; acct > 0 && i < n; i++)
+		if (cache_book(ctx->cache, acct, books[i].url, books[i].displayname,
+			       &err) < 0)
+			acct = -1;
+	if (acct < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	printf("Account %s: %zu address book%s\n", argv[1], n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		printf("  %s%s%s%s\n", books[i].url, books[i].displayname ? " (" : "",
+		       books[i].displayname ? books[i].displayname : "",
+		       books[i].displayname ? ")" : "");
+	printf("Password %s. Run 'kith sync' to fetch the contacts.\n",
+	       cmd ? "comes from the password command" :
+	       "stored in the keyring");
+	rc = EXIT_OK;
+out:
+	dav_books_free(books, n);
+	dav_client_free(dc);
+	cred_free(pw);
+	return rc;
+}
+
+static int account_list(struct ctx *ctx)
+{
+	size_t i, j;
+
+	if (ctx->cfg.naccounts == 0) {
+		printf("No accounts. Add one with: kith account add NAME URL --user USER\n");
+		return EXIT_OK;
+	}
+	for (i = 0; i < ctx->cfg.naccounts; i++) {
+		const struct config_account *a = &ctx->cfg.accounts[i];
+		char *safe = http_redact(a->url);
+
+		printf("%s  %s  user %s  password from %s\n", a->name, safe, a->user,
+		       a->password_command ? "command" : "keyring");
+		for (j = 0; j < a->books.n; j++)
+			printf("  book %s\n", a->books.v[j]);
+		free(safe);
+	}
+	return EXIT_OK;
+}
+
+static int account_remove(struct ctx *ctx, const char *name)
+{
+	struct config_account *a = config_account(&ctx->cfg, name);
+	struct kerr err;
+	int rc = EXIT_OK;
+
+	if (!a) {
+		say_error("no account '%s' (see 'account list')", name);
+		return EXIT_USAGE;
+	}
+	if (!a->password_command && cred_clear(a->name, a->user, &err) < 0) {
+		say_error("%s", err.msg);
+		rc = EXIT_FAIL;
+	}
+	if (cache_account_delete(ctx->cache, name, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	config_account_remove(&ctx->cfg, name);
+	if (config_save(&ctx->cfg, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	printf("Removed account %s and its cached contacts.\n", name);
+	return rc;
+}
+
+int cmd_account(struct ctx *ctx, int argc, char **argv)
+{
+	if (strcmp(argv[1], "add") == 0)
+		return account_add(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0 && argc == 2)
+		return account_list(ctx);
+	if (strcmp(argv[1], "remove") == 0 && argc == 3)
+		return account_remove(ctx, argv[2]);
+	say_error("usage: account add NAME URL --user USER [--password-command CMD] "
+		  "| account list | account remove NAME");
+	return EXIT_USAGE;
+}
+
+/* The sync lock: one sync per cache at a time, never interleaved. */
+static int sync_lock(struct ctx *ctx)
+{
+	char *path = xasprintf("%s.lock", cache_path(ctx->cache));
+	int fd, i;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		say_error("cannot open the lock %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	/* Wait up to 10 s for another sync to finish, then refuse. */
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		if (i == 0)
+			fprintf(stderr, "kith: another sync is running; waiting...\n");
+		if (i >= 100) {
+			say_error("another kith is still syncing this cache (%s): "
+				  "try again when it is done", path);
+			close(fd);
+			free(path);
+			return -1;
+		}
+		usleep(100000);
+	}
+	free(path);
+	return fd;
+}
+
+struct progress {
+	int tty;
+	const char *book;
+	double start;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_progress(void *arg, const struct sync_stats *st)
+{
+	struct progress *p = arg;
+
+	if (!p->tty)
+		return;
+	fprintf(stderr, "\r%s: %ld cards, %.1f MB...", p->book, st->cards,
+		(double)st->bytes / 1e6);
+	fflush(stderr);
+}
+
+static int sync_account(struct ctx *ctx, struct config_account *a)
+{
+	struct cache_book *books = NULL;
+	struct dav_client *dc = NULL;
+	struct dav_opts opts;
+	struct kerr err;
+	size_t nbooks = 0, i;
+	char *pw = NULL;
+	long acct;
+	int rc = EXIT_FAIL;
+
+	acct = cache_account(ctx->cache, a->name, &err);
+	for (i = 0; acct > 0 && i < a->books.n; i++)
+		if (cache_book(ctx->cache, acct, a->books.v[i], NULL, &err) < 0)
+			acct = -1;
+	if (acct < 0 || cache_books(ctx->cache, acct, &books, &nbooks, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	pw = password_for(a, isatty(0), &err);
+	if (!pw) {
+		say_error("account %s: %s", a->name, err.msg);
+		goto out;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.user = a->user;
+	opts.password = pw;
+	opts.cafile = a->cafile;
+	dc = dav_client_new(&opts, &err);
+	if (!dc) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	rc = EXIT_OK;
+	for (i = 0; i < nbooks; i++) {
+		struct progress pr = {isatty(2), books[i].url, now_s()};
+		struct sync_stats st;
+		struct cache_book *fresh = NULL;
+		size_t nfresh = 0, j;
+		int failed = 0;
+
+		memset(&st, 0, sizeof st);
+		if (sync_pull(dc, ctx->cache, &books[i], &st, on_progress, &pr, &err) < 0) {
+			if (pr.tty)
+				fputc('\n', stderr);
+			say_error("%s", err.msg);
+			failed = 1;
+		}
+		/* Push on the newest copies, even after a partial pull. */
+		if (cache_books(ctx->cache, acct, &fresh, &nfresh, &err) == 0) {
+			for (j = 0; j < nfresh; j++) {
+				if (fresh[j].id != books[i].id)
+					continue;
+				if (sync_push(dc, ctx->cache, &fresh[j], ctx->cfg.note_mirror,
+					      &st, &err) < 0) {
+					say_error("%s", err.msg);
+					failed = 1;
+				}
+			}
+			cache_books_free(fresh, nfresh);
+		}
+		if (pr.tty && st.cards)
+			fputc('\r', stderr);
+		printf("%s: %ld added, %ld changed, %ld removed, %ld pushed",
+		       books[i].displayname ? books[i].displayname : books[i].url,
+		       st.added, st.changed, st.removed, st.pushed);
+		if (st.kept)
+			printf(", %ld deleted on the server with notes kept here", st.kept);
+		if (st.failed)
+			printf(", %ld failed", st.failed);
+		printf(" (%.1f s)\n", now_s() - pr.start);
+		if (failed)
+			rc = EXIT_FAIL;
+	}
+out:
+	if (getenv("KITH_DEBUG_REQUESTS") && dc)
+		fprintf(stderr, "kith: %ld requests\n", dav_client_requests(dc));
+	cache_books_free(books, nbooks);
+	dav_client_free(dc);
+	cred_free(pw);
+	return rc;
+}
+
+int cmd_sync(struct ctx *ctx, int argc, char **argv)
+{
+	int lock, rc = EXIT_OK;
+	size_t i;
+
+	if (argc > 1 && !config_account(&ctx->cfg, argv[1])) {
+		say_error("no account '%s' (see 'account list')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (ctx->cfg.naccounts == 0) {
+		say_error("no accounts yet: add one with 'kith account add NAME URL "
+			  "--user USER'");
+		return EXIT_USAGE;
+	}
+	lock = sync_lock(ctx);
+	if (lock < 0)
+		return EXIT_FAIL;
+	for (i = 0; i < ctx->cfg.naccounts; i++) {
+		struct config_account *a = &ctx->cfg.accounts[i];
+
+		if (argc > 1 && strcmp(a->name, argv[1]) != 0)
+			continue;
+		if (sync_account(ctx, a) != EXIT_OK)
+			rc = EXIT_FAIL;
+	}
+	close(lock);
+	return rc;
+}

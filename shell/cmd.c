@@ -1,0 +1,245 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+static const char *const opts_json[] = {"--json", NULL};
+static const char *const opts_queue[] = {"--json", "--all", NULL};
+static const char *const opts_log[] = {"--via", "--date", NULL};
+static const char *const opts_account[] = {"add", "list", "remove", "--user",
+	"--password-command", "--cafile", NULL};
+
+const struct command commands[] = {
+	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
+	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE, cmd_account, opts_account},
+	{"cadence", "PERSON (DURATION | off)",
+	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, NULL},
+	{"help", "[COMMAND]", "list the commands, or explain one", 0, 1, 0, cmd_help, NULL},
+	{"list", "[--json] [QUERY]", "people, with cadence, last contact and due date",
+	 0, -1, NEED_CACHE, cmd_list, opts_json},
+	{"log", "PERSON [--via CHANNEL] [--date DATE] TEXT...",
+	 "record an interaction; restarts the clock", 2, -1, NEED_CACHE, cmd_log, opts_log},
+	{"queue", "[--json] [--all]", "who to reach out to now, most overdue first",
+	 0, 2, NEED_CACHE, cmd_queue, opts_queue},
+	{"quit", "", "leave the shell", 0, 0, 0, cmd_quit, NULL},
+	{"show", "[--json] PERSON", "one person: card fields, cadence, snooze, log",
+	 1, -1, NEED_CACHE, cmd_show, opts_json},
+	{"snooze", "PERSON (DURATION | DATE | off)",
+	 "leave the queue until then (not a touch)", 2, -1, NEED_CACHE, cmd_snooze, NULL},
+	{"sync", "[ACCOUNT]", "pull changes from the server, then push notes",
+	 0, 1, NEED_CACHE, cmd_sync, NULL},
+	{"unlog", "PERSON ID", "remove a mistaken log entry", 2, -1, NEED_CACHE, cmd_unlog, NULL},
+	{"version", "", "print kith's version", 0, 0, 0, cmd_version, NULL},
+	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+};
+
+void say_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kith: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const struct command *cmd_find(const char *name, FILE *err)
+{
+	const struct command *c, *found = NULL;
+	size_t len = strlen(name);
+	int n = 0;
+
+	for (c = commands; c->name; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+		if (strncmp(c->name, name, len) == 0) {
+			found = c;
+			n++;
+		}
+	}
+	if (n == 1)
+		return found;
+	if (!err)
+		return NULL;
+	if (n == 0) {
+		fprintf(err, "kith: unknown command: %s (try 'help')\n", name);
+		return NULL;
+	}
+	fprintf(err, "kith: ambiguous command: %s, could be:", name);
+	n = 0;
+	for (c = commands; c->name; c++)
+		if (strncmp(c->name, name, len) == 0)
+			fprintf(err, "%s %s", n++ ? "," : "", c->name);
+	fputc('\n', err);
+	return NULL;
+}
+
+int ctx_cache(struct ctx *ctx)
+{
+	struct kerr err;
+
+	if (ctx->cache)
+		return 0;
+	ctx->cache = cache_open(getenv("KITH_DB"), &err);
+	if (!ctx->cache) {
+		say_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run(struct ctx *ctx, int argc, char **argv)
+{
+	const struct command *c;
+	int nargs;
+
+	if (argc == 0)
+		return EXIT_OK;
+	c = cmd_find(argv[0], stderr);
+	if (!c)
+		return EXIT_USAGE;
+	nargs = argc - 1;
+	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
+		say_error("usage: %s %s", c->name, c->usage);
+		return EXIT_USAGE;
+	}
+	if ((c->needs & NEED_CACHE) && ctx_cache(ctx) < 0)
+		return EXIT_FAIL;
+	return c->fn(ctx, argc, argv);
+}
+
+int cmd_split(const char *line, struct strv *words, struct kerr *err)
+{
+	const char *p = line;
+	struct sbuf w = {0};
+
+	for (;;) {
+		int in_word = 0;
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		sbuf_reset(&w);
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else if (*p == '\\' && quote == '"' && p[1] &&
+					 strchr("\"\\", p[1]))
+					sbuf_addc(&w, *++p);
+				else
+					sbuf_addc(&w, *p);
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == '\\' && p[1]) {
+				sbuf_addc(&w, *++p);
+			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
+				   *p == '\r') {
+				break;
+			} else {
+				sbuf_addc(&w, *p);
+			}
+			in_word = 1;
+		}
+		if (quote) {
+			kerr_set(err, "unclosed %c quote", quote);
+			sbuf_free(&w);
+			return -1;
+		}
+		if (in_word) {
+			size_t len;
+			char *s = sbuf_detach(&w, &len);
+
+			strv_push_own(words, s);
+		}
+	}
+	sbuf_free(&w);
+	return 0;
+}
+
+int opt_take(int *argc, char **argv, const char *name, int want_value,
+	     char **value)
+{
+	size_t len = strlen(name);
+	int i, j, take;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strncmp(argv[i], name, len) != 0)
+			continue;
+		if (argv[i][len] == '=' && want_value) {
+			*value = argv[i] + len + 1;
+			take = 1;
+		} else if (argv[i][len] == '\0') {
+			take = 1;
+			if (want_value) {
+				if (i + 1 >= *argc) {
+					say_error("%s needs a value", name);
+					return -1;
+				}
+				*value = argv[i + 1];
+				take = 2;
+			}
+		} else {
+			continue;
+		}
+		for (j = i; j + take <= *argc; j++)
+			argv[j] = argv[j + take];
+		*argc -= take;
+		return 1;
+	}
+	return 0;
+}
+
+int opt_none_left(const char *cmd, int argc, char **argv)
+{
+	const struct command *c = cmd_find(cmd, NULL);
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
+			say_error("unknown option %s; usage: %s %s", argv[i],
+				  cmd, c ? c->usage : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cmd_help(struct ctx *ctx, int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc > 1) {
+		c = cmd_find(argv[1], stderr);
+		if (!c)
+			return EXIT_USAGE;
+		printf("%s %s\n  %s\n", c->name, c->usage, c->help);
+		return EXIT_OK;
+	}
+	printf("Commands (a unique prefix is enough; 'help COMMAND' for usage):\n");
+	for (c = commands; c->name; c++)
+		printf("  %-9s %s\n", c->name, c->help);
+	printf("PERSON is a name, a unique part of a name or email, a UID, or an href.\n");
+	return EXIT_OK;
+}
+
+int cmd_quit(struct ctx *ctx, int argc, char **argv)
+{
+	ctx->quit = 1;
+	return EXIT_OK;
+}
+
+int cmd_version(struct ctx *ctx, int argc, char **argv)
+{
+	printf("kith %s\n", KITH_VERSION);
+	return EXIT_OK;
+}

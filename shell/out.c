@@ -1,0 +1,233 @@
+#include "out.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int out_columns(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return 100;
+}
+
+/*
+ * Decodes one UTF-8 character at s (s[0] != 0). Returns its length in
+ * bytes and the code point in *cp, or 1 and -1 for an invalid byte.
+ */
+static size_t u8_next(const char *s, long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i;
+	long c, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+		min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		*cp = -1;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = -1;
+			return 1;
+		}
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		*cp = -1;
+		return 1;
+	}
+	*cp = c;
+	return len;
+}
+
+/* Columns a code point takes on a terminal; a short table, not wcwidth(). */
+static int cp_width(long c)
+{
+	if (c < 0)
+		return 1;
+	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b || c == 0x200d ||
+	    (c >= 0xfe00 && c <= 0xfe0f))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t out_width(const char *s)
+{
+	size_t w = 0;
+	long c;
+
+	while (*s) {
+		s += u8_next(s, &c);
+		w += (size_t)cp_width(c);
+	}
+	return w;
+}
+
+/* Whether a code point is a control character that must not reach a terminal. */
+static int cp_control(long c)
+{
+	return (c >= 0 && c < 0x20) || (c >= 0x7f && c < 0xa0);
+}
+
+void out_text(struct sbuf *b, const char *s)
+{
+	size_t n;
+	long c;
+
+	if (!s)
+		return;
+	while (*s) {
+		n = u8_next(s, &c);
+		if (c == '\n')
+			sbuf_addc(b, '\n');
+		else if (cp_control(c))
+			sbuf_addc(b, ' ');
+		else if (c < 0)
+			sbuf_adds(b, "\xef\xbf\xbd");
+		else
+			sbuf_add(b, s, n);
+		s += n;
+	}
+}
+
+void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
+{
+	size_t w = 0, limit, n;
+	int cut, cw;
+	long c;
+
+	if (!s)
+		s = "";
+	cut = out_width(s) > width;
+	limit = cut ? (width > 0 ? width - 1 : 0) : width;
+	while (*s) {
+		n = u8_next(s, &c);
+		cw = cp_width(c);
+		if (w + (size_t)cw > limit)
+			break;
+		/* Control characters (newlines too) never reach the terminal raw. */
+		if (cp_control(c))
+			sbuf_addc(b, ' ');
+		else if (c < 0)
+			sbuf_adds(b, "\xef\xbf\xbd");
+		else
+			sbuf_add(b, s, n);
+		w += (size_t)cw;
+		s += n;
+	}
+	if (cut && width > 0) {
+		sbuf_adds(b, "\xe2\x80\xa6");
+		w++;
+	}
+	while (pad && w < width) {
+		sbuf_addc(b, ' ');
+		w++;
+	}
+}
+
+void json_str(struct sbuf *b, const char *s)
+{
+	size_t n;
+	long c;
+
+	if (!s) {
+		sbuf_adds(b, "null");
+		return;
+	}
+	sbuf_addc(b, '"');
+	while (*s) {
+		n = u8_next(s, &c);
+		if (c < 0)
+			sbuf_adds(b, "\xef\xbf\xbd");
+		else if (c == '"')
+			sbuf_adds(b, "\\\"");
+		else if (c == '\\')
+			sbuf_adds(b, "\\\\");
+		else if (c == '\n')
+			sbuf_adds(b, "\\n");
+		else if (c == '\r')
+			sbuf_adds(b, "\\r");
+		else if (c == '\t')
+			sbuf_adds(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sbuf_addf(b, "\\u%04lx", c);
+		else
+			sbuf_add(b, s, n);
+		s += n;
+	}
+	sbuf_addc(b, '"');
+}
+
+void json_key(struct sbuf *b, int *first, const char *key)
+{
+	if (!*first)
+		sbuf_addc(b, ',');
+	*first = 0;
+	json_str(b, key);
+	sbuf_addc(b, ':');
+}
+
+void json_kv_str(struct sbuf *b, int *first, const char *key, const char *s)
+{
+	json_key(b, first, key);
+	json_str(b, s);
+}
+
+void json_kv_int(struct sbuf *b, int *first, const char *key, long v)
+{
+	json_key(b, first, key);
+	sbuf_addf(b, "%ld", v);
+}
+
+void json_kv_null(struct sbuf *b, int *first, const char *key)
+{
+	json_key(b, first, key);
+	sbuf_adds(b, "null");
+}
+
+void json_kv_bool(struct sbuf *b, int *first, const char *key, int v)
+{
+	json_key(b, first, key);
+	sbuf_adds(b, v ? "true" : "false");
+}
+
+void json_kv_strv(struct sbuf *b, int *first, const char *key,
+		  const struct strv *l)
+{
+	size_t i;
+
+	json_key(b, first, key);
+	sbuf_addc(b, '[');
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			sbuf_addc(b, ',');
+		json_str(b, l->v[i]);
+	}
+	sbuf_addc(b, ']');
+}

@@ -1,0 +1,1438 @@
+/*
+ * people.c: the commands about people: list, show, log, unlog, cadence,
+ * snooze, queue, and person_find() that turns what a user typed into one
+ * card.
+ *
+ * Every write goes through cache_outbox_add(): the server copy is never
+ * edited here, and the view columns read below are always "server copy +
+ * pending operations".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "out.h"
+#include "queue.h"
+#include "shell.h"
+#include "vcard.h"
+
+/* What the commands read about a person: one row of card joined to book. */
+struct person {
+	long id;
+	char *uid, *fn, *href, *book, *org, *title, *city, *bday, *note;
+	char *emails, *phones, *categories;	/* joined with ", " */
+	char *cadence, *snooze, *last_contact, *last_via, *cadence_since;
+	char *why;
+	int parsed, state;
+	long due;		/* day number, -1 when there is no cadence */
+	char *label;		/* the name to show; never NULL */
+};
+
+#define PERSON_COLS \
+	"c.id, c.uid, c.fn, c.href, b.url, c.org, c.title, c.city, c.bday," \
+	" c.note, c.emails, c.phones, c.categories, c.cadence, c.snooze," \
+	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state"
+#define PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
+
+static const char *const channels[] = {"phone", "email", "text", "meet",
+	"video", "letter", "gift", "intro", "other", NULL};
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static void person_read(sqlite3_stmt *st, struct person *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(st, 0);
+	p->uid = col(st, 1);
+	p->fn = col(st, 2);
+	p->href = col(st, 3);
+	p->book = col(st, 4);
+	p->org = col(st, 5);
+	p->title = col(st, 6);
+	p->city = col(st, 7);
+	p->bday = col(st, 8);
+	p->note = col(st, 9);
+	p->emails = col(st, 10);
+	p->phones = col(st, 11);
+	p->categories = col(st, 12);
+	p->cadence = col(st, 13);
+	p->snooze = col(st, 14);
+	p->last_contact = col(st, 15);
+	p->last_via = col(st, 16);
+	p->cadence_since = col(st, 17);
+	p->why = col(st, 18);
+	p->parsed = sqlite3_column_int(st, 19);
+	p->state = sqlite3_column_int(st, 20);
+	p->due = queue_due(p->cadence, p->last_contact, p->cadence_since,
+			   p->snooze);
+	if (!p->parsed)
+		p->label = xasprintf("(unparseable: %s)", p->href ? p->href : "?");
+	else if (p->fn && *p->fn)
+		p->label = xstrdup(p->fn);
+	else
+		p->label = xasprintf("(no name: %s)", p->href ? p->href : "?");
+}
+
+static void person_free(struct person *p)
+{
+	if (!p)
+		return;
+	free(p->uid);
+	free(p->fn);
+	free(p->href);
+	free(p->book);
+	free(p->org);
+	free(p->title);
+	free(p->city);
+	free(p->bday);
+	free(p->note);
+	free(p->emails);
+	free(p->phones);
+	free(p->categories);
+	free(p->cadence);
+	free(p->snooze);
+	free(p->last_contact);
+	free(p->last_via);
+	free(p->cadence_since);
+	free(p->why);
+	free(p->label);
+	memset(p, 0, sizeof *p);
+}
+
+static sqlite3_stmt *prepare(struct ctx *ctx, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = cache_db(ctx->cache);
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		say_error("reading the cache %s: %s", cache_path(ctx->cache),
+			  sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+static void step_error(struct ctx *ctx)
+{
+	say_error("reading the cache %s: %s", cache_path(ctx->cache),
+		  sqlite3_errmsg(cache_db(ctx->cache)));
+}
+
+/* Loads card id into p: 0, or -1 after printing why. */
+static int person_get(struct ctx *ctx, long id, struct person *p)
+{
+	sqlite3_stmt *st = prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
+				   "WHERE c.id = ?1");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		person_read(st, p);
+	else if (rc == SQLITE_DONE)
+		say_error("card %ld vanished from the cache (a sync running?): "
+			  "try again", id);
+	else
+		step_error(ctx);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Splits a ", "-joined view column back into its values. */
+static void split_list(const char *s, struct strv *out)
+{
+	const char *sep;
+
+	if (!s || !*s)
+		return;
+	while ((sep = strstr(s, ", ")) != NULL) {
+		strv_push_own(out, xstrndup(s, (size_t)(sep - s)));
+		s = sep + 2;
+	}
+	strv_push(out, s);
+}
+
+/* The first value of a ", "-joined column, or "". */
+static char *first_of(const char *s)
+{
+	const char *sep;
+
+	if (!s)
+		return xstrdup("");
+	sep = strstr(s, ", ");
+	return sep ? xstrndup(s, (size_t)(sep - s)) : xstrdup(s);
+}
+
+/* Joins argv[from..argc) with spaces, skipping the first "--". */
+static char *join_words(int argc, char **argv, int from)
+{
+	struct sbuf b = {0};
+	int i, dashes = 0, n = 0;
+
+	for (i = from; i < argc; i++) {
+		if (!dashes && strcmp(argv[i], "--") == 0) {
+			dashes = 1;
+			continue;
+		}
+		if (n++)
+			sbuf_addc(&b, ' ');
+		sbuf_adds(&b, argv[i]);
+	}
+	if (!n)
+		return NULL;
+	return sbuf_detach(&b, NULL);
+}
+
+/* A LIKE pattern matching s anywhere, with % _ and \ taken literally. */
+static char *like_pattern(const char *s)
+{
+	struct sbuf b = {0};
+
+	sbuf_addc(&b, '%');
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			sbuf_addc(&b, '\\');
+		sbuf_addc(&b, *s);
+	}
+	sbuf_addc(&b, '%');
+	return sbuf_detach(&b, NULL);
+}
+
+static const char *color(struct ctx *ctx, const char *code)
+{
+	return ctx->color ? code : "";
+}
+
+/* Red when overdue, yellow when due within a week, else nothing. */
+static const char *due_color(struct ctx *ctx, long due)
+{
+	if (due < 0 || !ctx->color)
+		return "";
+	if (due < ctx->today)
+		return OUT_RED;
+	if (due <= ctx->today + 7)
+		return OUT_YELLOW;
+	return "";
+}
+
+static void cadence_words(const char *iso, char out[32])
+{
+	struct duration d;
+
+	if (iso && duration_parse(iso, &d, NULL) == 0)
+		duration_words(&d, out);
+	else
+		snprintf(out, 32, "%s", iso ? iso : "-");
+}
+
+/* "12 days overdue", "due today", "due in 5 days". */
+static void overdue_words(long due, long today, char out[48])
+{
+	long n = today - due;
+
+	if (n > 0)
+		snprintf(out, 48, "%ld day%s overdue", n, n == 1 ? "" : "s");
+	else if (n == 0)
+		snprintf(out, 48, "due today");
+	else if (n == -1)
+		snprintf(out, 48, "due tomorrow");
+	else
+		snprintf(out, 48, "due in %ld days", -n);
+}
+
+static const char *state_name(int state)
+{
+	return state == CARD_LOCAL ? "local" : state == CARD_GONE ? "gone" :
+	       "synced";
+}
+
+/* The fields every JSON person carries, without the braces. */
+static void person_json_fields(struct sbuf *b, int *first,
+			       const struct person *p, long today)
+{
+	struct strv emails = {0}, phones = {0};
+	char due[11];
+
+	split_list(p->emails, &emails);
+	split_list(p->phones, &phones);
+	json_kv_str(b, first, "uid", p->uid);
+	json_kv_str(b, first, "fn", p->fn);
+	json_kv_str(b, first, "href", p->href);
+	json_kv_str(b, first, "book", p->book);
+	json_kv_str(b, first, "cadence", p->cadence);
+	json_kv_str(b, first, "last_contact", p->last_contact);
+	if (p->due >= 0) {
+		date_format(p->due, due);
+		json_kv_str(b, first, "due", due);
+		json_kv_int(b, first, "overdue_days", today - p->due);
+	} else {
+		json_kv_null(b, first, "due");
+		json_kv_null(b, first, "overdue_days");
+	}
+	json_kv_str(b, first, "snooze", p->snooze);
+	json_kv_strv(b, first, "emails", &emails);
+	json_kv_strv(b, first, "phones", &phones);
+	json_kv_str(b, first, "org", p->org);
+	json_kv_bool(b, first, "parsed", p->parsed);
+	json_kv_str(b, first, "state", state_name(p->state));
+	strv_free(&emails);
+	strv_free(&phones);
+}
+
+static int flush_out(struct sbuf *b)
+{
+	if (b->len)
+		fwrite(b->buf, 1, b->len, stdout);
+	sbuf_free(b);
+	return EXIT_OK;
+}
+
+/* ---- person_find ---------------------------------------------------- */
+
+/*
+ * Collects up to 21 ids of people matching cond (?1 the query as typed,
+ * ?2 it as a LIKE pattern). 0, or -1 after printing the cache error.
+ */
+static int find_ids(struct ctx *ctx, const char *cond, const char *q,
+		    const char *like, long ids[21], int *n)
+{
+	char *sql = xasprintf("SELECT id FROM card WHERE is_group = 0 AND (%s) "
+			      "ORDER BY fn COLLATE NOCASE, id LIMIT 21", cond);
+	sqlite3_stmt *st = prepare(ctx, sql);
+	int rc;
+
+	free(sql);
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		step_error(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_candidates(struct ctx *ctx, const char *query,
+			     const long *ids, int n)
+{
+	struct sbuf b = {0};
+	struct person p;
+	int i;
+
+	sbuf_adds(&b, "kith: ambiguous person '");
+	out_text(&b, query);
+	sbuf_adds(&b, "', could be:\n");
+	for (i = 0; i < n && i < 20; i++) {
+		char *email;
+
+		if (person_get(ctx, ids[i], &p) < 0)
+			continue;
+		email = first_of(p.emails);
+		sbuf_adds(&b, "  ");
+		out_text(&b, p.label);
+		if (*email) {
+			sbuf_adds(&b, " <");
+			out_text(&b, email);
+			sbuf_addc(&b, '>');
+		}
+		sbuf_adds(&b, "  ");
+		out_text(&b, p.href);
+		sbuf_addc(&b, '\n');
+		free(email);
+		person_free(&p);
+	}
+	if (n > 20) {
+		sbuf_adds(&b, "  ... and more: 'list ");
+		out_text(&b, query);
+		sbuf_adds(&b, "' shows them all\n");
+	}
+	sbuf_adds(&b, "kith: say which one by a longer part of the name, "
+		  "an email or the href\n");
+	fputs(b.buf, stderr);
+	sbuf_free(&b);
+}
+
+long person_find(struct ctx *ctx, const char *query)
+{
+	/*
+	 * From the most to the least exact; the first step that matches
+	 * anyone decides. Cards are identified by (book, href): UIDs and names
+	 * repeat in real address books, so several matches are ambiguous.
+	 */
+	static const char *const steps[] = {
+		/* the href, or its last path segment */
+		"href = ?1 OR (instr(?1, '/') = 0 AND"
+		" substr(href, -length(?1) - 1) = '/' || ?1)",
+		"uid = ?1",
+		"fn = ?1 COLLATE NOCASE",
+		/* a whole email address */
+		"(', ' || emails || ', ') LIKE '%, ' || substr(?2, 2, length(?2) - 2)"
+		" || ', %' ESCAPE '\\'",
+		"fn LIKE ?2 ESCAPE '\\' OR emails LIKE ?2 ESCAPE '\\'",
+		NULL,
+	};
+	const char *q = query;
+	long ids[21];
+	char *like;
+	int i, n = 0;
+	long rc = 0;
+
+	if (!ctx->cache && ctx_cache(ctx) < 0)
+		return -1;
+	/* A full URL is taken by its path, which is what an href is. */
+	if (strncasecmp(q, "http://", 7) == 0 || strncasecmp(q, "https://", 8) == 0) {
+		const char *path = strchr(strstr(q, "//") + 2, '/');
+
+		if (path)
+			q = path;
+	}
+	if (!*q) {
+		say_error("no such person: '' (try 'list')");
+		return 0;
+	}
+	like = like_pattern(q);
+	for (i = 0; steps[i]; i++) {
+		if (find_ids(ctx, steps[i], q, like, ids, &n) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (n > 0)
+			break;
+	}
+	if (n == 1) {
+		rc = ids[0];
+	} else if (n == 0) {
+		struct sbuf b = {0};
+
+		out_text(&b, query);
+		say_error("no such person: %s (try 'list %s')", b.buf, b.buf);
+		sbuf_free(&b);
+	} else {
+		print_candidates(ctx, query, ids, n);
+	}
+out:
+	free(like);
+	return rc;
+}
+
+/* person_find() as an exit status: EXIT_OK with *p loaded, or why not. */
+static int find_person(struct ctx *ctx, const char *query, struct person *p)
+{
+	long id = person_find(ctx, query);
+
+	if (id < 0)
+		return EXIT_FAIL;
+	if (id == 0)
+		return EXIT_USAGE;
+	if (person_get(ctx, id, p) < 0)
+		return EXIT_FAIL;
+	return EXIT_OK;
+}
+
+/* Notes can be added only to a card kith can patch and push. */
+static int check_writable(const struct person *p)
+{
+	if (!p->parsed) {
+		say_error("%s cannot be read (%s); kith keeps it exactly as the "
+			  "server has it and never writes to it: fix the card "
+			  "in another client, then sync", p->label,
+			  p->why ? p->why : "unknown reason");
+		return -1;
+	}
+	if (p->state == CARD_GONE) {
+		say_error("%s was deleted on the server; the notes kept here "
+			  "cannot be saved to it: re-create the contact on the "
+			  "server and sync", p->label);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- list ------------------------------------------------------------ */
+
+int cmd_list(struct ctx *ctx, int argc, char **argv)
+{
+	struct person *people = NULL;
+	size_t n = 0, cap = 0, i;
+	size_t name_w = 4, mail_w = 5, cad_w = 7, last_w = 12, due_w = 3;
+	size_t name_nat = 4, mail_nat = 5, rest, gap = 2;
+	struct sbuf b = {0};
+	char *query, *like = NULL;
+	sqlite3_stmt *st;
+	int json, rc = EXIT_FAIL, step;
+
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (opt_none_left("list", argc, argv) < 0)
+		return EXIT_USAGE;
+	query = join_words(argc, argv, 1);
+	if (query)
+		like = like_pattern(query);
+	st = prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
+		     "WHERE c.is_group = 0 AND (?1 IS NULL"
+		     " OR c.fn LIKE ?1 ESCAPE '\\' OR c.emails LIKE ?1 ESCAPE '\\'"
+		     " OR c.org LIKE ?1 ESCAPE '\\')"
+		     " ORDER BY c.fn IS NULL, c.fn COLLATE NOCASE, c.href");
+	if (!st)
+		goto out;
+	if (like)
+		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			people = xrealloc(people, cap * sizeof *people);
+		}
+		person_read(st, &people[n++]);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		step_error(ctx);
+		goto out;
+	}
+
+	if (json) {
+		sbuf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			int first = 1;
+
+			sbuf_adds(&b, i ? ",\n{" : "{");
+			person_json_fields(&b, &first, &people[i], ctx->today);
+			sbuf_addc(&b, '}');
+		}
+		sbuf_adds(&b, "]\n");
+		rc = flush_out(&b);
+		goto out;
+	}
+	if (n == 0) {
+		if (query)
+			printf("Nobody matches '%s'.\n", query);
+		else
+			printf("No people yet. (kith account add NAME URL --user "
+			       "USER, then kith sync)\n");
+		rc = EXIT_OK;
+		goto out;
+	}
+
+	/* Column widths: the fixed columns at their widest, the rest shared. */
+	for (i = 0; i < n; i++) {
+		struct person *p = &people[i];
+		char w[32], *email = first_of(p->emails);
+		size_t lw;
+
+		cadence_words(p->cadence, w);
+		if (strlen(w) > cad_w)
+			cad_w = strlen(w);
+		if (p->last_contact) {
+			long d;
+
+			if (date_parse(p->last_contact, &d, NULL) == 0)
+				date_relative(d, ctx->today, w);
+			else
+				snprintf(w, sizeof w, "%s", p->last_contact);
+			if (strlen(w) > last_w)
+				last_w = strlen(w);
+		}
+		if (p->due >= 0)
+			due_w = 10;
+		lw = out_width(p->label) + (p->state == CARD_GONE ? 24 : 0);
+		if (lw > name_nat)
+			name_nat = lw;
+		if (out_width(email) > mail_nat)
+			mail_nat = out_width(email);
+		free(email);
+	}
+	rest = (size_t)out_columns();
+	rest = rest > cad_w + last_w + due_w + 4 * gap ?
+	       rest - (cad_w + last_w + due_w + 4 * gap) : 0;
+	if (name_nat + mail_nat + gap <= rest) {
+		name_w = name_nat;
+		mail_w = mail_nat;
+	} else {
+		/* Emails get up to two fifths; the column goes when too narrow. */
+		mail_w = mail_nat < rest * 2 / 5 ? mail_nat : rest * 2 / 5;
+		name_w = rest > mail_w + gap ? rest - mail_w - gap : 0;
+		if (name_w > name_nat)
+			name_w = name_nat;
+		if (name_w < 12 || mail_w < 10) {
+			mail_w = 0;
+			name_w = rest < name_nat ? rest : name_nat;
+			if (name_w < 8)
+				name_w = 8;
+		}
+	}
+
+	sbuf_adds(&b, color(ctx, OUT_BOLD));
+	out_cell(&b, "NAME", name_w, 1);
+	if (mail_w) {
+		sbuf_adds(&b, "  ");
+		out_cell(&b, "EMAIL", mail_w, 1);
+	}
+	sbuf_adds(&b, "  ");
+	out_cell(&b, "CADENCE", cad_w, 1);
+	sbuf_adds(&b, "  ");
+	out_cell(&b, "LAST CONTACT", last_w, 1);
+	sbuf_adds(&b, "  DUE");
+	sbuf_adds(&b, color(ctx, OUT_RESET));
+	sbuf_addc(&b, '\n');
+	for (i = 0; i < n; i++) {
+		struct person *p = &people[i];
+		char cad[32] = "-", last[32] = "-", due[11] = "-";
+		char *name, *email = first_of(p->emails);
+		const char *c;
+
+		if (p->cadence)
+			cadence_words(p->cadence, cad);
+		if (p->last_contact) {
+			long d;
+
+			if (date_parse(p->last_contact, &d, NULL) == 0)
+				date_relative(d, ctx->today, last);
+			else
+				snprintf(last, sizeof last, "%s", p->last_contact);
+		}
+		if (p->due >= 0)
+			date_format(p->due, due);
+		name = p->state == CARD_GONE ?
+		       xasprintf("%s (deleted on the server)", p->label) :
+		       xstrdup(p->label);
+		out_cell(&b, name, name_w, 1);
+		if (mail_w) {
+			sbuf_adds(&b, "  ");
+			out_cell(&b, email, mail_w, 1);
+		}
+		sbuf_adds(&b, "  ");
+		out_cell(&b, cad, cad_w, 1);
+		sbuf_adds(&b, "  ");
+		out_cell(&b, last, last_w, 1);
+		sbuf_adds(&b, "  ");
+		c = due_color(ctx, p->due);
+		sbuf_adds(&b, c);
+		sbuf_adds(&b, due);
+		if (*c)
+			sbuf_adds(&b, OUT_RESET);
+		/* No trailing blanks when the due column is empty. */
+		while (b.len && b.buf[b.len - 1] == ' ')
+			b.buf[--b.len] = '\0';
+		sbuf_addc(&b, '\n');
+		free(name);
+		free(email);
+	}
+	rc = flush_out(&b);
+out:
+	for (i = 0; i < n; i++)
+		person_free(&people[i]);
+	free(people);
+	free(query);
+	free(like);
+	sbuf_free(&b);
+	return rc;
+}
+
+/* ---- show ------------------------------------------------------------ */
+
+struct log_row {
+	char *id, *date, *via, *text;
+	int pending;
+};
+
+/* The person's log, newest first. 0, or -1 after printing why. */
+static int log_rows(struct ctx *ctx, long card, struct log_row **rows,
+		    size_t *n)
+{
+	sqlite3_stmt *st = prepare(ctx, "SELECT id, date, via, text, pending "
+				   "FROM log WHERE card = ?1 "
+				   "ORDER BY date DESC, rowid DESC");
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct log_row *r;
+
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			*rows = xrealloc(*rows, cap * sizeof **rows);
+		}
+		r = &(*rows)[(*n)++];
+		r->id = col(st, 0);
+		r->date = col(st, 1);
+		r->via = col(st, 2);
+		r->text = col(st, 3);
+		r->pending = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		step_error(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static void log_rows_free(struct log_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].date);
+		free(rows[i].via);
+		free(rows[i].text);
+	}
+	free(rows);
+}
+
+/* Appends s cleaned, each line after the first indented by indent columns. */
+static void add_lines(struct sbuf *b, const char *s, int indent)
+{
+	const char *e;
+	char *line;
+
+	while (s) {
+		e = strchr(s, '\n');
+		line = e ? xstrndup(s, (size_t)(e - s)) : xstrdup(s);
+		out_text(b, line);
+		free(line);
+		if (!e)
+			break;
+		s = e + 1;
+		sbuf_addf(b, "\n%*s", indent, "");
+	}
+}
+
+/* Appends "  label       value"; a value's later lines line up under it. */
+static void field(struct sbuf *b, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	sbuf_addf(b, "  %-11s ", label);
+	add_lines(b, value, 14);
+	sbuf_addc(b, '\n');
+}
+
+static void field_list(struct sbuf *b, const char *label, const struct strv *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		field(b, i ? "" : label, l->v[i]);
+}
+
+/* The card's exact lists (a value may itself contain ", "). */
+static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
+{
+	sqlite3_stmt *st = prepare(ctx, "SELECT raw FROM card WHERE id = ?1");
+
+	memset(vi, 0, sizeof *vi);
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, card);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		vcard_read(sqlite3_column_blob(st, 0),
+			   (size_t)sqlite3_column_bytes(st, 0), vi);
+	sqlite3_finalize(st);
+}
+
+static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
+		      const struct vcard_info *vi, const struct log_row *rows,
+		      size_t nrows)
+{
+	struct strv cats = {0};
+	int first = 1;
+	size_t i;
+
+	sbuf_addc(b, '{');
+	person_json_fields(b, &first, p, ctx->today);
+	json_kv_str(b, &first, "title", p->title);
+	json_kv_str(b, &first, "city", p->city);
+	json_kv_str(b, &first, "birthday", p->bday);
+	if (vi->ok)
+		json_kv_strv(b, &first, "categories", &vi->categories);
+	else
+		json_kv_strv(b, &first, "categories", &cats);
+	json_kv_str(b, &first, "note", p->note);
+	json_kv_str(b, &first, "why", p->parsed ? NULL : p->why);
+	json_key(b, &first, "log");
+	sbuf_addc(b, '[');
+	for (i = 0; i < nrows; i++) {
+		int f = 1;
+
+		sbuf_adds(b, i ? ",{" : "{");
+		json_kv_str(b, &f, "id", rows[i].id);
+		json_kv_str(b, &f, "date", rows[i].date);
+		json_kv_str(b, &f, "via", rows[i].via);
+		json_kv_str(b, &f, "text", rows[i].text);
+		json_kv_bool(b, &f, "pending", rows[i].pending);
+		sbuf_addc(b, '}');
+	}
+	sbuf_adds(b, "]}\n");
+}
+
+static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
+		      const struct vcard_info *vi, const struct log_row *rows,
+		      size_t nrows)
+{
+	struct strv emails = {0}, phones = {0}, cats = {0};
+	char w[32], due[11], when[48];
+	size_t i, pending = 0;
+
+	for (i = 0; i < nrows; i++)
+		pending += rows[i].pending != 0;
+	sbuf_adds(b, color(ctx, OUT_BOLD));
+	out_text(b, p->label);
+	sbuf_adds(b, color(ctx, OUT_RESET));
+	sbuf_addc(b, '\n');
+	if (p->state == CARD_GONE) {
+		sbuf_addf(b, "  %sdeleted on the server; %zu note%s kept here%s\n",
+			  color(ctx, OUT_RED), pending, pending == 1 ? "" : "s",
+			  color(ctx, OUT_RESET));
+	} else if (p->state == CARD_LOCAL) {
+		sbuf_adds(b, "  made here; not on the server until the next sync\n");
+	}
+	if (!p->parsed) {
+		field(b, "problem", p->why ? p->why : "unknown");
+		sbuf_adds(b, "  kith keeps this card exactly as the server has it "
+			  "and never writes to it.\n");
+	}
+	if (vi->ok) {
+		field_list(b, "email", &vi->emails);
+		field_list(b, "phone", &vi->phones);
+	} else {
+		split_list(p->emails, &emails);
+		split_list(p->phones, &phones);
+		field_list(b, "email", &emails);
+		field_list(b, "phone", &phones);
+	}
+	field(b, "org", p->org);
+	field(b, "title", p->title);
+	field(b, "city", p->city);
+	field(b, "birthday", p->bday);
+	if (vi->ok) {
+		for (i = 0; i < vi->categories.n; i++)
+			strv_push(&cats, vi->categories.v[i]);
+	}
+	if (cats.n) {
+		struct sbuf j = {0};
+
+		for (i = 0; i < cats.n; i++) {
+			if (i)
+				sbuf_adds(&j, ", ");
+			sbuf_adds(&j, cats.v[i]);
+		}
+		field(b, "categories", j.buf);
+		sbuf_free(&j);
+	}
+	field(b, "note", p->note);
+	if (p->cadence) {
+		cadence_words(p->cadence, w);
+		field(b, "cadence", w);
+	} else if (p->parsed) {
+		field(b, "cadence", "none (kith cadence PERSON 30d puts them in the queue)");
+	}
+	if (p->snooze) {
+		long d;
+		char *s;
+
+		if (date_parse(p->snooze, &d, NULL) == 0 && d > ctx->today)
+			s = xasprintf("until %s", p->snooze);
+		else
+			s = xasprintf("%s (over)", p->snooze);
+		field(b, "snooze", s);
+		free(s);
+	}
+	if (p->due >= 0) {
+		const char *c = due_color(ctx, p->due);
+
+		date_format(p->due, due);
+		if (p->due < ctx->today)
+			overdue_words(p->due, ctx->today, when);
+		else
+			date_relative(p->due, ctx->today, when);
+		sbuf_addf(b, "  %-11s %s%s (%s)%s\n", "due", c, due, when,
+			  *c ? OUT_RESET : "");
+	}
+	if (p->last_contact) {
+		long d;
+		char *s;
+
+		if (date_parse(p->last_contact, &d, NULL) == 0)
+			date_relative(d, ctx->today, w);
+		else
+			snprintf(w, sizeof w, "?");
+		s = xasprintf("%s, %s%s%s", p->last_contact, w,
+			      p->last_via ? ", " : "",
+			      p->last_via ? p->last_via : "");
+		field(b, "last", s);
+		free(s);
+	}
+	{
+		char *s = xasprintf("%s in %s", p->href, p->book);
+
+		field(b, "card", s);
+		free(s);
+	}
+	if (nrows == 0) {
+		if (p->parsed)
+			sbuf_adds(b, "\nNo log yet. (kith log PERSON TEXT records "
+				  "an interaction)\n");
+	} else {
+		sbuf_adds(b, "\nLog, newest first:\n");
+	}
+	for (i = 0; i < nrows; i++) {
+		const struct log_row *r = &rows[i];
+
+		sbuf_adds(b, "  ");
+		out_text(b, r->id);
+		sbuf_adds(b, "  ");
+		out_text(b, r->date);
+		sbuf_adds(b, "  ");
+		out_cell(b, r->via, 6, 1);
+		sbuf_adds(b, "  ");
+		/* A note's later lines line up under its first. */
+		add_lines(b, r->text ? r->text : "", 32);
+		if (r->pending)
+			sbuf_addf(b, "  %s(not yet synced)%s", color(ctx, OUT_DIM),
+				  color(ctx, OUT_RESET));
+		sbuf_addc(b, '\n');
+	}
+	strv_free(&emails);
+	strv_free(&phones);
+	strv_free(&cats);
+}
+
+int cmd_show(struct ctx *ctx, int argc, char **argv)
+{
+	struct log_row *rows = NULL;
+	struct vcard_info vi;
+	struct person p;
+	struct sbuf b = {0};
+	size_t nrows = 0;
+	char *query;
+	int json, rc;
+
+	memset(&vi, 0, sizeof vi);
+	memset(&p, 0, sizeof p);
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (opt_none_left("show", argc, argv) < 0)
+		return EXIT_USAGE;
+	query = join_words(argc, argv, 1);
+	if (!query) {
+		say_error("usage: show [--json] PERSON");
+		return EXIT_USAGE;
+	}
+	rc = find_person(ctx, query, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_FAIL;
+	if (log_rows(ctx, p.id, &rows, &nrows) < 0)
+		goto out;
+	card_lists(ctx, p.id, &vi);
+	if (json)
+		show_json(ctx, &b, &p, &vi, rows, nrows);
+	else
+		show_text(ctx, &b, &p, &vi, rows, nrows);
+	rc = flush_out(&b);
+out:
+	vcard_info_free(&vi);
+	log_rows_free(rows, nrows);
+	person_free(&p);
+	free(query);
+	return rc;
+}
+
+/* ---- log, unlog ------------------------------------------------------ */
+
+/* Whether the card's log holds id. 1, 0, or -1 after printing why. */
+static int log_has(struct ctx *ctx, long card, const char *id)
+{
+	sqlite3_stmt *st = prepare(ctx, "SELECT 1 FROM log WHERE card = ?1 "
+				   "AND id = ?2");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	step_error(ctx);
+	return -1;
+}
+
+int cmd_log(struct ctx *ctx, int argc, char **argv)
+{
+	char *via = NULL, *when = NULL, *text = NULL;
+	char vianame[16], date[11], id[9];
+	struct person p;
+	struct kerr err;
+	long day = ctx->today;
+	int i, rc, tries;
+
+	memset(&p, 0, sizeof p);
+	if (opt_take(&argc, argv, "--via", 1, &via) < 0 ||
+	    opt_take(&argc, argv, "--date", 1, &when) < 0 ||
+	    opt_none_left("log", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc < 3) {
+		say_error("log needs a PERSON and some TEXT: log PERSON [--via "
+			  "CHANNEL] [--date DATE] TEXT...");
+		return EXIT_USAGE;
+	}
+	if (!via)
+		via = "other";
+	for (i = 0; channels[i]; i++)
+		if (strcasecmp(via, channels[i]) == 0)
+			break;
+	if (!channels[i]) {
+		say_error("unknown channel '%s': use one of phone, email, text, "
+			  "meet, video, letter, gift, intro, other", via);
+		return EXIT_USAGE;
+	}
+	snprintf(vianame, sizeof vianame, "%s", channels[i]);
+	if (when) {
+		if (date_parse_user(when, ctx->today, 0, &day, &err) < 0) {
+			say_error("%s", err.msg);
+			return EXIT_USAGE;
+		}
+		if (day > ctx->today) {
+			date_format(day, date);
+			say_error("%s is in the future: log what happened (to be "
+				  "reminded later, use snooze PERSON DATE)", date);
+			return EXIT_USAGE;
+		}
+	}
+	date_format(day, date);
+	text = join_words(argc, argv, 2);
+	if (!text) {
+		say_error("log needs some TEXT after the person: what did you "
+			  "talk about?");
+		return EXIT_USAGE;
+	}
+	rc = find_person(ctx, argv[1], &p);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (check_writable(&p) < 0)
+		goto out;
+	rc = EXIT_FAIL;
+	/* 32 random bits; a clash within one card is unlikely but cheap to rule out. */
+	for (tries = 0; tries < 16; tries++) {
+		int has;
+
+		vcard_log_newid(id);
+		has = log_has(ctx, p.id, id);
+		if (has < 0)
+			goto out;
+		if (!has)
+			break;
+	}
+	if (cache_outbox_add(ctx->cache, p.id, "log", date, vianame, id, text,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	{
+		struct sbuf b = {0};
+
+		sbuf_addf(&b, "logged %s for ", id);
+		out_text(&b, p.label);
+		sbuf_addf(&b, " (%s, %s)\n", date, vianame);
+		flush_out(&b);
+	}
+	rc = EXIT_OK;
+out:
+	person_free(&p);
+	free(text);
+	return rc;
+}
+
+int cmd_unlog(struct ctx *ctx, int argc, char **argv)
+{
+	char id[9], *query = NULL;
+	struct person p;
+	struct kerr err;
+	const char *arg;
+	int rc, has, i;
+
+	memset(&p, 0, sizeof p);
+	if (opt_none_left("unlog", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc < 3) {
+		say_error("usage: unlog PERSON ID (the ids are in 'show PERSON')");
+		return EXIT_USAGE;
+	}
+	/* The id is the last word, so an unquoted two-word name works too. */
+	arg = argv[argc - 1];
+	if (strlen(arg) != 8 || strspn(arg, "0123456789abcdefABCDEF") != 8) {
+		say_error("'%s' is not a log id: an id is 8 hex digits, as 'show "
+			  "PERSON' lists them", arg);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < 8; i++)
+		id[i] = (char)(arg[i] >= 'A' && arg[i] <= 'F' ? arg[i] + 32 : arg[i]);
+	id[8] = '\0';
+	query = join_words(argc - 1, argv, 1);
+	rc = find_person(ctx, query, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (check_writable(&p) < 0)
+		goto out;
+	has = log_has(ctx, p.id, id);
+	if (has < 0) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (!has) {
+		struct sbuf b = {0};
+
+		out_text(&b, p.label);
+		say_error("%s has no log entry %s: 'show %s' lists the ids",
+			  b.buf, id, query);
+		sbuf_free(&b);
+		goto out;
+	}
+	rc = EXIT_FAIL;
+	if (cache_outbox_add(ctx->cache, p.id, "unlog", id, NULL, NULL, NULL,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	{
+		struct sbuf b = {0};
+
+		sbuf_addf(&b, "removed %s from the log of ", id);
+		out_text(&b, p.label);
+		sbuf_addc(&b, '\n');
+		flush_out(&b);
+	}
+	rc = EXIT_OK;
+out:
+	person_free(&p);
+	free(query);
+	return rc;
+}
+
+/* ---- cadence, snooze ------------------------------------------------- */
+
+/*
+ * The value of cadence and snooze: the last word, or the last two when
+ * they read "2 weeks", so that neither a two-word name nor a two-word
+ * duration needs quotes. Returns the value (caller frees) and sets *end to
+ * where the person's words stop.
+ */
+static char *value_words(int argc, char **argv, int *end)
+{
+	static const char *const units[] = {"d", "day", "days", "w", "week",
+		"weeks", "m", "month", "months", "y", "year", "years", NULL};
+	const char *last = argv[argc - 1], *prev = argv[argc - 2];
+	int i;
+
+	*end = argc - 1;
+	if (argc < 4 || strspn(prev, "0123456789") != strlen(prev))
+		return xstrdup(last);
+	for (i = 0; units[i]; i++)
+		if (strcasecmp(last, units[i]) == 0) {
+			*end = argc - 2;
+			return xasprintf("%s %s", prev, last);
+		}
+	return xstrdup(last);
+}
+
+/* "Ana Lima: every 2 weeks (due 2026-12-07)" after a change. */
+static int print_status(struct ctx *ctx, long card, const char *what)
+{
+	struct person p;
+	struct sbuf b = {0};
+	char due[11], w[32];
+
+	if (person_get(ctx, card, &p) < 0)
+		return EXIT_FAIL;
+	out_text(&b, p.label);
+	sbuf_adds(&b, ": ");
+	if (strcmp(what, "cadence") == 0) {
+		if (p.cadence) {
+			cadence_words(p.cadence, w);
+			sbuf_adds(&b, w);
+		} else {
+			sbuf_adds(&b, "no cadence (not in the queue)");
+		}
+	} else if (p.snooze) {
+		sbuf_addf(&b, "snoozed until %s", p.snooze);
+	} else {
+		sbuf_adds(&b, "not snoozed");
+	}
+	if (p.due >= 0) {
+		date_format(p.due, due);
+		sbuf_addf(&b, " (due %s)", due);
+	} else if (strcmp(what, "snooze") == 0) {
+		sbuf_adds(&b, " (no cadence, so not in the queue anyway)");
+	}
+	sbuf_addc(&b, '\n');
+	person_free(&p);
+	return flush_out(&b);
+}
+
+int cmd_cadence(struct ctx *ctx, int argc, char **argv)
+{
+	char iso[16] = "", *query = NULL, *arg = NULL;
+	int end;
+	struct duration d;
+	struct person p;
+	struct kerr err;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	if (opt_none_left("cadence", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc < 3) {
+		say_error("usage: cadence PERSON (DURATION | off), e.g. cadence "
+			  "ana 30d");
+		return EXIT_USAGE;
+	}
+	arg = value_words(argc, argv, &end);
+	rc = EXIT_USAGE;
+	if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
+		if (duration_parse(arg, &d, &err) < 0) {
+			say_error("%s, or off", err.msg);
+			goto out;
+		}
+		duration_iso(&d, iso);
+	}
+	query = join_words(end, argv, 1);
+	rc = find_person(ctx, query, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (check_writable(&p) < 0)
+		goto out;
+	rc = EXIT_FAIL;
+	if (cache_outbox_add(ctx->cache, p.id, "cadence", iso, NULL, NULL, NULL,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	rc = print_status(ctx, p.id, "cadence");
+out:
+	person_free(&p);
+	free(query);
+	free(arg);
+	return rc;
+}
+
+int cmd_snooze(struct ctx *ctx, int argc, char **argv)
+{
+	char date[11] = "", *query = NULL, *arg = NULL;
+	int end;
+	struct person p;
+	struct kerr err;
+	long day;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	if (opt_none_left("snooze", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc < 3) {
+		say_error("usage: snooze PERSON (DURATION | DATE | off), e.g. "
+			  "snooze ana 2w");
+		return EXIT_USAGE;
+	}
+	arg = value_words(argc, argv, &end);
+	rc = EXIT_USAGE;
+	if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
+		if (date_parse_user(arg, ctx->today, 1, &day, &err) < 0) {
+			say_error("%s, or off", err.msg);
+			goto out;
+		}
+		date_format(day, date);
+		if (day <= ctx->today) {
+			say_error("cannot snooze until %s: the date must be after "
+				  "today (e.g. 2w or a YYYY-MM-DD ahead)", date);
+			goto out;
+		}
+	}
+	query = join_words(end, argv, 1);
+	rc = find_person(ctx, query, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (check_writable(&p) < 0)
+		goto out;
+	rc = EXIT_FAIL;
+	if (cache_outbox_add(ctx->cache, p.id, "snooze", date, NULL, NULL, NULL,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	rc = print_status(ctx, p.id, "snooze");
+out:
+	person_free(&p);
+	free(query);
+	free(arg);
+	return rc;
+}
+
+/* ---- queue ----------------------------------------------------------- */
+
+/* The newest log entry's text, or NULL. */
+static char *newest_text(struct ctx *ctx, long card)
+{
+	sqlite3_stmt *st = prepare(ctx, "SELECT text FROM log WHERE card = ?1 "
+				   "ORDER BY date DESC, rowid DESC LIMIT 1");
+	char *s = NULL;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, card);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = col(st, 0);
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* "12 days overdue", or "due in 5 days (snoozed)" when a snooze set the date. */
+static void when_words(const struct person *p, const struct queue_entry *q,
+		       long today, char out[48])
+{
+	long snooze;
+
+	overdue_words(q->due, today, out);
+	if (p->snooze && date_parse(p->snooze, &snooze, NULL) == 0 &&
+	    snooze == q->due)
+		strcat(out, " (snoozed)");
+}
+
+int cmd_queue(struct ctx *ctx, int argc, char **argv)
+{
+	struct queue_entry *q = NULL;
+	struct person *people = NULL;
+	struct sbuf b = {0};
+	struct kerr err;
+	size_t n = 0, i, got = 0;
+	size_t name_w = 0, when_w = 0, cad_w = 0, cols, used;
+	int json, all, rc = EXIT_FAIL;
+
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	all = opt_take(&argc, argv, "--all", 0, NULL);
+	if (opt_none_left("queue", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc > 1) {
+		say_error("queue takes no PERSON: usage: queue [--json] [--all]");
+		return EXIT_USAGE;
+	}
+	if (queue_list(ctx->cache, ctx->today, all, &q, &n, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	people = xcalloc(n ? n : 1, sizeof *people);
+	for (got = 0; got < n; got++)
+		if (person_get(ctx, q[got].card, &people[got]) < 0)
+			goto out;
+
+	if (json) {
+		sbuf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			int first = 1;
+
+			sbuf_adds(&b, i ? ",\n{" : "{");
+			person_json_fields(&b, &first, &people[i], ctx->today);
+			sbuf_addc(&b, '}');
+		}
+		sbuf_adds(&b, "]\n");
+		rc = flush_out(&b);
+		goto out;
+	}
+	if (n == 0) {
+		if (all)
+			printf("Nobody has a cadence yet. (kith cadence PERSON 30d "
+			       "puts someone in the queue)\n");
+		else
+			printf("Nobody is due. (kith queue --all shows everyone "
+			       "with a cadence)\n");
+		rc = EXIT_OK;
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		char w[48];
+
+		if (out_width(people[i].label) > name_w)
+			name_w = out_width(people[i].label);
+		when_words(&people[i], &q[i], ctx->today, w);
+		if (strlen(w) > when_w)
+			when_w = strlen(w);
+		cadence_words(people[i].cadence, w);
+		if (strlen(w) > cad_w)
+			cad_w = strlen(w);
+	}
+	cols = (size_t)out_columns();
+	/* Names give way (down to 12 columns) so the last contact keeps 30. */
+	used = name_w + when_w + cad_w + 6;
+	if (used + 30 > cols && name_w > 12) {
+		size_t over = used + 30 - cols;
+
+		name_w = name_w > over + 12 ? name_w - over : 12;
+		used = name_w + when_w + cad_w + 6;
+	}
+	for (i = 0; i < n; i++) {
+		struct person *p = &people[i];
+		char w[48], cad[32], *text = newest_text(ctx, p->id);
+		struct sbuf last = {0};
+		const char *c = due_color(ctx, q[i].due);
+		long d;
+
+		out_cell(&b, p->label, name_w, 1);
+		sbuf_adds(&b, "  ");
+		when_words(p, &q[i], ctx->today, w);
+		sbuf_adds(&b, c);
+		out_cell(&b, w, when_w, 1);
+		if (*c)
+			sbuf_adds(&b, OUT_RESET);
+		sbuf_adds(&b, "  ");
+		cadence_words(p->cadence, cad);
+		out_cell(&b, cad, cad_w, 1);
+		sbuf_adds(&b, "  ");
+		if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
+			date_relative(d, ctx->today, w);
+			sbuf_adds(&last, w);
+			if (p->last_via)
+				sbuf_addf(&last, ", %s", p->last_via);
+			if (text && *text)
+				sbuf_addf(&last, ": %s", text);
+		} else {
+			sbuf_adds(&last, "no contact logged yet");
+		}
+		out_cell(&b, last.buf, cols > used + 10 ? cols - used : 10, 0);
+		sbuf_addc(&b, '\n');
+		sbuf_free(&last);
+		free(text);
+	}
+	rc = flush_out(&b);
+out:
+	for (i = 0; i < got; i++)
+		person_free(&people[i]);
+	free(people);
+	free(q);
+	sbuf_free(&b);
+	return rc;
+}

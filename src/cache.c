@@ -1,0 +1,781 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "date.h"
+
+struct cache {
+	sqlite3 *db;
+	char *path;
+	int depth;		/* nesting of cache_begin */
+};
+
+/*
+ * Schema migrations: entry i brings user_version from i to i + 1. Never
+ * edit a released entry; append a new one.
+ */
+static const char *const migrations[] = {
+	"CREATE TABLE account("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE book("
+	"  id INTEGER PRIMARY KEY,"
+	"  account INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+	"  url TEXT NOT NULL,"
+	"  displayname TEXT,"
+	"  sync_token TEXT,"
+	"  ctag TEXT,"
+	"  UNIQUE(account, url));"
+	"CREATE TABLE card("
+	"  id INTEGER PRIMARY KEY,"
+	"  book INTEGER NOT NULL REFERENCES book(id) ON DELETE CASCADE,"
+	"  href TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  raw BLOB NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  parsed INTEGER NOT NULL DEFAULT 1,"
+	"  why TEXT,"
+	"  is_group INTEGER NOT NULL DEFAULT 0,"
+	"  uid TEXT, fn TEXT, org TEXT, title TEXT, city TEXT, bday TEXT,"
+	"  note TEXT, emails TEXT, phones TEXT, categories TEXT, members TEXT,"
+	"  cadence TEXT, snooze TEXT, last_contact TEXT, last_via TEXT,"
+	"  cadence_since TEXT,"
+	"  first_seen TEXT NOT NULL,"
+	"  UNIQUE(book, href));"
+	"CREATE INDEX card_uid ON card(uid);"
+	"CREATE TABLE log("
+	"  card INTEGER NOT NULL REFERENCES card(id) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  via TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  pending INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(card, id));"
+	"CREATE INDEX log_date ON log(date);"
+	"CREATE TABLE outbox("
+	"  id INTEGER PRIMARY KEY,"
+	"  card INTEGER NOT NULL REFERENCES card(id) ON DELETE CASCADE,"
+	"  op TEXT NOT NULL,"
+	"  a TEXT, b TEXT, c TEXT, d TEXT,"
+	"  created TEXT NOT NULL DEFAULT (datetime('now')));"
+	"CREATE INDEX outbox_card ON outbox(card);"
+	"CREATE VIRTUAL TABLE card_fts USING fts5("
+	"  fn, org, emails, categories, notes,"
+	"  tokenize = 'unicode61 remove_diacritics 2');",
+};
+
+#define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+static int db_error(struct cache *c, struct kerr *err, const char *what)
+{
+	int code = sqlite3_errcode(c->db);
+
+	if (code == SQLITE_FULL)
+		kerr_set(err, "%s: the disk is full (%s): free some space and "
+			 "run the command again; nothing was half-written",
+			 what, c->path);
+	else if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+		 code == SQLITE_PERM)
+		kerr_set(err, "%s: cannot write the cache %s (%s): check its "
+			 "permissions", what, c->path, sqlite3_errmsg(c->db));
+	else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		kerr_set(err, "%s: the cache %s is busy (another kith is "
+			 "writing): try again", what, c->path);
+	else
+		kerr_set(err, "%s: cache %s: %s", what, c->path,
+			 sqlite3_errmsg(c->db));
+	return -1;
+}
+
+int cache_exec(struct cache *c, const char *sql, struct kerr *err)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(c, err, "cache");
+	return 0;
+}
+
+static int user_version(struct cache *c)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct cache *c, struct kerr *err)
+{
+	int v = user_version(c);
+	char sql[64];
+
+	if (v < 0)
+		return db_error(c, err, "reading the cache version");
+	if (v > NMIGRATIONS) {
+		kerr_set(err, "the cache %s was made by a newer kith (schema %d, "
+			 "this kith knows %d): upgrade kith", c->path, v,
+			 NMIGRATIONS);
+		return -1;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		if (cache_begin(c, err) < 0)
+			return -1;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (cache_exec(c, migrations[v], err) < 0 ||
+		    cache_exec(c, sql, err) < 0) {
+			cache_rollback(c);
+			kerr_wrap(err, "upgrading the cache to schema %d", v + 1);
+			return -1;
+		}
+		if (cache_commit(c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct cache *cache_open(const char *path, struct kerr *err)
+{
+	struct cache *c = xcalloc(1, sizeof *c);
+	char *dir = NULL;
+	int fd;
+
+	if (path) {
+		c->path = xstrdup(path);
+	} else {
+		dir = config_dir("data", err);
+		if (!dir)
+			goto fail;
+		c->path = xasprintf("%s/kith.db", dir);
+	}
+	/* Create the file ourselves so it is private from the first byte. */
+	fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		kerr_set(err, "cannot open the cache %s: %s", c->path,
+			 strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		db_error(c, err, "opening the cache");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	if (cache_exec(c, "PRAGMA journal_mode = WAL;"
+		       "PRAGMA foreign_keys = ON;"
+		       "PRAGMA synchronous = NORMAL;", err) < 0)
+		goto fail;
+	if (migrate(c, err) < 0)
+		goto fail;
+	free(dir);
+	return c;
+fail:
+	free(dir);
+	cache_close(c);
+	return NULL;
+}
+
+void cache_close(struct cache *c)
+{
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
+sqlite3 *cache_db(struct cache *c)
+{
+	return c->db;
+}
+
+const char *cache_path(struct cache *c)
+{
+	return c->path;
+}
+
+int cache_begin(struct cache *c, struct kerr *err)
+{
+	if (c->depth++ > 0)
+		return 0;
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		c->depth--;
+		return db_error(c, err, "starting a transaction");
+	}
+	return 0;
+}
+
+int cache_commit(struct cache *c, struct kerr *err)
+{
+	if (c->depth == 0 || --c->depth > 0)
+		return 0;
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_error(c, err, "saving to the cache");
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void cache_rollback(struct cache *c)
+{
+	if (c->depth == 0)
+		return;
+	c->depth = 0;
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Prepares sql and binds the text arguments (NULL binds NULL). */
+static sqlite3_stmt *prep(struct cache *c, struct kerr *err, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "cache query");
+		return NULL;
+	}
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Runs a statement to completion; -1 with err. Finalizes it. */
+static int run(struct cache *c, sqlite3_stmt *st, struct kerr *err,
+	       const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_error(c, err, what);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+long cache_account(struct cache *c, const char *name, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	long id = -1;
+
+	st = prep(c, err, "INSERT INTO account(name) VALUES (?1) "
+		  "ON CONFLICT(name) DO NOTHING");
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	if (run(c, st, err, "saving the account") < 0)
+		return -1;
+	st = prep(c, err, "SELECT id FROM account WHERE name = ?1");
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int cache_account_delete(struct cache *c, const char *name, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "DELETE FROM account WHERE name = ?1");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	if (cache_exec(c, "DELETE FROM card_fts WHERE rowid NOT IN "
+		       "(SELECT id FROM card)", err) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (run(c, st, err, "removing the account") < 0)
+		return -1;
+	return cache_exec(c, "DELETE FROM card_fts WHERE rowid NOT IN "
+			  "(SELECT id FROM card)", err);
+}
+
+long cache_book(struct cache *c, long account, const char *url,
+		const char *displayname, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	long id = -1;
+
+	st = prep(c, err, "INSERT INTO book(account, url, displayname) "
+		  "VALUES (?1, ?2, ?3) ON CONFLICT(account, url) DO UPDATE "
+		  "SET displayname = coalesce(excluded.displayname, displayname)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, account);
+	bind_text(st, 2, url);
+	bind_text(st, 3, displayname);
+	if (run(c, st, err, "saving the address book") < 0)
+		return -1;
+	st = prep(c, err, "SELECT id FROM book WHERE account = ?1 AND url = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, account);
+	bind_text(st, 2, url);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int cache_books(struct cache *c, long account, struct cache_book **books,
+		size_t *n, struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	*books = NULL;
+	*n = 0;
+	st = prep(c, err, "SELECT id, url, displayname, sync_token, ctag "
+		  "FROM book WHERE account = ?1 ORDER BY id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, account);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct cache_book *b;
+
+		*books = xrealloc(*books, (*n + 1) * sizeof **books);
+		b = &(*books)[(*n)++];
+		b->id = sqlite3_column_int64(st, 0);
+		b->url = col_dup(st, 1);
+		b->displayname = col_dup(st, 2);
+		b->sync_token = col_dup(st, 3);
+		b->ctag = col_dup(st, 4);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void cache_books_free(struct cache_book *books, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(books[i].url);
+		free(books[i].displayname);
+		free(books[i].sync_token);
+		free(books[i].ctag);
+	}
+	free(books);
+}
+
+int cache_book_set_state(struct cache *c, long book, const char *sync_token,
+			 const char *ctag, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "UPDATE book SET sync_token = ?2, "
+				"ctag = ?3 WHERE id = ?1");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	bind_text(st, 2, sync_token);
+	bind_text(st, 3, ctag);
+	return run(c, st, err, "saving the sync state");
+}
+
+long cache_card_id(struct cache *c, long book, const char *href)
+{
+	sqlite3_stmt *st;
+	long id = 0;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT id FROM card WHERE book = ?1 "
+			       "AND href = ?2", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, book);
+	bind_text(st, 2, href);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int cache_card_put(struct cache *c, long book, const char *href,
+		   const char *etag, const char *raw, size_t len,
+		   struct kerr *err)
+{
+	char today[11];
+	sqlite3_stmt *st;
+	long id;
+
+	date_format(date_today(), today);
+	st = prep(c, err, "INSERT INTO card(book, href, etag, raw, state, first_seen) "
+		  "VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT(book, href) DO UPDATE "
+		  "SET etag = excluded.etag, raw = excluded.raw, state = 0");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	bind_text(st, 2, href);
+	bind_text(st, 3, etag);
+	sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_TRANSIENT);
+	bind_text(st, 5, today);
+	if (run(c, st, err, "saving a card") < 0)
+		return -1;
+	id = cache_card_id(c, book, href);
+	if (id <= 0)
+		return db_error(c, err, "saving a card");
+	return cache_card_refresh(c, id, err);
+}
+
+static long pending_ops(struct cache *c, long card)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM outbox WHERE card = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int cache_card_gone(struct cache *c, long book, const char *href,
+		    struct kerr *err)
+{
+	long id = cache_card_id(c, book, href), n;
+	sqlite3_stmt *st;
+	char sql[128];
+
+	if (id <= 0)
+		return 0;
+	n = pending_ops(c, id);
+	if (n < 0)
+		return db_error(c, err, "reading the outbox");
+	if (n > 0) {
+		/* Notes typed here are never dropped because the server lost the card. */
+		snprintf(sql, sizeof sql, "UPDATE card SET state = %d WHERE id = %ld",
+			 CARD_GONE, id);
+		return cache_exec(c, sql, err) < 0 ? -1 : 1;
+	}
+	st = prep(c, err, "DELETE FROM card WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (run(c, st, err, "removing a card") < 0)
+		return -1;
+	snprintf(sql, sizeof sql, "DELETE FROM card_fts WHERE rowid = %ld", id);
+	return cache_exec(c, sql, err);
+}
+
+int cache_card_etags(struct cache *c, long book,
+		     int (*fn)(void *arg, const char *href, const char *etag),
+		     void *arg, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT href, etag FROM card WHERE "
+				"book = ?1 AND state = 0");
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+long cache_card_create(struct cache *c, long book, const char *href,
+		       const char *raw, struct kerr *err)
+{
+	char today[11];
+	sqlite3_stmt *st;
+	long id;
+
+	date_format(date_today(), today);
+	if (cache_begin(c, err) < 0)
+		return -1;
+	st = prep(c, err, "INSERT INTO card(book, href, raw, state, first_seen) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, book);
+	bind_text(st, 2, href);
+	sqlite3_bind_blob(st, 3, raw, (int)strlen(raw), SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, CARD_LOCAL);
+	bind_text(st, 5, today);
+	if (run(c, st, err, "saving the new card") < 0)
+		goto fail;
+	id = (long)sqlite3_last_insert_rowid(c->db);
+	if (cache_outbox_add(c, id, "create", NULL, NULL, NULL, NULL, err) < 0)
+		goto fail;
+	if (cache_commit(c, err) < 0)
+		return -1;
+	return id;
+fail:
+	cache_rollback(c);
+	return -1;
+}
+
+int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
+		       long *last_op, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT id, op, a, b, c, d FROM outbox "
+				"WHERE card = ?1 ORDER BY id");
+
+	if (!st)
+		return -1;
+	if (last_op)
+		*last_op = 0;
+	sqlite3_bind_int64(st, 1, card);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *op = (const char *)sqlite3_column_text(st, 1);
+		const char *a = (const char *)sqlite3_column_text(st, 2);
+
+		if (last_op)
+			*last_op = sqlite3_column_int64(st, 0);
+		if (strcmp(op, "log") == 0) {
+			struct vcard_log e;
+
+			memset(&e, 0, sizeof e);
+			snprintf(e.date, sizeof e.date, "%s", a ? a : "");
+			snprintf(e.via, sizeof e.via, "%s",
+				 (const char *)sqlite3_column_text(st, 3));
+			snprintf(e.id, sizeof e.id, "%s",
+				 (const char *)sqlite3_column_text(st, 4));
+			e.text = (char *)sqlite3_column_text(st, 5);
+			vcard_annot_add(annot, &e);
+		} else if (strcmp(op, "unlog") == 0) {
+			vcard_annot_remove(annot, a ? a : "");
+		} else if (strcmp(op, "cadence") == 0) {
+			snprintf(annot->cadence, sizeof annot->cadence, "%s",
+				 a ? a : "");
+		} else if (strcmp(op, "snooze") == 0) {
+			snprintf(annot->snooze, sizeof annot->snooze, "%s",
+				 a ? a : "");
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int cache_outbox_done(struct cache *c, long card, long last_op,
+		      struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "DELETE FROM outbox WHERE card = ?1 "
+				"AND id <= ?2");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_int64(st, 2, last_op);
+	if (run(c, st, err, "clearing the outbox") < 0)
+		return -1;
+	return cache_card_refresh(c, card, err);
+}
+
+int cache_outbox_add(struct cache *c, long card, const char *op,
+		     const char *a, const char *b, const char *cc,
+		     const char *d, struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (cache_begin(c, err) < 0)
+		return -1;
+	st = prep(c, err, "INSERT INTO outbox(card, op, a, b, c, d) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, card);
+	bind_text(st, 2, op);
+	bind_text(st, 3, a);
+	bind_text(st, 4, b);
+	bind_text(st, 5, cc);
+	bind_text(st, 6, d);
+	if (run(c, st, err, "saving to the outbox") < 0)
+		goto fail;
+	if (strcmp(op, "cadence") == 0) {
+		char today[11];
+
+		date_format(date_today(), today);
+		st = prep(c, err, "UPDATE card SET cadence_since = ?2 WHERE id = ?1");
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, card);
+		bind_text(st, 2, today);
+		if (run(c, st, err, "saving the cadence") < 0)
+			goto fail;
+	}
+	if (cache_card_refresh(c, card, err) < 0)
+		goto fail;
+	return cache_commit(c, err);
+fail:
+	cache_rollback(c);
+	return -1;
+}
+
+static char *join(const struct strv *l, const char *sep)
+{
+	struct sbuf b = {0};
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			sbuf_adds(&b, sep);
+		sbuf_adds(&b, l->v[i]);
+	}
+	return l->n ? sbuf_detach(&b, NULL) : NULL;
+}
+
+/* Writes the log rows, the view columns and the search index of a card. */
+static int write_view(struct cache *c, long card, const struct vcard_info *vi,
+		      const struct vcard_annot *server,
+		      const struct vcard_annot *view, struct kerr *err)
+{
+	char *emails = join(&vi->emails, ", "), *phones = join(&vi->phones, ", ");
+	char *cats = join(&vi->categories, ", "), *members = join(&vi->members, "\n");
+	const char *last = vcard_annot_last(view), *last_via = NULL;
+	struct sbuf notes = {0};
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int rc = -1;
+
+	st = prep(c, err, "DELETE FROM log WHERE card = ?1");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, card);
+	if (run(c, st, err, "updating the log") < 0)
+		goto out;
+	for (i = 0; i < view->nlog; i++) {
+		const struct vcard_log *e = &view->log[i];
+		int pending = 1;
+
+		for (j = 0; j < server->nlog; j++)
+			if (strcmp(server->log[j].id, e->id) == 0)
+				pending = 0;
+		if (last && strcmp(e->date, last) == 0)
+			last_via = e->via;
+		st = prep(c, err, "INSERT OR REPLACE INTO log(card, id, date, via, "
+			  "text, pending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, card);
+		bind_text(st, 2, e->id);
+		bind_text(st, 3, e->date);
+		bind_text(st, 4, e->via);
+		bind_text(st, 5, e->text ? e->text : "");
+		sqlite3_bind_int(st, 6, pending);
+		if (run(c, st, err, "updating the log") < 0)
+			goto out;
+		sbuf_adds(&notes, e->text ? e->text : "");
+		sbuf_addc(&notes, '\n');
+	}
+	if (vi->note)
+		sbuf_adds(&notes, vi->note);
+	st = prep(c, err,
+		  "UPDATE card SET parsed = ?2, why = ?3, is_group = ?4, uid = ?5,"
+		  " fn = ?6, org = ?7, title = ?8, city = ?9, bday = ?10,"
+		  " note = ?11, emails = ?12, phones = ?13, categories = ?14,"
+		  " members = ?15, cadence = nullif(?16, ''),"
+		  " snooze = nullif(?17, ''), last_contact = ?18, last_via = ?19,"
+		  " cadence_since = CASE WHEN nullif(?16, '') IS NULL THEN NULL"
+		  "   ELSE coalesce(cadence_since, first_seen) END"
+		  " WHERE id = ?1");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_int(st, 2, vi->ok);
+	bind_text(st, 3, vi->why);
+	sqlite3_bind_int(st, 4, vi->is_group);
+	bind_text(st, 5, vi->uid);
+	bind_text(st, 6, vi->fn);
+	bind_text(st, 7, vi->org);
+	bind_text(st, 8, vi->title);
+	bind_text(st, 9, vi->city);
+	bind_text(st, 10, vi->bday);
+	bind_text(st, 11, vi->note);
+	bind_text(st, 12, emails);
+	bind_text(st, 13, phones);
+	bind_text(st, 14, cats);
+	bind_text(st, 15, members);
+	bind_text(st, 16, view->cadence);
+	bind_text(st, 17, view->snooze);
+	bind_text(st, 18, last);
+	bind_text(st, 19, last_via);
+	if (run(c, st, err, "updating a card") < 0)
+		goto out;
+	st = prep(c, err, "DELETE FROM card_fts WHERE rowid = ?1");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, card);
+	if (run(c, st, err, "updating the search index") < 0)
+		goto out;
+	st = prep(c, err, "INSERT INTO card_fts(rowid, fn, org, emails, "
+		  "categories, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, card);
+	bind_text(st, 2, vi->fn);
+	bind_text(st, 3, vi->org);
+	bind_text(st, 4, emails);
+	bind_text(st, 5, cats);
+	bind_text(st, 6, notes.buf);
+	if (run(c, st, err, "updating the search index") < 0)
+		goto out;
+	rc = 0;
+out:
+	free(emails);
+	free(phones);
+	free(cats);
+	free(members);
+	sbuf_free(&notes);
+	return rc;
+}
+
+int cache_card_refresh(struct cache *c, long card, struct kerr *err)
+{
+	struct vcard_annot view;
+	struct vcard_info vi;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	memset(&vi, 0, sizeof vi);
+	memset(&view, 0, sizeof view);
+	st = prep(c, err, "SELECT raw FROM card WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		kerr_set(err, "card %ld is not in the cache", card);
+		return -1;
+	}
+	vcard_read(sqlite3_column_blob(st, 0),
+		   (size_t)sqlite3_column_bytes(st, 0), &vi);
+	sqlite3_finalize(st);
+	vcard_annot_copy(&view, &vi.annot);
+	if (cache_outbox_apply(c, card, &view, NULL, err) < 0)
+		goto out;
+	rc = write_view(c, card, &vi, &vi.annot, &view, err);
+out:
+	vcard_annot_free(&view);
+	vcard_info_free(&vi);
+	return rc;
+}

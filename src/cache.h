@@ -1,0 +1,118 @@
+/*
+ * cache.h: the local SQLite cache.
+ *
+ * A card row holds the server's copy exactly as received (raw, etag) plus
+ * columns extracted from it for display and search. A shell command never
+ * edits the server copy: it appends an operation to the outbox, and the
+ * columns the user sees (cadence, snooze, last contact, log) are always
+ * "server copy + pending operations", recomputed by cache_card_refresh()
+ * in the same transaction. Push drops operations only after the server
+ * has stored them.
+ */
+#ifndef KITH_CACHE_H
+#define KITH_CACHE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "util.h"
+#include "vcard.h"
+
+struct cache;
+
+/* Card states (card.state). */
+enum {
+	CARD_SYNCED = 0,	/* on the server */
+	CARD_LOCAL = 1,		/* made here, not yet on the server */
+	CARD_GONE = 2,		/* deleted on the server while notes were pending */
+};
+
+/*
+ * Opens (creating 0600 and migrating) the cache at path, or at
+ * $XDG_DATA_HOME/kith/kith.db when path is NULL. The caller closes it.
+ */
+struct cache *cache_open(const char *path, struct kerr *err);
+void cache_close(struct cache *c);
+/* The connection, for read queries by the shell. Owned by the cache. */
+sqlite3 *cache_db(struct cache *c);
+const char *cache_path(struct cache *c);
+
+int cache_begin(struct cache *c, struct kerr *err);
+int cache_commit(struct cache *c, struct kerr *err);
+void cache_rollback(struct cache *c);
+
+/* Runs SQL with no result rows; -1 with err naming what failed. */
+int cache_exec(struct cache *c, const char *sql, struct kerr *err);
+
+/* Accounts and books. */
+long cache_account(struct cache *c, const char *name, struct kerr *err);	/* creates */
+int cache_account_delete(struct cache *c, const char *name, struct kerr *err);
+
+struct cache_book {
+	long id;
+	char *url;		/* absolute URL of the collection */
+	char *displayname;
+	char *sync_token;	/* NULL until the first complete sync */
+	char *ctag;
+};
+
+long cache_book(struct cache *c, long account, const char *url,
+		const char *displayname, struct kerr *err);	/* creates */
+/* The account's books; free with cache_books_free. */
+int cache_books(struct cache *c, long account, struct cache_book **books,
+		size_t *n, struct kerr *err);
+void cache_books_free(struct cache_book *books, size_t n);
+int cache_book_set_state(struct cache *c, long book, const char *sync_token,
+			 const char *ctag, struct kerr *err);
+
+/*
+ * Stores the server's copy of a card (insert or replace by book and href)
+ * and refreshes its view. A card that was CARD_GONE comes back as synced.
+ */
+int cache_card_put(struct cache *c, long book, const char *href,
+		   const char *etag, const char *raw, size_t len,
+		   struct kerr *err);
+/*
+ * The server says the card is gone. Deleted here unless operations are
+ * pending, in which case it is kept as CARD_GONE so no note is lost.
+ * 0 deleted, 1 kept, -1 error.
+ */
+int cache_card_gone(struct cache *c, long book, const char *href,
+		    struct kerr *err);
+/* Calls fn for every (href, etag) of the book that came from the server. */
+int cache_card_etags(struct cache *c, long book,
+		     int (*fn)(void *arg, const char *href, const char *etag),
+		     void *arg, struct kerr *err);
+/* The card id for (book, href), 0 when absent. */
+long cache_card_id(struct cache *c, long book, const char *href);
+
+/* Recomputes the view columns, log rows and search index of one card. */
+int cache_card_refresh(struct cache *c, long card, struct kerr *err);
+
+/*
+ * A new person made here: a CARD_LOCAL row holding raw, with a pending
+ * "create" operation. Returns the card id.
+ */
+long cache_card_create(struct cache *c, long book, const char *href,
+		       const char *raw, struct kerr *err);
+
+/*
+ * Outbox operations. Each is appended and the card's view refreshed in
+ * one transaction (the caller's, when one is open).
+ *   log     a=date b=via c=id d=text
+ *   unlog   a=id
+ *   cadence a=ISO duration or "" for off
+ *   snooze  a=date or "" for none
+ *   create  (no arguments)
+ */
+int cache_outbox_add(struct cache *c, long card, const char *op,
+		     const char *a, const char *b, const char *cc,
+		     const char *d, struct kerr *err);
+
+/* Applies the card's pending operations to an annotation set. */
+int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
+		       long *last_op, struct kerr *err);
+/* Drops the card's operations with id <= last_op (they are on the server). */
+int cache_outbox_done(struct cache *c, long card, long last_op, struct kerr *err);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * vcard.h: read any real-world vCard, change only kith's lines.
+ *
+ * The raw text from the server is the truth. kith never re-serializes a
+ * card: it reads what display and search need, and it patches its own
+ * properties (X-KITH-CADENCE, X-KITH-SNOOZE, X-KITH-LOG) and the block
+ * under the "— kith —" line at the end of NOTE, leaving every other
+ * physical line byte for byte in place.
+ */
+#ifndef KITH_VCARD_H
+#define KITH_VCARD_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* The line that opens kith's block in NOTE; text above it is the user's. */
+#define VCARD_NOTE_MARKER "\xe2\x80\x94 kith \xe2\x80\x94"
+
+/* One X-KITH-LOG entry: "DATE SP CHANNEL SP ID SP TEXT". */
+struct vcard_log {
+	char date[11];		/* YYYY-MM-DD */
+	char via[16];		/* phone, email, text, meet, video, letter, gift, intro, other */
+	char id[9];		/* 8 lowercase hex digits, unique per entry */
+	char *text;		/* unescaped UTF-8, owned by the entry */
+};
+
+/* kith's annotations on one person. */
+struct vcard_annot {
+	char cadence[16];	/* ISO 8601 duration (P30D, P2W, P3M, P1Y), "" if none */
+	char snooze[11];	/* YYYY-MM-DD, "" if none */
+	struct vcard_log *log;	/* in card order; owned */
+	size_t nlog;
+};
+
+/* What display and search need from a card. All strings owned, NULL when absent. */
+struct vcard_info {
+	int ok;			/* 0: the card could not be parsed; see why */
+	char *why;		/* why it could not be parsed */
+	int version;		/* 21, 30, 40, or 0 when VERSION is missing */
+	int ncards;		/* VCARDs in the resource; the first is the one read */
+	int is_group;		/* KIND:group or X-ADDRESSBOOKSERVER-KIND:group */
+	char *uid;
+	char *fn;		/* FN, else built from N */
+	char *org;		/* first ORG component */
+	char *title;
+	char *city;		/* locality of the first ADR */
+	char *bday;		/* YYYY-MM-DD, or --MM-DD when the year is unknown/omitted */
+	char *note;		/* the user's part of NOTE (above the marker), unescaped */
+	struct strv emails;
+	struct strv phones;
+	struct strv categories;	/* CATEGORIES values, unescaped */
+	struct strv members;	/* MEMBER / X-ADDRESSBOOKSERVER-MEMBER values (e.g. urn:uuid:...) */
+	struct vcard_annot annot;
+};
+
+/*
+ * Reads the resource raw[0..len). Always fills *out (zeroed first); a card
+ * that cannot be parsed has out->ok == 0 and out->why set. Never fails for
+ * any input bytes.
+ */
+void vcard_read(const char *raw, size_t len, struct vcard_info *out);
+void vcard_info_free(struct vcard_info *info);
+
+void vcard_annot_free(struct vcard_annot *a);
+void vcard_annot_copy(struct vcard_annot *dst, const struct vcard_annot *src);
+/* Adds a copy of e unless its id is present: 0 added, 1 already there. */
+int vcard_annot_add(struct vcard_annot *a, const struct vcard_log *e);
+/* Removes the entry with that id: 0 removed, 1 not there. */
+int vcard_annot_remove(struct vcard_annot *a, const char *id);
+/*
+ * Merges other into a: the union of log entries by id, except ids listed
+ * in removed (they stay removed). Cadence and snooze come from other when
+ * a has none.
+ */
+void vcard_annot_merge(struct vcard_annot *a, const struct vcard_annot *other,
+		       const struct strv *removed);
+/* The newest log date, or NULL when there is no entry. Points into a. */
+const char *vcard_annot_last(const struct vcard_annot *a);
+
+/* Fills id with 8 random lowercase hex digits and a NUL. */
+void vcard_log_newid(char id[9]);
+
+/*
+ * Returns a copy of raw in which the first card's kith properties say
+ * exactly `want`, and (when mirror_note) the NOTE block under the marker
+ * is regenerated from it. Every other physical line is byte-identical and
+ * in place; new lines use the card's line ending and are folded at 75
+ * octets on character boundaries. The caller frees the result. NULL with
+ * err set when the card cannot be parsed or is a group.
+ */
+char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
+		  int mirror_note, size_t *outlen, struct kerr *err);
+
+/*
+ * A new vCard 3.0 for a person met today (CRLF line endings). email,
+ * phone and org may be NULL. The caller frees the result.
+ */
+char *vcard_new(const char *uid, const char *fn, const char *email,
+		const char *phone, const char *org);
+
+/* Escapes s as vCard TEXT (backslash, comma, semicolon, newline). */
+char *vcard_escape(const char *s);
+
+#endif

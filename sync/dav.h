@@ -1,0 +1,64 @@
+/*
+ * dav.h: the CardDAV engine. Discovery (RFC 6764, RFC 6352), pull
+ * (RFC 6578 sync-collection, else getctag and etags, then
+ * addressbook-multiget) and push (PUT with If-Match / If-None-Match).
+ *
+ * Errors are graded by reach: a card that fails does not stop its book,
+ * a book that fails does not stop the account. Functions return 0 when
+ * everything worked, -1 with err set to the first failure (what failed,
+ * which book or card, which HTTP status, what to do); what succeeded is
+ * committed either way.
+ */
+#ifndef KITH_DAV_H
+#define KITH_DAV_H
+
+#include <stddef.h>
+
+#include "cache.h"
+#include "util.h"
+
+struct dav_client;
+
+struct dav_opts {
+	const char *user;
+	const char *password;	/* copied and wiped on free; never logged */
+	const char *cafile;	/* extra CA bundle, or NULL */
+};
+
+struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err);
+void dav_client_free(struct dav_client *dc);
+/* Requests sent so far (for the no-change sync check). */
+long dav_client_requests(struct dav_client *dc);
+
+struct dav_book {
+	char *url;
+	char *displayname;
+};
+
+/*
+ * Finds the address books reachable from url (a server root or an
+ * address book): PROPFIND on it, then /.well-known/carddav, then the
+ * principal's addressbook-home-set. The caller frees with dav_books_free.
+ */
+int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books,
+		 size_t *n, struct kerr *err);
+void dav_books_free(struct dav_book *books, size_t n);
+
+struct sync_stats {
+	long added, changed, removed, pushed;
+	long failed;		/* cards that could not be fetched or pushed */
+	long bytes;		/* bytes received */
+	long cards;		/* cards received */
+	long kept;		/* deleted on the server with notes kept here */
+};
+
+/* Called now and then during long transfers. */
+typedef void (*sync_progress_fn)(void *arg, const struct sync_stats *st);
+
+int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+	      struct sync_stats *st, sync_progress_fn progress, void *arg,
+	      struct kerr *err);
+int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+	      int note_mirror, struct sync_stats *st, struct kerr *err);
+
+#endif

@@ -1,0 +1,23 @@
+/* dav_internal.h: what discover.c, pull.c and push.c share. */
+#ifndef KITH_DAV_INTERNAL_H
+#define KITH_DAV_INTERNAL_H
+
+#include "davxml.h"
+#include "http.h"
+
+/*
+ * Sends a WebDAV request whose answer is a multistatus, streaming it
+ * through davxml into fn. *status gets the HTTP status; a non-207 answer
+ * is returned as 0 with *status set and nothing parsed, so the caller can
+ * judge it. *token (when not NULL) gets the top-level sync-token, owned
+ * by the caller.
+ */
+int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
+		    const char *depth, const char *body, davxml_fn fn, void *arg,
+		    long *status, char **final_url, char **token, struct kerr *err);
+
+/* "GET https://host/path: 403 Forbidden" into err, with a hint. */
+void dav_status_error(struct kerr *err, const char *method, const char *url,
+		      long status, const char *body);
+
+#endif

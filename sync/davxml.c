@@ -1,0 +1,455 @@
+#include "davxml.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#define NS_DAV "DAV:"
+#define NS_CARD "urn:ietf:params:xml:ns:carddav"
+#define NS_CS "http://calendarserver.org/ns/"
+
+/* The elements whose text or presence kith reads. */
+enum field {
+	F_NONE, F_HREF, F_STATUS, F_ETAG, F_DATA, F_DISPLAYNAME, F_CTAG,
+	F_SYNC_TOKEN, F_PRINCIPAL_HREF, F_HOME_HREF,
+};
+
+struct davxml {
+	xmlParserCtxtPtr ctxt;
+	davxml_fn fn;
+	void *arg;
+	struct kerr err;
+	int failed;		/* err holds why */
+	int depth;
+	int root_ok;
+	long nresponses;
+
+	/* Where we are: the depth of open elements that matter. */
+	int in_response, in_propstat, in_prop, in_principal, in_home;
+	int in_resourcetype;
+	enum field field;
+	struct sbuf text;
+
+	struct dav_response cur;
+	int propstat_status;
+	/* Properties of the current propstat, kept until its status is known. */
+	char *p_etag, *p_displayname, *p_ctag, *p_token, *p_principal, *p_home;
+	struct sbuf p_data;
+	int p_has_data, p_collection, p_addressbook;
+
+	char *sync_token;	/* top-level */
+};
+
+static int is(const xmlChar *name, const xmlChar *uri, const char *ns,
+	      const char *want)
+{
+	return uri && strcmp((const char *)uri, ns) == 0 &&
+	       strcmp((const char *)name, want) == 0;
+}
+
+static void fail(struct davxml *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(struct davxml *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->failed)
+		return;
+	x->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(x->err.msg, sizeof x->err.msg, fmt, ap);
+	va_end(ap);
+	xmlStopParser(x->ctxt);
+}
+
+static void propstat_clear(struct davxml *x)
+{
+	free(x->p_etag);
+	free(x->p_displayname);
+	free(x->p_ctag);
+	free(x->p_token);
+	free(x->p_principal);
+	free(x->p_home);
+	x->p_etag = x->p_displayname = x->p_ctag = x->p_token = NULL;
+	x->p_principal = x->p_home = NULL;
+	sbuf_free(&x->p_data);
+	x->p_has_data = x->p_collection = x->p_addressbook = 0;
+	x->propstat_status = 0;
+}
+
+static void response_clear(struct dav_response *r)
+{
+	free(r->href);
+	free(r->etag);
+	sbuf_free(&r->data);
+	free(r->displayname);
+	free(r->ctag);
+	free(r->sync_token);
+	free(r->principal);
+	free(r->home);
+	memset(r, 0, sizeof *r);
+}
+
+static int parse_status(const char *s)
+{
+	/* "HTTP/1.1 404 Not Found" */
+	const char *sp = strchr(s, ' ');
+
+	return sp ? atoi(sp + 1) : 0;
+}
+
+static void take(char **dst, char **src)
+{
+	if (*src) {
+		free(*dst);
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+		     const xmlChar *uri, int nns, const xmlChar **nss,
+		     int nattr, int ndef, const xmlChar **attrs)
+{
+	struct davxml *x = ctx;
+
+	x->depth++;
+	if (x->depth == 1) {
+		x->root_ok = is(name, uri, NS_DAV, "multistatus");
+		if (!x->root_ok)
+			fail(x, "the server sent XML that is not a WebDAV "
+			     "multistatus (root element %s)", (const char *)name);
+		return;
+	}
+	x->field = F_NONE;
+	if (!x->in_response) {
+		if (x->depth == 2 && is(name, uri, NS_DAV, "response")) {
+			x->in_response = 1;
+			response_clear(&x->cur);
+		} else if (x->depth == 2 && is(name, uri, NS_DAV, "sync-token")) {
+			x->field = F_SYNC_TOKEN;
+		}
+		sbuf_reset(&x->text);
+		return;
+	}
+	if (!x->in_propstat) {
+		if (is(name, uri, NS_DAV, "propstat")) {
+			x->in_propstat = 1;
+			propstat_clear(x);
+		} else if (is(name, uri, NS_DAV, "href")) {
+			x->field = F_HREF;
+		} else if (is(name, uri, NS_DAV, "status")) {
+			x->field = F_STATUS;
+		}
+		sbuf_reset(&x->text);
+		return;
+	}
+	if (!x->in_prop) {
+		if (is(name, uri, NS_DAV, "prop"))
+			x->in_prop = x->depth;
+		else if (is(name, uri, NS_DAV, "status"))
+			x->field = F_STATUS;
+		sbuf_reset(&x->text);
+		return;
+	}
+	/* Inside <prop>: direct children are properties. */
+	if (x->depth == x->in_prop + 1) {
+		if (is(name, uri, NS_DAV, "getetag"))
+			x->field = F_ETAG;
+		else if (is(name, uri, NS_CARD, "address-data")) {
+			x->field = F_DATA;
+			x->p_has_data = 1;
+		} else if (is(name, uri, NS_DAV, "displayname"))
+			x->field = F_DISPLAYNAME;
+		else if (is(name, uri, NS_CS, "getctag"))
+			x->field = F_CTAG;
+		else if (is(name, uri, NS_DAV, "sync-token"))
+			x->field = F_SYNC_TOKEN;
+		else if (is(name, uri, NS_DAV, "resourcetype"))
+			x->in_resourcetype = 1;
+		else if (is(name, uri, NS_DAV, "current-user-principal"))
+			x->in_principal = 1;
+		else if (is(name, uri, NS_CARD, "addressbook-home-set"))
+			x->in_home = 1;
+	} else if (x->in_resourcetype) {
+		if (is(name, uri, NS_DAV, "collection"))
+			x->p_collection = 1;
+		else if (is(name, uri, NS_CARD, "addressbook"))
+			x->p_addressbook = 1;
+	} else if ((x->in_principal || x->in_home) && is(name, uri, NS_DAV, "href")) {
+		x->field = x->in_principal ? F_PRINCIPAL_HREF : F_HOME_HREF;
+	}
+	sbuf_reset(&x->text);
+	if (x->field == F_DATA)
+		sbuf_reset(&x->p_data);
+}
+
+static char *text_dup(struct davxml *x)
+{
+	/* Trim the whitespace that pretty-printing servers add around values. */
+	const char *s = x->text.buf ? x->text.buf : "";
+	size_t len = x->text.len;
+
+	while (len && strchr(" \t\r\n", *s)) {
+		s++;
+		len--;
+	}
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	return xstrndup(s, len);
+}
+
+static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+		   const xmlChar *uri)
+{
+	struct davxml *x = ctx;
+	enum field f = x->field;
+
+	x->depth--;
+	x->field = F_NONE;
+	if (x->failed)
+		return;
+	switch (f) {
+	case F_HREF:
+		free(x->cur.href);
+		x->cur.href = text_dup(x);
+		break;
+	case F_STATUS: {
+		char *s = text_dup(x);
+
+		if (x->in_propstat)
+			x->propstat_status = parse_status(s);
+		else
+			x->cur.status = parse_status(s);
+		free(s);
+		break;
+	}
+	case F_ETAG:
+		free(x->p_etag);
+		x->p_etag = text_dup(x);
+		break;
+	case F_DISPLAYNAME:
+		free(x->p_displayname);
+		x->p_displayname = text_dup(x);
+		break;
+	case F_CTAG:
+		free(x->p_ctag);
+		x->p_ctag = text_dup(x);
+		break;
+	case F_SYNC_TOKEN:
+		if (x->in_response) {
+			free(x->p_token);
+			x->p_token = text_dup(x);
+		} else {
+			free(x->sync_token);
+			x->sync_token = text_dup(x);
+		}
+		break;
+	case F_PRINCIPAL_HREF:
+		free(x->p_principal);
+		x->p_principal = text_dup(x);
+		break;
+	case F_HOME_HREF:
+		if (!x->p_home)	/* the first home is the one kith uses */
+			x->p_home = text_dup(x);
+		break;
+	case F_DATA:
+	case F_NONE:
+		break;
+	}
+	/* A property element closed: leave its insides. */
+	if (x->in_prop && x->depth == x->in_prop)
+		x->in_resourcetype = x->in_principal = x->in_home = 0;
+	if (x->in_prop && x->depth < x->in_prop) {
+		x->in_prop = 0;
+	} else if (x->in_propstat && is(name, uri, NS_DAV, "propstat")) {
+		x->in_propstat = 0;
+		/* Only properties the server says it has (2xx) count. */
+		if (x->propstat_status >= 200 && x->propstat_status < 300) {
+			struct dav_response *r = &x->cur;
+
+			r->ok_props = 1;
+			take(&r->etag, &x->p_etag);
+			take(&r->displayname, &x->p_displayname);
+			take(&r->ctag, &x->p_ctag);
+			take(&r->sync_token, &x->p_token);
+			take(&r->principal, &x->p_principal);
+			take(&r->home, &x->p_home);
+			if (x->p_has_data) {
+				sbuf_free(&r->data);
+				r->data = x->p_data;
+				memset(&x->p_data, 0, sizeof x->p_data);
+				r->has_data = 1;
+			}
+			r->is_collection |= x->p_collection;
+			r->is_addressbook |= x->p_addressbook;
+		}
+		propstat_clear(x);
+	} else if (x->in_response && x->depth == 1 &&
+		   is(name, uri, NS_DAV, "response")) {
+		x->in_response = 0;
+		x->nresponses++;
+		if (!x->cur.href) {
+			fail(x, "the server sent a multistatus response with no "
+			     "href");
+		} else if (x->fn(x->arg, &x->cur, &x->err) != 0) {
+			x->failed = 1;
+			xmlStopParser(x->ctxt);
+		}
+		response_clear(&x->cur);
+	}
+	sbuf_reset(&x->text);
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct davxml *x = ctx;
+
+	if (x->failed || x->field == F_NONE)
+		return;
+	if (x->field == F_DATA) {
+		if (x->p_data.len + (size_t)len > DAVXML_MAX_CARD) {
+			fail(x, "the server sent a card larger than 16 MB");
+			return;
+		}
+		sbuf_add(&x->p_data, ch, (size_t)len);
+		return;
+	}
+	if (x->text.len + (size_t)len > DAVXML_MAX_TEXT) {
+		fail(x, "the server sent an oversized XML value (over 64 kB)");
+		return;
+	}
+	sbuf_add(&x->text, ch, (size_t)len);
+}
+
+/* Entities beyond the five predefined ones are refused, never expanded. */
+static xmlEntityPtr on_entity(void *ctx, const xmlChar *name)
+{
+	struct davxml *x = ctx;
+
+	fail(x, "the server's XML uses an entity (&%s;); kith does not expand "
+	     "entities", (const char *)name);
+	return NULL;
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+			   const xmlChar *publicId, const xmlChar *systemId,
+			   xmlChar *content)
+{
+	struct davxml *x = ctx;
+
+	fail(x, "the server's XML declares an entity (%s); refused",
+	     (const char *)name);
+}
+
+static void on_error(void *ctx, const xmlError *e)
+{
+	struct davxml *x = ctx;
+	char msg[256];
+
+	if (!e || e->level < XML_ERR_ERROR)
+		return;
+	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+	msg[strcspn(msg, "\n")] = '\0';
+	if (!x->failed) {
+		x->failed = 1;
+		kerr_set(&x->err, "the server sent malformed XML (line %d: %s)",
+			 e->line, msg);
+	}
+}
+
+struct davxml *davxml_new(davxml_fn fn, void *arg)
+{
+	struct davxml *x = xcalloc(1, sizeof *x);
+	xmlSAXHandler sax;
+
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.cdataBlock = on_text;
+	sax.getEntity = on_entity;
+	sax.entityDecl = on_entity_decl;
+	sax.serror = (xmlStructuredErrorFunc)on_error;
+	x->fn = fn;
+	x->arg = arg;
+	x->ctxt = xmlCreatePushParserCtxt(&sax, x, NULL, 0, NULL);
+	if (!x->ctxt) {
+		fputs("kith: out of memory\n", stderr);
+		abort();
+	}
+	/* No network, no DTD loading, no entity substitution, bounded depth. */
+	xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	return x;
+}
+
+int davxml_push(struct davxml *x, const char *buf, size_t len, struct kerr *err)
+{
+	while (!x->failed && len > 0) {
+		int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
+
+		xmlParseChunk(x->ctxt, buf, chunk, 0);
+		buf += chunk;
+		len -= (size_t)chunk;
+	}
+	if (x->failed) {
+		*err = x->err;
+		return -1;
+	}
+	return 0;
+}
+
+int davxml_finish(struct davxml *x, struct kerr *err)
+{
+	if (!x->failed)
+		xmlParseChunk(x->ctxt, NULL, 0, 1);
+	if (!x->failed && !x->root_ok) {
+		x->failed = 1;
+		kerr_set(&x->err, "the server sent no WebDAV multistatus "
+			 "(empty or not XML)");
+	}
+	if (!x->failed && x->depth != 0) {
+		x->failed = 1;
+		kerr_set(&x->err, "the server's XML response was cut short");
+	}
+	if (x->failed) {
+		*err = x->err;
+		return -1;
+	}
+	return 0;
+}
+
+const char *davxml_sync_token(struct davxml *x)
+{
+	return x->sync_token;
+}
+
+int davxml_is_multistatus(struct davxml *x)
+{
+	return x->root_ok;
+}
+
+long davxml_responses(struct davxml *x)
+{
+	return x->nresponses;
+}
+
+void davxml_free(struct davxml *x)
+{
+	if (!x)
+		return;
+	if (x->ctxt) {
+		if (x->ctxt->myDoc)
+			xmlFreeDoc(x->ctxt->myDoc);
+		xmlFreeParserCtxt(x->ctxt);
+	}
+	response_clear(&x->cur);
+	propstat_clear(x);
+	sbuf_free(&x->text);
+	free(x->sync_token);
+	free(x);
+}

@@ -1,0 +1,348 @@
+/*
+ * discover.c: from a URL a user typed to the address books behind it
+ * (RFC 6764 section 6, RFC 6352 section 7).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dav.h"
+#include "dav_internal.h"
+
+struct sink {
+	struct davxml *x;
+	struct kerr err;
+};
+
+static int sink_push(void *arg, const char *buf, size_t len, struct kerr *err)
+{
+	struct sink *s = arg;
+
+	return davxml_push(s->x, buf, len, err);
+}
+
+struct ms_ctx {
+	struct sink sink;
+	davxml_fn fn;
+	void *arg;
+};
+
+static void sink_reset(void *arg)
+{
+	struct ms_ctx *m = arg;
+
+	davxml_free(m->sink.x);
+	m->sink.x = davxml_new(m->fn, m->arg);
+}
+
+static int ms_push(void *arg, const char *buf, size_t len, struct kerr *err)
+{
+	struct ms_ctx *m = arg;
+
+	return sink_push(&m->sink, buf, len, err);
+}
+
+void dav_status_error(struct kerr *err, const char *method, const char *url,
+		      long status, const char *body)
+{
+	char *safe = http_redact(url);
+	const char *hint = "";
+
+	switch (status) {
+	case 401:
+		hint = " (wrong user or password: run 'kith account add' again, "
+		       "or fix password_command)";
+		break;
+	case 403:
+		hint = " (the server refused: the account may not have access)";
+		break;
+	case 404:
+		hint = " (no such resource: check the URL)";
+		break;
+	case 429:
+	case 503:
+		hint = " (the server is busy: sync again later)";
+		break;
+	default:
+		if (status >= 500)
+			hint = " (a server error: sync again later, or ask its admin)";
+	}
+	kerr_set(err, "%s %s: HTTP %ld%s", method, safe, status, hint);
+	free(safe);
+	(void)body;
+}
+
+int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
+		    const char *depth, const char *body, davxml_fn fn, void *arg,
+		    long *status, char **final_url, char **token, struct kerr *err)
+{
+	struct http_resp resp;
+	struct http_req req;
+	struct ms_ctx m;
+	int rc = -1;
+
+	memset(&m, 0, sizeof m);
+	m.fn = fn;
+	m.arg = arg;
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.url = url;
+	req.depth = depth;
+	req.content_type = "application/xml; charset=utf-8";
+	req.body = body;
+	req.body_len = body ? strlen(body) : 0;
+	req.follow = 1;
+	req.sink = ms_push;
+	req.reset = sink_reset;
+	req.arg = &m;
+	if (http_request(dc, &req, &resp, err) < 0)
+		goto out;
+	*status = resp.status;
+	if (final_url)
+		*final_url = xstrdup(resp.final_url);
+	if (resp.status != 207) {
+		rc = 0;
+		goto out;
+	}
+	if (davxml_finish(m.sink.x, err) < 0) {
+		char *safe = http_redact(url);
+
+		kerr_wrap(err, "%s %s", method, safe);
+		free(safe);
+		goto out;
+	}
+	if (token) {
+		const char *t = davxml_sync_token(m.sink.x);
+
+		*token = t ? xstrdup(t) : NULL;
+	}
+	rc = 0;
+out:
+	http_resp_free(&resp);
+	davxml_free(m.sink.x);
+	return rc;
+}
+
+static const char propfind_body[] =
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	"<d:propfind xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\">"
+	"<d:prop><d:resourcetype/><d:displayname/><d:current-user-principal/>"
+	"<c:addressbook-home-set/></d:prop></d:propfind>";
+
+struct found {
+	const char *base;	/* the URL hrefs resolve against */
+	char *principal;
+	char *home;
+	int self_is_book;
+	char *self_name;
+	struct dav_book *books;
+	size_t n;
+	const char *self_path;
+};
+
+static int on_response(void *arg, struct dav_response *r, struct kerr *err)
+{
+	struct found *f = arg;
+	char *path = http_path(r->href);
+	int self = strcmp(path, f->self_path) == 0;
+
+	if (r->principal && !f->principal)
+		f->principal = http_resolve(f->base, r->principal);
+	if (r->home && !f->home)
+		f->home = http_resolve(f->base, r->home);
+	if (r->is_addressbook) {
+		if (self) {
+			f->self_is_book = 1;
+			free(f->self_name);
+			f->self_name = r->displayname ? xstrdup(r->displayname) : NULL;
+		} else {
+			struct dav_book *b;
+
+			f->books = xrealloc(f->books, (f->n + 1) * sizeof *f->books);
+			b = &f->books[f->n++];
+			b->url = http_resolve(f->base, r->href);
+			b->displayname = r->displayname && *r->displayname ?
+					 xstrdup(r->displayname) : NULL;
+			if (!b->url) {
+				f->n--;
+			}
+		}
+	}
+	free(path);
+	return 0;
+}
+
+/* PROPFIND url at depth; fills f. -1 on transport/XML errors; *status set. */
+static int probe(struct dav_client *dc, const char *url, const char *depth,
+		 struct found *f, long *status, char **final, struct kerr *err)
+{
+	char *path;
+	int rc;
+
+	*final = NULL;
+	/* Resolve hrefs against the URL that answered, after redirects. */
+	f->base = url;
+	path = http_path(url);
+	f->self_path = path;
+	rc = dav_multistatus(dc, "PROPFIND", url, depth, propfind_body,
+			     on_response, f, status, final, NULL, err);
+	free(path);
+	if (rc == 0 && *final && strcmp(*final, url) != 0 && *status == 207) {
+		/* Hrefs were resolved against the old URL; redo against the final. */
+		char *p2 = http_path(*final);
+
+		free(f->principal);
+		free(f->home);
+		f->principal = f->home = NULL;
+		dav_books_free(f->books, f->n);
+		f->books = NULL;
+		f->n = 0;
+		f->self_is_book = 0;
+		f->base = *final;
+		f->self_path = p2;
+		rc = dav_multistatus(dc, "PROPFIND", *final, depth, propfind_body,
+				     on_response, f, status, NULL, NULL, err);
+		free(p2);
+	}
+	return rc;
+}
+
+void dav_books_free(struct dav_book *books, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(books[i].url);
+		free(books[i].displayname);
+	}
+	free(books);
+}
+
+static void found_free(struct found *f)
+{
+	free(f->principal);
+	free(f->home);
+	free(f->self_name);
+	dav_books_free(f->books, f->n);
+	memset(f, 0, sizeof *f);
+}
+
+int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books,
+		 size_t *n, struct kerr *err)
+{
+	struct found f, g;
+	char *final = NULL, *wk = NULL, *principal = NULL, *home = NULL;
+	long status = 0;
+	int rc = -1;
+
+	*books = NULL;
+	*n = 0;
+	memset(&f, 0, sizeof f);
+	memset(&g, 0, sizeof g);
+	/* 1. The URL itself: an address book, a home set, or a principal. */
+	if (probe(dc, url, "1", &f, &status, &final, err) < 0)
+		goto out;
+	if (status == 401) {
+		dav_status_error(err, "PROPFIND", url, status, NULL);
+		goto out;
+	}
+	if (status == 207 && f.self_is_book) {
+		*books = xcalloc(1, sizeof **books);
+		(*books)[0].url = xstrdup(final);
+		(*books)[0].displayname = f.self_name ? xstrdup(f.self_name) : NULL;
+		*n = 1;
+		rc = 0;
+		goto out;
+	}
+	if (status == 207 && f.n > 0) {
+		/* It was the home set: its children are the books. */
+		*books = f.books;
+		*n = f.n;
+		f.books = NULL;
+		f.n = 0;
+		rc = 0;
+		goto out;
+	}
+	principal = f.principal ? xstrdup(f.principal) : NULL;
+	home = f.home ? xstrdup(f.home) : NULL;
+	/* 2. RFC 6764 section 5: the well-known URI on the same origin. */
+	if (!principal && !home) {
+		char *origin = http_origin(url);
+
+		free(final);
+		final = NULL;
+		if (origin) {
+			wk = xasprintf("%s/.well-known/carddav", origin);
+			free(origin);
+			found_free(&g);
+			if (probe(dc, wk, "0", &g, &status, &final, err) < 0)
+				goto out;
+			if (status == 207) {
+				principal = g.principal ? xstrdup(g.principal) : NULL;
+				home = g.home ? xstrdup(g.home) : NULL;
+			}
+		}
+	}
+	if (!principal && !home) {
+		char *safe = http_redact(url);
+
+		kerr_set(err, "no CardDAV address book found at %s (the server "
+			 "gave no principal or address book home): give the "
+			 "address book's URL instead", safe);
+		free(safe);
+		goto out;
+	}
+	/* 3. The principal names its addressbook-home-set. */
+	if (!home) {
+		found_free(&g);
+		free(final);
+		final = NULL;
+		if (probe(dc, principal, "0", &g, &status, &final, err) < 0)
+			goto out;
+		if (status != 207 || !g.home) {
+			if (status != 207)
+				dav_status_error(err, "PROPFIND", principal, status, NULL);
+			else
+				kerr_set(err, "the principal %s names no "
+					 "addressbook-home-set: the server may "
+					 "not offer CardDAV", principal);
+			goto out;
+		}
+		home = xstrdup(g.home);
+	}
+	/* 4. The home set's children that are address books. */
+	found_free(&g);
+	free(final);
+	final = NULL;
+	if (probe(dc, home, "1", &g, &status, &final, err) < 0)
+		goto out;
+	if (status != 207) {
+		dav_status_error(err, "PROPFIND", home, status, NULL);
+		goto out;
+	}
+	if (g.self_is_book) {
+		*books = xcalloc(1, sizeof **books);
+		(*books)[0].url = xstrdup(final);
+		(*books)[0].displayname = g.self_name ? xstrdup(g.self_name) : NULL;
+		*n = 1;
+	} else {
+		*books = g.books;
+		*n = g.n;
+		g.books = NULL;
+		g.n = 0;
+	}
+	if (*n == 0) {
+		kerr_set(err, "the server has no address book under %s: create "
+			 "one in its web interface or on your phone first", home);
+		goto out;
+	}
+	rc = 0;
+out:
+	found_free(&f);
+	found_free(&g);
+	free(final);
+	free(wk);
+	free(principal);
+	free(home);
+	return rc;
+}

@@ -1,0 +1,500 @@
+#include "http.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "cred.h"
+
+#define MAX_REDIRECTS 5
+#define MAX_ATTEMPTS 4			/* the first try and three retries */
+#define MAX_RETRY_WAIT 30		/* seconds, whatever Retry-After says */
+#define MAX_BODY (256L * 1024 * 1024)	/* a buffered (not streamed) body */
+
+struct dav_client {
+	CURL *curl;
+	char *user;
+	char *password;
+	char *cafile;
+	long requests;
+	int digest;		/* the server asked for Digest, not Basic */
+	char *auth_origin;	/* credentials go only to this origin */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err)
+{
+	static int inited;
+	struct dav_client *dc;
+
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+			kerr_set(err, "cannot initialize libcurl");
+			return NULL;
+		}
+		inited = 1;
+	}
+	dc = xcalloc(1, sizeof *dc);
+	dc->curl = curl_easy_init();
+	if (!dc->curl) {
+		free(dc);
+		kerr_set(err, "cannot initialize libcurl");
+		return NULL;
+	}
+	dc->user = opts->user ? xstrdup(opts->user) : NULL;
+	dc->password = opts->password ? xstrdup(opts->password) : NULL;
+	dc->cafile = opts->cafile ? xstrdup(opts->cafile) : NULL;
+	return dc;
+}
+
+void dav_client_free(struct dav_client *dc)
+{
+	if (!dc)
+		return;
+	curl_easy_cleanup(dc->curl);
+	free(dc->user);
+	cred_free(dc->password);
+	free(dc->cafile);
+	free(dc->auth_origin);
+	free(dc);
+}
+
+long dav_client_requests(struct dav_client *dc)
+{
+	return dc->requests;
+}
+
+void http_resp_free(struct http_resp *r)
+{
+	if (!r)
+		return;
+	free(r->etag);
+	free(r->location);
+	free(r->content_type);
+	free(r->final_url);
+	free(r->dav);
+	sbuf_free(&r->body);
+	memset(r, 0, sizeof *r);
+}
+
+char *http_resolve(const char *base, const char *ref)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *res = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+		res = xstrdup(out);
+		curl_free(out);
+	}
+	curl_url_cleanup(u);
+	return res;
+}
+
+char *http_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *slash;
+
+	if (!scheme)
+		return xstrdup(url);
+	at = strchr(scheme + 3, '@');
+	slash = strchr(scheme + 3, '/');
+	if (!at || (slash && at > slash))
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(scheme + 3 - url), url, at + 1);
+}
+
+char *http_origin(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *res = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		char *h = xstrdup(host), *p;
+
+		for (p = h; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		res = xasprintf("%s://%s:%s", scheme, h, port);
+		free(h);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return res;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *http_path(const char *href)
+{
+	const char *p = href, *q;
+	struct sbuf b = {0};
+
+	q = strstr(p, "://");
+	if (q) {
+		p = strchr(q + 3, '/');
+		if (!p)
+			p = "/";
+	}
+	for (; *p && *p != '?' && *p != '#'; p++) {
+		int hi, lo;
+
+		if (*p == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = hexval((unsigned char)p[2])) >= 0) {
+			int c = hi * 16 + lo;
+
+			/* RFC 3986 2.3: unreserved characters mean the same encoded or not. */
+			if (isalnum(c) || strchr("-._~", c))
+				sbuf_addc(&b, (char)c);
+			else
+				sbuf_addf(&b, "%%%02X", c);
+			p += 2;
+		} else if ((unsigned char)*p >= 0x80 || *p == ' ') {
+			sbuf_addf(&b, "%%%02X", (unsigned char)*p);
+		} else {
+			sbuf_addc(&b, *p);
+		}
+	}
+	if (b.len == 0)
+		sbuf_addc(&b, '/');
+	return sbuf_detach(&b, NULL);
+}
+
+struct attempt {
+	struct http_resp *resp;
+	const struct http_req *req;
+	struct kerr sink_err;
+	int sink_failed;
+	long retry_after;
+	int www_digest;
+};
+
+static char *header_value(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v, *end = line + len;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return NULL;
+	v = line + n + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	return xstrndup(v, (size_t)(end - v));
+}
+
+static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+{
+	struct attempt *a = arg;
+	size_t len = size * n;
+	char *v;
+
+	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+		/* A new response (after 100 Continue or a 401 round): start over. */
+		free(a->resp->etag);
+		free(a->resp->location);
+		free(a->resp->content_type);
+		free(a->resp->dav);
+		a->resp->etag = a->resp->location = NULL;
+		a->resp->content_type = a->resp->dav = NULL;
+		a->retry_after = -1;
+		a->www_digest = 0;
+		return len;
+	}
+	if ((v = header_value(buf, len, "ETag"))) {
+		free(a->resp->etag);
+		a->resp->etag = v;
+	} else if ((v = header_value(buf, len, "Location"))) {
+		free(a->resp->location);
+		a->resp->location = v;
+	} else if ((v = header_value(buf, len, "Content-Type"))) {
+		free(a->resp->content_type);
+		a->resp->content_type = v;
+	} else if ((v = header_value(buf, len, "DAV"))) {
+		free(a->resp->dav);
+		a->resp->dav = v;
+	} else if ((v = header_value(buf, len, "Retry-After"))) {
+		/* Seconds only; an HTTP date falls back to our own backoff. */
+		a->retry_after = isdigit((unsigned char)v[0]) ? atol(v) : -1;
+		free(v);
+	} else if ((v = header_value(buf, len, "WWW-Authenticate"))) {
+		if (strncasecmp(v, "Digest", 6) == 0)
+			a->www_digest = 1;
+		free(v);
+	}
+	return len;
+}
+
+static size_t on_body(char *buf, size_t size, size_t n, void *arg)
+{
+	struct attempt *a = arg;
+	size_t len = size * n;
+
+	if (a->sink_failed)
+		return 0;
+	if (a->req->sink && a->resp->status >= 200 && a->resp->status < 300) {
+		if (a->req->sink(a->req->arg, buf, len, &a->sink_err) < 0) {
+			a->sink_failed = 1;
+			return 0;
+		}
+		return len;
+	}
+	if (a->resp->body.len + len > MAX_BODY) {
+		a->sink_failed = 1;
+		kerr_set(&a->sink_err, "the server's answer is larger than %ld MB",
+			 MAX_BODY / (1024 * 1024));
+		return 0;
+	}
+	sbuf_add(&a->resp->body, buf, len);
+	return len;
+}
+
+/* The status line is known before the body: record it for on_body. */
+static size_t on_header_status(char *buf, size_t size, size_t n, void *arg)
+{
+	struct attempt *a = arg;
+	size_t len = size * n;
+
+	if (len > 12 && strncmp(buf, "HTTP/", 5) == 0) {
+		const char *sp = memchr(buf, ' ', len);
+
+		a->resp->status = sp ? atol(sp + 1) : 0;
+	}
+	return on_header(buf, size, n, arg);
+}
+
+static int retryable(long status)
+{
+	return status == 429 || status == 500 || status == 502 ||
+	       status == 503 || status == 504;
+}
+
+static void nap(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+/* One HTTP exchange, no redirects, no retries. */
+static CURLcode perform(struct dav_client *dc, const struct http_req *req,
+			const char *url, int send_auth, struct attempt *a)
+{
+	struct curl_slist *h = NULL;
+	char *line;
+	CURL *c = dc->curl;
+	CURLcode rc;
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (dc->cafile)
+		curl_easy_setopt(c, CURLOPT_CAINFO, dc->cafile);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "kith/" KITH_VERSION);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+	/* A stalled server: under 1 byte/s for 30 s ends the attempt. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, dc->errbuf);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	if (strcmp(req->method, "GET") == 0)
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	if (req->body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)req->body_len);
+	}
+	if (send_auth && dc->user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, dc->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+				 dc->password ? dc->password : "");
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, dc->digest ?
+				 CURLAUTH_DIGEST : CURLAUTH_BASIC);
+	}
+	h = curl_slist_append(h, "Expect:");
+	if (req->content_type) {
+		line = xasprintf("Content-Type: %s", req->content_type);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
+	if (req->depth) {
+		line = xasprintf("Depth: %s", req->depth);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
+	if (req->if_match) {
+		line = xasprintf("If-Match: %s", req->if_match);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
+	if (req->if_none_match)
+		h = curl_slist_append(h, "If-None-Match: *");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header_status);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	dc->errbuf[0] = '\0';
+	dc->requests++;
+	rc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->resp->status);
+	return rc;
+}
+
+static void transport_error(struct dav_client *dc, struct kerr *err,
+			    const struct http_req *req, const char *url,
+			    CURLcode rc)
+{
+	char *safe = http_redact(url);
+	const char *hint = "check the URL and the network, then sync again";
+
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	    rc == CURLE_SSL_CONNECT_ERROR)
+		hint = "the server's TLS certificate is not trusted: if it is your "
+		       "own server, give its CA with 'cafile = FILE' in the "
+		       "account's section of the config";
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		hint = "the server stalled; sync again later";
+	else if (rc == CURLE_COULDNT_CONNECT)
+		hint = "is the server running? check the URL";
+	kerr_set(err, "%s %s: %s (%s)", req->method, safe,
+		 dc->errbuf[0] ? dc->errbuf : curl_easy_strerror(rc), hint);
+	free(safe);
+}
+
+int http_request(struct dav_client *dc, const struct http_req *req,
+		 struct http_resp *resp, struct kerr *err)
+{
+	char *url = xstrdup(req->url), *origin = NULL;
+	int redirects = 0, attempt = 0, rc = -1;
+	struct attempt a;
+
+	memset(resp, 0, sizeof *resp);
+	if (!dc->auth_origin)
+		dc->auth_origin = http_origin(req->url);
+	CURLcode cc = CURLE_OK;
+
+	for (;;) {
+		int send_auth;
+		long wait_ms;
+
+		free(origin);
+		origin = http_origin(url);
+		/* Credentials go only to the origin the user named. */
+		send_auth = origin && dc->auth_origin &&
+			    strcmp(origin, dc->auth_origin) == 0;
+		http_resp_free(resp);
+		memset(&a, 0, sizeof a);
+		a.resp = resp;
+		a.req = req;
+		a.retry_after = -1;
+		if (req->reset)
+			req->reset(req->arg);
+		cc = perform(dc, req, url, send_auth, &a);
+		attempt++;
+		if (a.sink_failed) {
+			/* A body cut or garbled in transit may come whole next time. */
+			if (req->no_retry || attempt >= MAX_ATTEMPTS) {
+				*err = a.sink_err;
+				goto out;
+			}
+			nap(500L << (attempt - 1));
+			continue;
+		}
+		if (cc == CURLE_OK && resp->status == 401 && a.www_digest &&
+		    !dc->digest && send_auth) {
+			dc->digest = 1;	/* the server wants Digest: ask again */
+			continue;
+		}
+		if (cc == CURLE_OK && req->follow && resp->location &&
+		    (resp->status == 301 || resp->status == 302 ||
+		     resp->status == 303 || resp->status == 307 ||
+		     resp->status == 308)) {
+			char *next = http_resolve(url, resp->location);
+
+			if (!next || ++redirects > MAX_REDIRECTS) {
+				char *safe = http_redact(url);
+
+				kerr_set(err, "%s %s: %s", req->method, safe, next ?
+					 "more than 5 redirects (check the URL)" :
+					 "the server redirected to an invalid URL");
+				free(safe);
+				free(next);
+				goto out;
+			}
+			if (str_casestarts(url, "https:") &&
+			    !str_casestarts(next, "https:")) {
+				char *safe = http_redact(url);
+
+				kerr_set(err, "%s %s: the server redirected from "
+					 "HTTPS to plain HTTP; refused", req->method,
+					 safe);
+				free(safe);
+				free(next);
+				goto out;
+			}
+			free(url);
+			url = next;
+			attempt = 0;
+			continue;
+		}
+		if (req->no_retry || attempt >= MAX_ATTEMPTS)
+			break;
+		if (cc == CURLE_OK && !retryable(resp->status))
+			break;
+		if (cc != CURLE_OK && cc != CURLE_RECV_ERROR &&
+		    cc != CURLE_SEND_ERROR && cc != CURLE_PARTIAL_FILE &&
+		    cc != CURLE_GOT_NOTHING && cc != CURLE_OPERATION_TIMEDOUT &&
+		    cc != CURLE_COULDNT_CONNECT)
+			break;
+		/* Back off: Retry-After when the server gave one, else 0.5, 1, 2 s. */
+		wait_ms = 500L << (attempt - 1);
+		if (cc == CURLE_OK && a.retry_after >= 0)
+			wait_ms = (a.retry_after > MAX_RETRY_WAIT ? MAX_RETRY_WAIT :
+				   a.retry_after) * 1000L;
+		nap(wait_ms);
+	}
+	if (cc != CURLE_OK) {
+		transport_error(dc, err, req, url, cc);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == 0)
+		resp->final_url = xstrdup(url);
+	free(url);
+	free(origin);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * http.h: one reused libcurl handle per account (keep-alive), with the
+ * network rules kith keeps: TLS verification always on, redirects
+ * followed by hand (at most 5, never HTTPS to HTTP, credentials never
+ * sent to another host), bounded retries on 5xx and 429 honouring
+ * Retry-After, connect and low-speed timeouts.
+ */
+#ifndef KITH_HTTP_H
+#define KITH_HTTP_H
+
+#include <stddef.h>
+
+#include "dav.h"
+#include "util.h"
+
+struct http_req {
+	const char *method;
+	const char *url;
+	const char *depth;		/* "0", "1" or NULL */
+	const char *if_match;		/* an etag, or NULL */
+	int if_none_match;		/* send If-None-Match: * */
+	const char *content_type;	/* of body */
+	const char *body;
+	size_t body_len;
+	int follow;			/* follow redirects */
+	/*
+	 * When sink is set, the response body streams into it instead of
+	 * resp->body (for 2xx answers); reset is called before every attempt
+	 * so a retried request starts a fresh parse.
+	 */
+	int (*sink)(void *arg, const char *buf, size_t len, struct kerr *err);
+	void (*reset)(void *arg);
+	void *arg;
+	int no_retry;			/* one attempt only */
+};
+
+struct http_resp {
+	long status;
+	char *etag;
+	char *location;
+	char *content_type;
+	char *final_url;		/* after redirects */
+	char *dav;			/* the DAV: header */
+	struct sbuf body;		/* when no sink took it */
+	int sink_failed;		/* the sink refused the body; err says why */
+};
+
+void http_resp_free(struct http_resp *r);
+
+/*
+ * Sends the request, retrying as the rules allow. 0 when an HTTP answer
+ * came back (any status, the caller judges it), -1 with err when none
+ * did (connection, TLS, timeout, too many redirects, a refused redirect,
+ * or the sink refused the body).
+ */
+int http_request(struct dav_client *dc, const struct http_req *req,
+		 struct http_resp *resp, struct kerr *err);
+
+/* Resolves ref against base; the caller frees. NULL when it cannot. */
+char *http_resolve(const char *base, const char *ref);
+/* The URL without user:password@, for messages. The caller frees. */
+char *http_redact(const char *url);
+/*
+ * The path of an href or URL, with percent-encoding normalized
+ * (unreserved characters decoded, hex upper-cased), so two spellings of
+ * one resource compare equal. The caller frees.
+ */
+char *http_path(const char *href);
+/* "https://host:port" of a URL; the caller frees. NULL when none. */
+char *http_origin(const char *url);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * push.c: send the outbox. For each card with pending operations: apply
+ * them to the newest server copy with the vCard patch API and PUT with
+ * If-Match (If-None-Match: * for a new card). On 412 the card changed on
+ * the server: fetch it, re-apply, retry. Operations are dropped only in
+ * the transaction that stores what the server accepted.
+ *
+ * After a PUT the card is read back (the server's bytes are the truth).
+ * A PUT whose answer was lost and is retried gets 412; the fetched card
+ * then already holds our log ids, adding an id twice is a no-op, and the
+ * patched text equals the server's: nothing is sent again and nothing is
+ * duplicated.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dav.h"
+#include "dav_internal.h"
+
+#define MAX_CONFLICTS 4
+
+struct pending {
+	long id;
+	char *href;
+	char *etag;
+	char *raw;
+	size_t len;
+	int state;
+	int parsed;
+	char *fn;
+};
+
+static void pending_free(struct pending *p)
+{
+	free(p->href);
+	free(p->etag);
+	free(p->raw);
+	free(p->fn);
+	memset(p, 0, sizeof *p);
+}
+
+static int load(struct cache *c, long id, struct pending *p, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	memset(p, 0, sizeof *p);
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT href, etag, raw, state, parsed, "
+			       "coalesce(fn, href) FROM card WHERE id = ?1", -1, &st,
+			       NULL) != SQLITE_OK) {
+		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *etag = (const char *)sqlite3_column_text(st, 1);
+
+		p->id = id;
+		p->href = xstrdup((const char *)sqlite3_column_text(st, 0));
+		p->etag = etag ? xstrdup(etag) : NULL;
+		p->len = (size_t)sqlite3_column_bytes(st, 2);
+		p->raw = xstrndup(sqlite3_column_blob(st, 2) ?
+				  sqlite3_column_blob(st, 2) : "", p->len);
+		p->state = sqlite3_column_int(st, 3);
+		p->parsed = sqlite3_column_int(st, 4);
+		p->fn = xstrdup((const char *)sqlite3_column_text(st, 5));
+		rc = 0;
+	} else {
+		kerr_set(err, "card %ld vanished from the cache", id);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* GETs the card into the cache (the newest server copy). 404 → *gone. */
+static int refetch(struct dav_client *dc, struct cache *c,
+		   const struct cache_book *book, const char *url,
+		   const char *href, int *gone, struct kerr *err)
+{
+	struct http_resp resp;
+	struct http_req req;
+	int rc = -1;
+
+	*gone = 0;
+	memset(&req, 0, sizeof req);
+	req.method = "GET";
+	req.url = url;
+	if (http_request(dc, &req, &resp, err) < 0)
+		return -1;
+	if (resp.status == 404 || resp.status == 410) {
+		*gone = 1;
+		rc = 0;
+		goto out;
+	}
+	if (resp.status != 200) {
+		dav_status_error(err, "GET", url, resp.status, NULL);
+		goto out;
+	}
+	if (cache_card_put(c, book->id, href, resp.etag, resp.body.buf ?
+			   resp.body.buf : "", resp.body.len, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	http_resp_free(&resp);
+	return rc;
+}
+
+/* Whether every annotation in want reads back from raw. */
+static int survived(const char *raw, size_t len, const struct vcard_annot *want)
+{
+	struct vcard_info vi;
+	size_t i, j;
+	int ok = 1;
+
+	vcard_read(raw, len, &vi);
+	if (strcmp(vi.annot.cadence, want->cadence) != 0 ||
+	    strcmp(vi.annot.snooze, want->snooze) != 0)
+		ok = 0;
+	for (i = 0; ok && i < want->nlog; i++) {
+		int found = 0;
+
+		for (j = 0; j < vi.annot.nlog; j++)
+			if (strcmp(vi.annot.log[j].id, want->log[i].id) == 0)
+				found = 1;
+		ok = found;
+	}
+	vcard_info_free(&vi);
+	return ok;
+}
+
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kith: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Pushes one card. 0 pushed (or nothing to do), 1 kept for later, -1 error. */
+static int push_card(struct dav_client *dc, struct cache *c,
+		     const struct cache_book *book, long id, int mirror,
+		     struct sync_stats *st, struct kerr *err)
+{
+	int attempt, rc = -1;
+
+	for (attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+		struct vcard_annot want;
+		struct vcard_info vi;
+		struct http_resp resp;
+		struct http_req req;
+		struct pending p;
+		char *url = NULL, *patched = NULL;
+		size_t plen = 0;
+		long last_op = 0;
+		int gone, step = -1;
+
+		memset(&want, 0, sizeof want);
+		memset(&resp, 0, sizeof resp);
+		if (load(c, id, &p, err) < 0)
+			return -1;
+		if (p.state == CARD_GONE) {
+			warn("%s was deleted on the server; its notes are kept "
+			     "here (see 'show %s')", p.fn, p.fn);
+			pending_free(&p);
+			st->kept++;
+			return 1;
+		}
+		if (!p.parsed) {
+			kerr_set(err, "%s (%s) cannot be parsed, so kith never "
+				 "writes it: its notes stay here", p.fn, p.href);
+			pending_free(&p);
+			return -1;
+		}
+		vcard_read(p.raw, p.len, &vi);
+		vcard_annot_copy(&want, &vi.annot);
+		vcard_info_free(&vi);
+		url = http_resolve(book->url, p.href);
+		if (!url || cache_outbox_apply(c, id, &want, &last_op, err) < 0)
+			goto next;
+		patched = vcard_patch(p.raw, p.len, &want, mirror, &plen, err);
+		if (!patched) {
+			kerr_wrap(err, "%s (%s)", p.fn, p.href);
+			goto next;
+		}
+		if (p.state == CARD_SYNCED && plen == p.len &&
+		    memcmp(patched, p.raw, plen) == 0) {
+			/* The server already holds all of it (a lost answer, or another device). */
+			if (cache_outbox_done(c, id, last_op, err) < 0)
+				goto next;
+			step = 0;
+			goto next;
+		}
+		memset(&req, 0, sizeof req);
+		req.method = "PUT";
+		req.url = url;
+		req.content_type = "text/vcard; charset=utf-8";
+		req.body = patched;
+		req.body_len = plen;
+		if (p.state == CARD_LOCAL)
+			req.if_none_match = 1;
+		else
+			req.if_match = p.etag ? p.etag : "*";
+		if (http_request(dc, &req, &resp, err) < 0) {
+			kerr_wrap(err, "pushing notes for %s", p.fn);
+			goto next;
+		}
+		if (resp.status == 412) {
+			/* Changed on the server (or our last PUT landed): merge again. */
+			if (refetch(dc, c, book, url, p.href, &gone, err) < 0)
+				goto next;
+			if (gone && p.state == CARD_LOCAL) {
+				kerr_set(err, "%s: the server refused to create %s "
+					 "(412) and has no such card", p.fn, url);
+				goto next;
+			}
+			if (gone) {
+				cache_card_gone(c, book->id, p.href, err);
+				step = 2;
+				goto next;
+			}
+			step = 2;
+			goto next;
+		}
+		if (resp.status == 404 && p.state == CARD_SYNCED) {
+			if (cache_card_gone(c, book->id, p.href, err) < 0)
+				goto next;
+			step = 2;
+			goto next;
+		}
+		if (resp.status == 403 || resp.status == 405) {
+			kerr_set(err, "%s: the server refused to store notes for %s "
+				 "(HTTP %ld: the address book is read-only?); "
+				 "they stay here", book->url, p.fn, resp.status);
+			step = -1;
+			goto next;
+		}
+		if (resp.status < 200 || resp.status >= 300) {
+			dav_status_error(err, "PUT", url, resp.status, NULL);
+			kerr_wrap(err, "pushing notes for %s", p.fn);
+			goto next;
+		}
+		/*
+		 * Stored. Read it back even with a strong ETag: servers rewrite
+		 * cards (Radicale re-serializes every PUT), and only the copy the
+		 * server holds tells whether the X-KITH properties survived.
+		 */
+		if (cache_begin(c, err) < 0)
+			goto next;
+		if (refetch(dc, c, book, url, p.href, &gone, err) < 0 || gone) {
+			cache_rollback(c);
+			if (gone)
+				kerr_set(err, "%s vanished right after it was stored; "
+					 "its notes stay queued", url);
+			goto next;
+		}
+		if (cache_outbox_done(c, id, last_op, err) < 0) {
+			cache_rollback(c);
+			goto next;
+		}
+		if (cache_commit(c, err) < 0)
+			goto next;
+		st->pushed++;
+		{
+			struct pending q;
+
+			if (load(c, id, &q, err) == 0) {
+				if (!survived(q.raw, q.len, &want))
+					warn("the server at %s did not keep kith's "
+					     "X-KITH properties on %s: notes cannot be "
+					     "stored on this server", book->url, p.fn);
+				pending_free(&q);
+			}
+		}
+		step = 0;
+next:
+		free(url);
+		free(patched);
+		http_resp_free(&resp);
+		vcard_annot_free(&want);
+		pending_free(&p);
+		if (step == 0)
+			return 0;
+		if (step < 0)
+			return -1;
+		/* step 2: try again with the newest copy. */
+		rc = -1;
+	}
+	kerr_set(err, "card %ld kept changing on the server during push; its "
+		 "notes stay queued for the next sync", id);
+	return rc;
+}
+
+int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+	      int note_mirror, struct sync_stats *st, struct kerr *err)
+{
+	sqlite3_stmt *s;
+	long *ids = NULL;
+	size_t n = 0, i;
+	long nfail = 0;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT DISTINCT o.card FROM outbox o "
+			       "JOIN card k ON k.id = o.card WHERE k.book = ?1 "
+			       "ORDER BY o.card", -1, &s, NULL) != SQLITE_OK) {
+		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, book->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof *ids);
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < n; i++) {
+		struct kerr cerr;
+		int r = push_card(dc, c, book, ids[i], note_mirror, st, &cerr);
+
+		if (r < 0) {
+			/* One card's failure does not stop the others. */
+			fprintf(stderr, "kith: %s\n", cerr.msg);
+			st->failed++;
+			nfail++;
+		}
+	}
+	free(ids);
+	if (nfail) {
+		kerr_set(err, "%s: %ld card(s) could not be pushed; their notes "
+			 "stay queued for the next sync", book->url, nfail);
+		rc = -1;
+	}
+	return rc;
+}

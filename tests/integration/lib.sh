@@ -1,0 +1,597 @@
+# shellcheck shell=bash
+# lib.sh: shared harness for kith's integration tests.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   need_servers; start_radicale; book=$(make_radicale_book friends)
+#   ...; pass "it worked" / fail "it did not"; finish
+#
+# Every test gets a private temporary folder $T. Servers and proxies are
+# started on 127.0.0.1 only, on free ports, with their state under $T, each
+# in its own process group; an EXIT trap stops them all and removes $T
+# (set KITH_KEEP_TMP=1 to keep it for a post-mortem).
+#
+# Output is TAP (meson registers these scripts with protocol 'tap'):
+# "ok N - msg" / "not ok N - msg", diagnostics as "# ...", "1..N" at the end.
+#
+# Server quirks found while writing this (Radicale 3.1.8, Xandikos 0.2.8 on
+# Debian 12); tests and kith must live with them:
+#
+# Radicale 3.1.8
+#  - HTTP/1.0 only (wsgiref): every response closes the connection.
+#  - /.well-known/carddav answers 301 to "/" (relative Location) without
+#    auth. PROPFIND / (authenticated) gives current-user-principal /alice/
+#    but addressbook-home-set 404; on /alice/ the home set is /alice/ itself
+#    (principal == home, the books are /alice/BOOK/).
+#  - Unauthenticated or wrong-password requests get 401; failed logins are
+#    delayed by [auth] delay (default 1 s, set to 0 here).
+#  - Address books are made by extended MKCOL (RFC 5689); the folder holds
+#    .Radicale.props {"D:displayname": ..., "tag": "VADDRESSBOOK"}.
+#  - Supports sync-collection (tokens are URIs
+#    http://radicale.org/ns/sync/HEX), CS:getctag (quoted), addressbook-
+#    multiget/query. supported-report-set is well formed.
+#  - REWRITES every card on PUT (parses with vobject, re-serialises): keeps
+#    BEGIN/VERSION/UID first and then sorts the other properties by name,
+#    re-escapes ';' as '\;' in unknown X- properties (X-KITH-LOG!), refolds.
+#    The ETag returned by PUT is the hash of the rewritten text (so it is
+#    the ETag a GET returns), but the bytes differ from what was sent.
+#    Cards written straight into the storage folder are served re-serialised
+#    as well (with LF line ends if the file had them? no: CRLF always).
+#  - Rejects a card without UID (400) and a second card with a UID already
+#    in the collection (409). If-Match / If-None-Match give 412.
+#  - Rescans the storage folder on every request, so files dropped into
+#    collection-root/alice/BOOK/ (atomically, under its .Radicale.lock)
+#    are served at once; see scripts/seed-book.
+#
+# Xandikos 0.2.8
+#  - No authentication at all (anything goes; Authorization is ignored).
+#  - HTTP/1.1 keep-alive (aiohttp). Request bodies must be sent with
+#    Content-Type application/xml or text/xml, otherwise 415 (curl -d
+#    sends form encoding: always pass -H 'Content-Type: application/xml').
+#  - /.well-known/carddav answers 302 to "/" (relative Location).
+#    PROPFIND / gives current-user-principal /user/ (--current-user-principal);
+#    /user/ gives addressbook-home-set /user/contacts/. --defaults creates
+#    /user/contacts/addressbook/ (and a calendar, an inbox).
+#  - Extended MKCOL with resourcetype addressbook + displayname creates a
+#    book (a git repository per collection, displayname in .xandikos); the
+#    mkcol-response it sends back lists the props with empty values.
+#  - Stores cards byte for byte (no rewriting); ETag is the git blob SHA-1.
+#    Accepts cards without UID and duplicate UIDs in one collection.
+#  - sync-collection supported; the token is a bare commit SHA (not a URI as
+#    RFC 6578 asks) and comes after the responses; getctag is the same SHA,
+#    unquoted. supported-report-set is malformed: supported-report holds the
+#    report element directly, without the DAV:report wrapper.
+#  - XML answers have no XML declaration and use ns0:/ns1: prefixes.
+#  - Files committed straight into the collection's git repository (git add
+#    + git commit) are served at once (it reads the HEAD tree).
+
+set -u -o pipefail
+
+PY=/usr/bin/python3
+KITH_SRCDIR=${KITH_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KITH_BIN=${KITH_BIN:-$KITH_SRCDIR/build/shell/kith}
+export KITH_SRCDIR KITH_BIN
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/kith-it.XXXXXXXX") || { echo "Bail out! mktemp failed"; exit 1; }
+chmod 700 "$T"
+export T
+
+_lib_pids=()
+_tap_n=0
+_tap_failed=0
+_tap_planned=0
+_kith_homes=0
+_proxies=0
+
+# ---------------------------------------------------------------- cleanup
+
+_lib_stop_pid() {   # PID: TERM its process group, wait 5 s, then KILL
+	local pid=$1 i
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+_lib_cleanup() {
+	local rc=$? pid
+	trap - EXIT INT TERM
+	for pid in "${_lib_pids[@]}"; do
+		_lib_stop_pid "$pid"
+	done
+	if ((_tap_planned == 0 && _tap_n > 0)); then
+		echo "1..$_tap_n"
+	fi
+	if [[ -n ${KITH_KEEP_TMP:-} ]]; then
+		echo "# kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+	exit "$rc"
+}
+trap _lib_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# spawn LOG CMD...: run CMD in its own process group (setsid) with output to
+# LOG; sets SPAWNED_PID. The EXIT trap stops it.
+spawn() {
+	local log=$1
+	shift
+	setsid "$@" >"$log" 2>&1 </dev/null &
+	SPAWNED_PID=$!
+	_lib_pids+=("$SPAWNED_PID")
+}
+
+# stop_pid PID: stop one process started with spawn (and its group) now.
+stop_pid() {
+	local pid=$1 p keep=()
+	_lib_stop_pid "$pid"
+	for p in "${_lib_pids[@]}"; do
+		[[ $p == "$pid" ]] || keep+=("$p")
+	done
+	_lib_pids=("${keep[@]}")
+}
+
+# ---------------------------------------------------------------- TAP
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+pass() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+# not_ok MSG: record a failure and go on.
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+	echo "FAIL: $*" >&2
+}
+
+# fail MSG / die MSG: record a failure and stop the test (exit 1).
+fail() {
+	not_ok "$*"
+	finish
+}
+die() { fail "$@"; }
+
+# check MSG CMD...: run CMD; ok if it succeeds, else not ok with its output.
+check() {
+	local msg=$1
+	shift
+	if "$@" >"$T/.check.out" 2>&1; then
+		pass "$msg"
+	else
+		not_ok "$msg"
+		diag "command failed: $*"
+		tail -n 20 "$T/.check.out" | diag "$(cat)"
+	fi
+}
+
+# expect_eq GOT WANT MSG: ok if the strings are equal.
+expect_eq() {
+	if [[ $1 == "$2" ]]; then
+		pass "$3"
+	else
+		not_ok "$3"
+		diag "got:  $1" "want: $2"
+	fi
+}
+
+# finish: print the plan; exit 1 if anything failed, else 0.
+finish() {
+	echo "1..$_tap_n"
+	_tap_planned=1
+	if ((_tap_failed > 0)); then
+		diag "$_tap_failed of $_tap_n failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# skip_all REASON: the whole test is skipped. Prints a TAP skip plan; exits
+# 77 when run by hand, 0 under meson (whose TAP parser turns any nonzero
+# exit into an error; tests/integration/meson.build sets KITH_UNDER_MESON).
+skip_all() {
+	echo "1..0 # SKIP $*"
+	_tap_planned=1
+	if [[ -n ${KITH_UNDER_MESON:-} ]]; then exit 0; fi
+	exit 77
+}
+
+# _need WHAT OK: skip (or fail under CI) when OK is false.
+_need() {
+	local what=$1
+	if [[ -n ${CI:-} ]]; then
+		echo "Bail out! CI is set and $what is missing: run scripts/setup"
+		echo "FAIL: $what is missing (CI is set, not skipping); run scripts/setup" >&2
+		_tap_planned=1
+		exit 1
+	fi
+	skip_all "$what is missing (run scripts/setup)"
+}
+
+# need_servers: Radicale, Xandikos and the tools used to drive them.
+need_servers() {
+	local c missing=()
+	for c in radicale xandikos htpasswd curl setsid git; do
+		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+	done
+	[[ -x $PY ]] || missing+=("$PY")
+	((${#missing[@]} == 0)) || _need "${missing[*]}"
+}
+
+# need_kith: the kith binary ($KITH_BIN).
+need_kith() {
+	[[ -x $KITH_BIN ]] || _need "the kith binary $KITH_BIN (build it: meson compile -C build)"
+}
+
+# ---------------------------------------------------------------- ports, waiting
+
+# free_port: print a TCP port on 127.0.0.1 that is free right now.
+free_port() {
+	"$PY" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# wait_http URL [SECONDS] [PID]: wait until URL answers anything over HTTP
+# (gives up early when process PID has died).
+wait_http() {
+	local url=$1 secs=${2:-15} pid=${3:-} i code
+	for ((i = 0; i < secs * 10; i++)); do
+		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || return 1
+		code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" 2>/dev/null)
+		[[ $code != 000 && -n $code ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# random_password: 24 random alphanumerics.
+random_password() {
+	"$PY" -c 'import secrets, string
+print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(24)))'
+}
+
+# ---------------------------------------------------------------- curl helpers
+
+# _creds_for URL: set _U/_P for URL: explicit DAV_USER/DAV_PASS, else the
+# Radicale credentials when URL is on the Radicale server (or the proxy).
+_creds_for() {
+	_U=${DAV_USER:-}
+	_P=${DAV_PASS:-}
+	if [[ -z $_U && -n ${RADICALE_URL:-} && $1 == "$RADICALE_URL"* ]]; then
+		_U=$RADICALE_USER
+		_P=$RADICALE_PASS
+	fi
+}
+
+# dav_curl URL CURL-ARGS...: curl with credentials for URL passed through a
+# config file descriptor (never on the command line).
+dav_curl() {
+	local url=$1
+	shift
+	_creds_for "$url"
+	if [[ -n $_U ]]; then
+		curl -sS -K <(printf 'user = "%s:%s"\n' "$_U" "$_P") "$@" "$url"
+	else
+		curl -sS "$@" "$url"
+	fi
+}
+
+# dav METHOD URL [DEPTH] [BODY]: a WebDAV request; prints the body, writes
+# the status to $T/.status (read it with last_status). Returns 0 for 2xx.
+dav() {
+	local method=$1 url=$2 depth=${3:-} body=${4:-} args=()
+	args=(-X "$method" -o "$T/.body" -w '%{http_code}')
+	[[ -n $depth ]] && args+=(-H "Depth: $depth")
+	[[ -n $body ]] && args+=(-H 'Content-Type: application/xml; charset=utf-8' --data-binary "$body")
+	dav_curl "$url" "${args[@]}" >"$T/.status" 2>"$T/.curlerr"
+	echo $? >"$T/.curl_rc"
+	cat "$T/.body" 2>/dev/null
+	[[ $(cat "$T/.status") == 2* ]]
+}
+last_status() { cat "$T/.status" 2>/dev/null; }
+# last_curl_rc: curl's exit code for the last dav/put/get/delete (52: the
+# server closed without answering, 18: body cut short, 28: timeout).
+last_curl_rc() { cat "$T/.curl_rc" 2>/dev/null; }
+
+# propfind URL DEPTH PROP...: PROPFIND for the named props, each given as
+# d:NAME (DAV:), c:NAME (CardDAV) or cs:NAME (calendarserver).
+propfind() {
+	local url=$1 depth=$2 p props=""
+	shift 2
+	for p in "$@"; do props+="<$p/>"; done
+	dav PROPFIND "$url" "$depth" "<?xml version=\"1.0\" encoding=\"utf-8\"?>
+<d:propfind xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\" xmlns:cs=\"http://calendarserver.org/ns/\"><d:prop>$props</d:prop></d:propfind>"
+}
+
+# xml_text XPATH: read XML on stdin, print the text of each element matching
+# the ElementTree path (prefixes d: DAV:, c: CardDAV, cs: calendarserver).
+xml_text() {
+	"$PY" -c 'import sys, xml.etree.ElementTree as ET
+ns = {"d": "DAV:", "c": "urn:ietf:params:xml:ns:carddav", "cs": "http://calendarserver.org/ns/"}
+root = ET.fromstring(sys.stdin.buffer.read())
+for e in root.findall(sys.argv[1], ns):
+    print((e.text or "").strip())' "$1"
+}
+
+# dav_books XML on stdin: print the href of every response whose
+# resourcetype contains CardDAV addressbook.
+dav_books() {
+	"$PY" -c 'import sys, xml.etree.ElementTree as ET
+D, C = "{DAV:}", "{urn:ietf:params:xml:ns:carddav}"
+root = ET.fromstring(sys.stdin.buffer.read())
+for r in root.iter(D + "response"):
+    if r.find(".//" + D + "resourcetype/" + C + "addressbook") is not None:
+        print(r.findtext(D + "href").strip())'
+}
+
+# sync_collection URL [TOKEN]: RFC 6578 REPORT asking for getetag; prints XML.
+sync_collection() {
+	dav REPORT "$1" 1 "<?xml version=\"1.0\" encoding=\"utf-8\"?>
+<d:sync-collection xmlns:d=\"DAV:\"><d:sync-token>${2:-}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"
+}
+
+# mkcol_addressbook URL DISPLAYNAME: extended MKCOL (RFC 5689) of a CardDAV
+# address book (RFC 6352 section 6.3.1).
+mkcol_addressbook() {
+	local dn
+	dn=$(printf '%s' "$2" | sed 's/&/\&amp;/g; s/</\&lt;/g')
+	dav MKCOL "$1" "" "<?xml version=\"1.0\" encoding=\"utf-8\"?>
+<d:mkcol xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\"><d:set><d:prop>
+<d:resourcetype><d:collection/><c:addressbook/></d:resourcetype>
+<d:displayname>$dn</d:displayname></d:prop></d:set></d:mkcol>" >/dev/null
+}
+
+# put_card [-m ETAG | -n] URL FILE [USER PASS]: PUT a vCard (as another
+# client would). -m sends If-Match: ETAG, -n sends If-None-Match: *.
+# Prints the ETag the server returned (maybe empty); returns 1 unless 2xx
+# (status in last_status).
+put_card() {
+	local cond=()
+	case ${1:-} in
+	-m) cond=(-H "If-Match: $2"); shift 2 ;;
+	-n) cond=(-H 'If-None-Match: *'); shift ;;
+	esac
+	local url=$1 file=$2
+	local DAV_USER=${3:-${DAV_USER:-}} DAV_PASS=${4:-${DAV_PASS:-}}
+	dav_curl "$url" -T "$file" -H 'Content-Type: text/vcard; charset=utf-8' \
+		"${cond[@]}" -D "$T/.headers" -o /dev/null -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
+	echo $? >"$T/.curl_rc"
+	[[ $(cat "$T/.status") == 2* ]] || return 1
+	tr -d '\r' <"$T/.headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tail -n 1
+}
+
+# get_card URL [USER PASS]: print the card; returns 1 unless 200.
+# The ETag of the answer is left in $T/.etag.
+get_card() {
+	local url=$1
+	local DAV_USER=${2:-${DAV_USER:-}} DAV_PASS=${3:-${DAV_PASS:-}}
+	dav_curl "$url" -D "$T/.headers" -o "$T/.body" -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
+	echo $? >"$T/.curl_rc"
+	tr -d '\r' <"$T/.headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tail -n 1 >"$T/.etag"
+	[[ $(cat "$T/.status") == 200 ]] || return 1
+	cat "$T/.body"
+}
+
+# delete_card URL [USER PASS]: DELETE; returns 1 unless 2xx.
+delete_card() {
+	local url=$1
+	local DAV_USER=${2:-${DAV_USER:-}} DAV_PASS=${3:-${DAV_PASS:-}}
+	dav_curl "$url" -X DELETE -o /dev/null -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
+	echo $? >"$T/.curl_rc"
+	[[ $(cat "$T/.status") == 2* ]]
+}
+
+# ---------------------------------------------------------------- Radicale
+
+# start_radicale: Radicale 3 on 127.0.0.1:free port, config/storage/users in
+# $T/radicale, htpasswd (apr1-md5) auth for alice with a fresh random
+# password. Exports RADICALE_URL (with trailing /), RADICALE_USER,
+# RADICALE_PASS, RADICALE_STORE (the collection-root folder), RADICALE_PID.
+start_radicale() {
+	local dir=$T/radicale try port
+	mkdir -p "$dir/store"
+	RADICALE_USER=alice
+	RADICALE_PASS=$(random_password)
+	printf '%s\n' "$RADICALE_PASS" | htpasswd -i -m -c "$dir/users" "$RADICALE_USER" 2>/dev/null ||
+		die "htpasswd failed"
+	for try in 1 2 3; do
+		port=$(free_port)
+		cat >"$dir/config" <<EOF
+[server]
+hosts = 127.0.0.1:$port
+max_connections = 20
+timeout = 60
+
+[auth]
+type = htpasswd
+htpasswd_filename = $dir/users
+htpasswd_encryption = md5
+# no 1 s penalty on a failed login: tests provoke 401 on purpose
+delay = 0
+
+[rights]
+type = owner_only
+
+[storage]
+filesystem_folder = $dir/store
+
+[web]
+type = none
+
+[logging]
+level = warning
+mask_passwords = True
+EOF
+		spawn "$dir/radicale.log" radicale --config "$dir/config"
+		RADICALE_PID=$SPAWNED_PID
+		RADICALE_URL="http://127.0.0.1:$port/"
+		if wait_http "$RADICALE_URL" 15 "$RADICALE_PID" && kill -0 "$RADICALE_PID" 2>/dev/null; then
+			RADICALE_STORE=$dir/store/collection-root
+			# the user's principal folder appears on first authenticated use
+			propfind "${RADICALE_URL}$RADICALE_USER/" 0 d:resourcetype >/dev/null
+			export RADICALE_URL RADICALE_USER RADICALE_PASS RADICALE_STORE RADICALE_PID
+			return 0
+		fi
+		stop_pid "$RADICALE_PID"
+	done
+	tail -n 20 "$dir/radicale.log" >&2
+	die "radicale did not start (log above)"
+}
+
+# radicale_password_command: write the Radicale password to a 0600 file and
+# print a shell command that prints it (for kith --password-command).
+radicale_password_command() {
+	local f=$T/radicale/password
+	(umask 077 && printf '%s\n' "$RADICALE_PASS" >"$f")
+	printf "cat '%s'" "$f"
+}
+
+# make_radicale_book NAME [DISPLAYNAME]: create /alice/NAME/ by extended
+# MKCOL; print its URL (returns 1 on failure: use it as
+# book=$(make_radicale_book friends) || fail "...").
+make_radicale_book() {
+	local url="${RADICALE_URL}$RADICALE_USER/$1/"
+	mkcol_addressbook "$url" "${2:-$1}" || { echo "MKCOL $url: HTTP $(last_status)" >&2; return 1; }
+	echo "$url"
+}
+
+# seed_radicale_book NAME COUNT [GEN-CARDS ARGS...]: fill /alice/NAME/ with
+# COUNT generated people by writing straight into Radicale's storage (under
+# its lock, atomically per file; works whether the server runs or not). The
+# book is created if needed. Prints the book URL; returns 1 on failure.
+# SEED_FROM=DIR uses the .vcf files in DIR instead of running gen-cards.
+seed_radicale_book() {
+	local name=$1 count=$2
+	shift 2
+	"$PY" "$KITH_SRCDIR/scripts/seed-book" "$RADICALE_STORE/$RADICALE_USER/$name" \
+		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for radicale book $name" >&2; return 1; }
+	echo "${RADICALE_URL}$RADICALE_USER/$name/"
+}
+
+# ---------------------------------------------------------------- Xandikos
+
+# start_xandikos: Xandikos on 127.0.0.1:free port serving $T/xandikos
+# (--defaults: principal /user/, home /user/contacts/, a book "addressbook").
+# No authentication. Exports XANDIKOS_URL, XANDIKOS_DIR, XANDIKOS_PID.
+start_xandikos() {
+	local dir=$T/xandikos try port
+	mkdir -p "$dir"
+	for try in 1 2 3; do
+		port=$(free_port)
+		spawn "$T/xandikos.log" xandikos -d "$dir" -l 127.0.0.1 -p "$port" --defaults
+		XANDIKOS_PID=$SPAWNED_PID
+		XANDIKOS_URL="http://127.0.0.1:$port/"
+		if wait_http "$XANDIKOS_URL" 20 "$XANDIKOS_PID" && kill -0 "$XANDIKOS_PID" 2>/dev/null; then
+			XANDIKOS_DIR=$dir
+			export XANDIKOS_URL XANDIKOS_DIR XANDIKOS_PID
+			return 0
+		fi
+		stop_pid "$XANDIKOS_PID"
+	done
+	tail -n 20 "$T/xandikos.log" >&2
+	die "xandikos did not start (log above)"
+}
+
+# make_xandikos_book NAME [DISPLAYNAME]: create /user/contacts/NAME/ by
+# extended MKCOL; print its URL.
+make_xandikos_book() {
+	local url="${XANDIKOS_URL}user/contacts/$1/"
+	mkcol_addressbook "$url" "${2:-$1}" || { echo "MKCOL $url: HTTP $(last_status)" >&2; return 1; }
+	echo "$url"
+}
+
+# seed_xandikos_book NAME COUNT [GEN-CARDS ARGS...]: fill the (existing or
+# new) book with COUNT people by one git commit into its repository. Prints
+# the book URL; returns 1 on failure. SEED_FROM as above.
+seed_xandikos_book() {
+	local name=$1 count=$2
+	shift 2
+	"$PY" "$KITH_SRCDIR/scripts/seed-book" "$XANDIKOS_DIR/user/contacts/$name" \
+		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for xandikos book $name" >&2; return 1; }
+	echo "${XANDIKOS_URL}user/contacts/$name/"
+}
+
+# ---------------------------------------------------------------- fault proxy
+
+# start_faultproxy UPSTREAM_URL [FAULTPROXY ARGS...]: scripts/faultproxy in
+# front of UPSTREAM_URL. Exports PROXY_URL (with trailing /), PROXY_LOG,
+# PROXY_PID. Each call starts another proxy (the exports name the latest).
+start_faultproxy() {
+	local up=$1 i n
+	shift
+	_proxies=$((_proxies + 1))
+	n=$_proxies
+	rm -f "$T/proxy-$n.port"
+	spawn "$T/proxy-$n.out" "$PY" "$KITH_SRCDIR/scripts/faultproxy" "$up" \
+		--port-file "$T/proxy-$n.port" --log "$T/proxy-$n.log" "$@"
+	PROXY_PID=$SPAWNED_PID
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $T/proxy-$n.port ]] && break
+		kill -0 "$PROXY_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[[ -s $T/proxy-$n.port ]] || { cat "$T/proxy-$n.out" >&2; die "faultproxy did not start"; }
+	PROXY_URL="http://127.0.0.1:$(cat "$T/proxy-$n.port")/"
+	PROXY_LOG=$T/proxy-$n.log
+	export PROXY_URL PROXY_LOG PROXY_PID
+}
+
+# proxy_force FAULT [METHOD] [COUNT] [PATH-SUBSTRING]: force FAULT on the
+# next COUNT (default 1) matching requests through $PROXY_URL.
+proxy_force() {
+	curl -sS -f -o /dev/null -X POST --data-urlencode "next=$1" \
+		--data-urlencode "method=${2:-}" --data-urlencode "count=${3:-1}" \
+		--data-urlencode "path=${4:-}" "${PROXY_URL}__fault"
+}
+
+# proxy_rate R: change the random fault rate of $PROXY_URL.
+proxy_rate() {
+	curl -sS -f -o /dev/null -X POST --data-urlencode "rate=$1" "${PROXY_URL}__fault"
+}
+
+# proxy_stats: print the JSON statistics of $PROXY_URL.
+proxy_stats() { curl -sS -f "${PROXY_URL}__fault/stats"; }
+
+# proxy_stat KEY: one number from the stats: requests, forwarded, pending,
+# faults.KIND (0 when absent) or methods.METHOD.
+proxy_stat() {
+	proxy_stats | "$PY" -c 'import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)' "$1"
+}
+
+# ---------------------------------------------------------------- kith
+
+# kith_env: a fresh private home for one kith (call again for a second,
+# independent kith); exports HOME and the XDG_* folders under $T/home-N,
+# and KITH_HOME (that folder). Call it directly, not in $(...). Also fixes the locale and drops the session bus so a
+# test never touches the real keyring.
+kith_env() {
+	_kith_homes=$((_kith_homes + 1))
+	local h=$T/home-$_kith_homes
+	mkdir -p "$h/.config" "$h/.local/share" "$h/.local/state" "$h/.cache"
+	chmod -R 700 "$h"
+	export HOME=$h
+	export XDG_CONFIG_HOME=$h/.config XDG_DATA_HOME=$h/.local/share
+	export XDG_STATE_HOME=$h/.local/state XDG_CACHE_HOME=$h/.cache
+	export NO_COLOR=1
+	unset DBUS_SESSION_BUS_ADDRESS
+	export KITH_HOME=$h
+}
+
+# kith ARGS...: run the kith under test.
+kith() { "$KITH_BIN" "$@"; }
