@@ -74,6 +74,7 @@ int queue_list(struct cache *c, long today, int all, struct queue_entry **out,
 		q->rank = (double)q->overdue / (double)duration_days(&d);
 	}
 	sqlite3_finalize(st);
-	qsort(*out, *n, sizeof **out, queue_cmp);
+	if (*n)
+		qsort(*out, *n, sizeof **out, queue_cmp);
 	return 0;
 }

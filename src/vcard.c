@@ -13,7 +13,6 @@
  */
 #include "vcard.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -750,10 +749,17 @@ static void take_note(struct vcard_info *out, struct patch_ctx *pc,
 	pc->note_start = p->start;
 	pc->note_stop = p->stop;
 	pc->note_qp = p->qp;
-	pc->note_rebuild_prefix = p->qp || p->charset;
 	free(pc->note_prefix);
 	free(pc->note_group);
 	pc->note_prefix = xstrndup(p->line, (size_t)(p->params + p->plen - p->line));
+	/*
+	 * An unbalanced quote in the parameters was read up to the first colon;
+	 * with a new value after it, the line would split elsewhere.
+	 */
+	size_t quotes = 0;
+	for (const char *q = pc->note_prefix; *q; q++)
+		quotes += *q == '"';
+	pc->note_rebuild_prefix = p->qp || p->charset || quotes % 2;
 	pc->note_group = xstrndup(p->group, p->glen);
 }
 

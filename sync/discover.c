@@ -146,9 +146,13 @@ static int on_response(void *arg, struct dav_response *r, struct kerr *err)
 	char *path = http_path(r->href);
 	int self = strcmp(path, f->self_path) == 0;
 
-	if (r->principal && !f->principal)
+	/*
+	 * Only the resource asked about speaks for the user: Radicale 3 gives
+	 * a child principal's home set as "/" when listed from the root.
+	 */
+	if (self && r->principal && !f->principal)
 		f->principal = http_resolve(f->base, r->principal);
-	if (r->home && !f->home)
+	if (self && r->home && !f->home)
 		f->home = http_resolve(f->base, r->home);
 	if (r->is_addressbook) {
 		if (self) {

@@ -59,7 +59,8 @@ static void map_sort(struct etag_map *m)
 	for (i = 0; i < m->n; i++)
 		idx[i] = i;
 	sort_map = m;
-	qsort(idx, m->n, sizeof *idx, idx_cmp);
+	if (m->n)
+		qsort(idx, m->n, sizeof *idx, idx_cmp);
 	for (i = 0; i < m->n; i++) {
 		h[i] = m->href[idx[i]];
 		e[i] = m->etag[idx[i]];
@@ -271,9 +272,10 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	if (cache_commit(p->c, err) < 0)
 		goto out;
 	/* What the server did not return is fetched again, never deleted. */
-	qsort(p->got.v, p->got.n, sizeof *p->got.v, str_cmp);
+	if (p->got.n)
+		qsort(p->got.v, p->got.n, sizeof *p->got.v, str_cmp);
 	for (i = 0; i < n; i++)
-		if (!bsearch(&hrefs[i], p->got.v, p->got.n, sizeof *p->got.v, str_cmp))
+		if (p->got.n == 0 || !bsearch(&hrefs[i], p->got.v, p->got.n, sizeof *p->got.v, str_cmp))
 			strv_push(missing, hrefs[i]);
 	rc = 0;
 out:
@@ -313,7 +315,8 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 	if (cache_commit(p->c, err) < 0)
 		goto out;
 	/* Sorted fetches hit the server's storage in order and dedupe. */
-	qsort(p->fetch.v, p->fetch.n, sizeof *p->fetch.v, str_cmp);
+	if (p->fetch.n)
+		qsort(p->fetch.v, p->fetch.n, sizeof *p->fetch.v, str_cmp);
 	for (round = 0; round < 3 && p->fetch.n > 0; round++) {
 		for (i = 0; i < p->fetch.n; i += n) {
 			int last = i + MULTIGET_BATCH >= p->fetch.n;

@@ -586,6 +586,16 @@ static void test_patch_note_cases(void)
 	ok(out && !strstr(out, "NOTE"), "patch: mirror_note=0 leaves NOTE alone");
 	free(out);
 
+	/* An unbalanced quote in NOTE's parameters: the prefix is rebuilt. */
+	const char *uq = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Q\r\nNOTE;X-A=\"open:user \"quoted\" text\r\n"
+			 "END:VCARD\r\n";
+	out = vcard_patch(uq, strlen(uq), &w, 1, &n, &err);
+	struct vcard_info uv;
+	vcard_read(out ? out : "", out ? n : 0, &uv);
+	is_str(uv.note, "user \"quoted\" text", "NOTE with an unbalanced quote: user text survives");
+	vcard_info_free(&uv);
+	free(out);
+
 	/* Two NOTEs (Android writes them): the one with the marker is kith's. */
 	const char *two = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:T\r\nNOTE:first\r\n"
 			  "NOTE:second\\n\xe2\x80\x94 kith \xe2\x80\x94\\ncadence: every year\r\n"
