@@ -18,56 +18,38 @@
 #include "shell.h"
 #include "vcard.h"
 
-/* What the commands read about a person: one row of card joined to book. */
-struct person {
-	long id;
-	char *uid, *fn, *href, *book, *org, *title, *city, *bday, *note;
-	char *emails, *phones, *categories;	/* joined with ", " */
-	char *cadence, *snooze, *last_contact, *last_via, *cadence_since;
-	char *why;
-	int parsed, state;
-	long due;		/* day number, -1 when there is no cadence */
-	char *label;		/* the name to show; never NULL */
-};
-
-#define PERSON_COLS \
-	"c.id, c.uid, c.fn, c.href, b.url, c.org, c.title, c.city, c.bday," \
-	" c.note, c.emails, c.phones, c.categories, c.cadence, c.snooze," \
-	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state"
-#define PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
-
-static const char *const channels[] = {"phone", "email", "text", "meet",
+const char *const sh_channels[] = {"phone", "email", "text", "meet",
 	"video", "letter", "gift", "intro", "other", NULL};
 
-static char *col(sqlite3_stmt *st, int i)
+char *sh_col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
-static void person_read(sqlite3_stmt *st, struct person *p)
+void person_read(sqlite3_stmt *st, struct person *p)
 {
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
-	p->uid = col(st, 1);
-	p->fn = col(st, 2);
-	p->href = col(st, 3);
-	p->book = col(st, 4);
-	p->org = col(st, 5);
-	p->title = col(st, 6);
-	p->city = col(st, 7);
-	p->bday = col(st, 8);
-	p->note = col(st, 9);
-	p->emails = col(st, 10);
-	p->phones = col(st, 11);
-	p->categories = col(st, 12);
-	p->cadence = col(st, 13);
-	p->snooze = col(st, 14);
-	p->last_contact = col(st, 15);
-	p->last_via = col(st, 16);
-	p->cadence_since = col(st, 17);
-	p->why = col(st, 18);
+	p->uid = sh_col(st, 1);
+	p->fn = sh_col(st, 2);
+	p->href = sh_col(st, 3);
+	p->book = sh_col(st, 4);
+	p->org = sh_col(st, 5);
+	p->title = sh_col(st, 6);
+	p->city = sh_col(st, 7);
+	p->bday = sh_col(st, 8);
+	p->note = sh_col(st, 9);
+	p->emails = sh_col(st, 10);
+	p->phones = sh_col(st, 11);
+	p->categories = sh_col(st, 12);
+	p->cadence = sh_col(st, 13);
+	p->snooze = sh_col(st, 14);
+	p->last_contact = sh_col(st, 15);
+	p->last_via = sh_col(st, 16);
+	p->cadence_since = sh_col(st, 17);
+	p->why = sh_col(st, 18);
 	p->parsed = sqlite3_column_int(st, 19);
 	p->state = sqlite3_column_int(st, 20);
 	p->due = queue_due(p->cadence, p->last_contact, p->cadence_since,
@@ -80,7 +62,7 @@ static void person_read(sqlite3_stmt *st, struct person *p)
 		p->label = xasprintf("(no name: %s)", p->href ? p->href : "?");
 }
 
-static void person_free(struct person *p)
+void person_free(struct person *p)
 {
 	if (!p)
 		return;
@@ -106,7 +88,7 @@ static void person_free(struct person *p)
 	memset(p, 0, sizeof *p);
 }
 
-static sqlite3_stmt *prepare(struct ctx *ctx, const char *sql)
+sqlite3_stmt *sh_prepare(struct ctx *ctx, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = cache_db(ctx->cache);
@@ -119,16 +101,16 @@ static sqlite3_stmt *prepare(struct ctx *ctx, const char *sql)
 	return st;
 }
 
-static void step_error(struct ctx *ctx)
+void sh_step_error(struct ctx *ctx)
 {
 	say_error("reading the cache %s: %s", cache_path(ctx->cache),
 		  sqlite3_errmsg(cache_db(ctx->cache)));
 }
 
 /* Loads card id into p: 0, or -1 after printing why. */
-static int person_get(struct ctx *ctx, long id, struct person *p)
+int person_get(struct ctx *ctx, long id, struct person *p)
 {
-	sqlite3_stmt *st = prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
 				   "WHERE c.id = ?1");
 	int rc;
 
@@ -142,13 +124,13 @@ static int person_get(struct ctx *ctx, long id, struct person *p)
 		say_error("card %ld vanished from the cache (a sync running?): "
 			  "try again", id);
 	else
-		step_error(ctx);
+		sh_step_error(ctx);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Splits a ", "-joined view column back into its values. */
-static void split_list(const char *s, struct strv *out)
+void sh_split_list(const char *s, struct strv *out)
 {
 	const char *sep;
 
@@ -162,7 +144,7 @@ static void split_list(const char *s, struct strv *out)
 }
 
 /* The first value of a ", "-joined column, or "". */
-static char *first_of(const char *s)
+char *sh_first_of(const char *s)
 {
 	const char *sep;
 
@@ -173,7 +155,7 @@ static char *first_of(const char *s)
 }
 
 /* Joins argv[from..argc) with spaces, skipping the first "--". */
-static char *join_words(int argc, char **argv, int from)
+char *sh_join_words(int argc, char **argv, int from)
 {
 	struct sbuf b = {0};
 	int i, dashes = 0, n = 0;
@@ -193,7 +175,7 @@ static char *join_words(int argc, char **argv, int from)
 }
 
 /* A LIKE pattern matching s anywhere, with % _ and \ taken literally. */
-static char *like_pattern(const char *s)
+char *sh_like_pattern(const char *s)
 {
 	struct sbuf b = {0};
 
@@ -207,13 +189,13 @@ static char *like_pattern(const char *s)
 	return sbuf_detach(&b, NULL);
 }
 
-static const char *color(struct ctx *ctx, const char *code)
+const char *sh_color(struct ctx *ctx, const char *code)
 {
 	return ctx->color ? code : "";
 }
 
 /* Red when overdue, yellow when due within a week, else nothing. */
-static const char *due_color(struct ctx *ctx, long due)
+const char *sh_due_color(struct ctx *ctx, long due)
 {
 	if (due < 0 || !ctx->color)
 		return "";
@@ -224,7 +206,7 @@ static const char *due_color(struct ctx *ctx, long due)
 	return "";
 }
 
-static void cadence_words(const char *iso, char out[32])
+void sh_cadence_words(const char *iso, char out[32])
 {
 	struct duration d;
 
@@ -235,7 +217,7 @@ static void cadence_words(const char *iso, char out[32])
 }
 
 /* "12 days overdue", "due today", "due in 5 days". */
-static void overdue_words(long due, long today, char out[48])
+void sh_overdue_words(long due, long today, char out[48])
 {
 	long n = today - due;
 
@@ -256,14 +238,14 @@ static const char *state_name(int state)
 }
 
 /* The fields every JSON person carries, without the braces. */
-static void person_json_fields(struct sbuf *b, int *first,
+void person_json_fields(struct sbuf *b, int *first,
 			       const struct person *p, long today)
 {
 	struct strv emails = {0}, phones = {0};
 	char due[11];
 
-	split_list(p->emails, &emails);
-	split_list(p->phones, &phones);
+	sh_split_list(p->emails, &emails);
+	sh_split_list(p->phones, &phones);
 	json_kv_str(b, first, "uid", p->uid);
 	json_kv_str(b, first, "fn", p->fn);
 	json_kv_str(b, first, "href", p->href);
@@ -288,7 +270,7 @@ static void person_json_fields(struct sbuf *b, int *first,
 	strv_free(&phones);
 }
 
-static int flush_out(struct sbuf *b)
+int sh_flush(struct sbuf *b)
 {
 	if (b->len)
 		fwrite(b->buf, 1, b->len, stdout);
@@ -307,7 +289,7 @@ static int find_ids(struct ctx *ctx, const char *cond, const char *q,
 {
 	char *sql = xasprintf("SELECT id FROM card WHERE is_group = 0 AND (%s) "
 			      "ORDER BY fn COLLATE NOCASE, id LIMIT 21", cond);
-	sqlite3_stmt *st = prepare(ctx, sql);
+	sqlite3_stmt *st = sh_prepare(ctx, sql);
 	int rc;
 
 	free(sql);
@@ -320,7 +302,7 @@ static int find_ids(struct ctx *ctx, const char *cond, const char *q,
 		ids[(*n)++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		step_error(ctx);
+		sh_step_error(ctx);
 		return -1;
 	}
 	return 0;
@@ -341,7 +323,7 @@ static void print_candidates(struct ctx *ctx, const char *query,
 
 		if (person_get(ctx, ids[i], &p) < 0)
 			continue;
-		email = first_of(p.emails);
+		email = sh_first_of(p.emails);
 		sbuf_adds(&b, "  ");
 		out_text(&b, p.label);
 		if (*email) {
@@ -404,7 +386,7 @@ long person_find(struct ctx *ctx, const char *query)
 		say_error("no such person: '' (try 'list')");
 		return 0;
 	}
-	like = like_pattern(q);
+	like = sh_like_pattern(q);
 	for (i = 0; steps[i]; i++) {
 		if (find_ids(ctx, steps[i], q, like, ids, &n) < 0) {
 			rc = -1;
@@ -430,7 +412,7 @@ out:
 }
 
 /* person_find() as an exit status: EXIT_OK with *p loaded, or why not. */
-static int find_person(struct ctx *ctx, const char *query, struct person *p)
+int person_lookup(struct ctx *ctx, const char *query, struct person *p)
 {
 	long id = person_find(ctx, query);
 
@@ -444,7 +426,7 @@ static int find_person(struct ctx *ctx, const char *query, struct person *p)
 }
 
 /* Notes can be added only to a card kith can patch and push. */
-static int check_writable(const struct person *p)
+int person_writable(const struct person *p)
 {
 	if (!p->parsed) {
 		say_error("%s cannot be read (%s); kith keeps it exactly as the "
@@ -478,10 +460,10 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (opt_none_left("list", argc, argv) < 0)
 		return EXIT_USAGE;
-	query = join_words(argc, argv, 1);
+	query = sh_join_words(argc, argv, 1);
 	if (query)
-		like = like_pattern(query);
-	st = prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
+		like = sh_like_pattern(query);
+	st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
 		     "WHERE c.is_group = 0 AND (?1 IS NULL"
 		     " OR c.fn LIKE ?1 ESCAPE '\\' OR c.emails LIKE ?1 ESCAPE '\\'"
 		     " OR c.org LIKE ?1 ESCAPE '\\')"
@@ -499,7 +481,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
-		step_error(ctx);
+		sh_step_error(ctx);
 		goto out;
 	}
 
@@ -513,7 +495,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 			sbuf_addc(&b, '}');
 		}
 		sbuf_adds(&b, "]\n");
-		rc = flush_out(&b);
+		rc = sh_flush(&b);
 		goto out;
 	}
 	if (n == 0) {
@@ -529,10 +511,10 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	/* Column widths: the fixed columns at their widest, the rest shared. */
 	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
-		char w[32], *email = first_of(p->emails);
+		char w[32], *email = sh_first_of(p->emails);
 		size_t lw;
 
-		cadence_words(p->cadence, w);
+		sh_cadence_words(p->cadence, w);
 		if (strlen(w) > cad_w)
 			cad_w = strlen(w);
 		if (p->last_contact) {
@@ -574,7 +556,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	sbuf_adds(&b, color(ctx, OUT_BOLD));
+	sbuf_adds(&b, sh_color(ctx, OUT_BOLD));
 	out_cell(&b, "NAME", name_w, 1);
 	if (mail_w) {
 		sbuf_adds(&b, "  ");
@@ -585,16 +567,16 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	sbuf_adds(&b, "  ");
 	out_cell(&b, "LAST CONTACT", last_w, 1);
 	sbuf_adds(&b, "  DUE");
-	sbuf_adds(&b, color(ctx, OUT_RESET));
+	sbuf_adds(&b, sh_color(ctx, OUT_RESET));
 	sbuf_addc(&b, '\n');
 	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
 		char cad[32] = "-", last[32] = "-", due[11] = "-";
-		char *name, *email = first_of(p->emails);
+		char *name, *email = sh_first_of(p->emails);
 		const char *c;
 
 		if (p->cadence)
-			cadence_words(p->cadence, cad);
+			sh_cadence_words(p->cadence, cad);
 		if (p->last_contact) {
 			long d;
 
@@ -618,7 +600,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		sbuf_adds(&b, "  ");
 		out_cell(&b, last, last_w, 1);
 		sbuf_adds(&b, "  ");
-		c = due_color(ctx, p->due);
+		c = sh_due_color(ctx, p->due);
 		sbuf_adds(&b, c);
 		sbuf_adds(&b, due);
 		if (*c)
@@ -630,7 +612,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		free(name);
 		free(email);
 	}
-	rc = flush_out(&b);
+	rc = sh_flush(&b);
 out:
 	for (i = 0; i < n; i++)
 		person_free(&people[i]);
@@ -643,16 +625,12 @@ out:
 
 /* ---- show ------------------------------------------------------------ */
 
-struct log_row {
-	char *id, *date, *via, *text;
-	int pending;
-};
 
 /* The person's log, newest first. 0, or -1 after printing why. */
-static int log_rows(struct ctx *ctx, long card, struct log_row **rows,
+int person_log(struct ctx *ctx, long card, struct person_log_row **rows,
 		    size_t *n)
 {
-	sqlite3_stmt *st = prepare(ctx, "SELECT id, date, via, text, pending "
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT id, date, via, text, pending "
 				   "FROM log WHERE card = ?1 "
 				   "ORDER BY date DESC, rowid DESC");
 	size_t cap = 0;
@@ -664,28 +642,28 @@ static int log_rows(struct ctx *ctx, long card, struct log_row **rows,
 		return -1;
 	sqlite3_bind_int64(st, 1, card);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct log_row *r;
+		struct person_log_row *r;
 
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
 			*rows = xrealloc(*rows, cap * sizeof **rows);
 		}
 		r = &(*rows)[(*n)++];
-		r->id = col(st, 0);
-		r->date = col(st, 1);
-		r->via = col(st, 2);
-		r->text = col(st, 3);
+		r->id = sh_col(st, 0);
+		r->date = sh_col(st, 1);
+		r->via = sh_col(st, 2);
+		r->text = sh_col(st, 3);
 		r->pending = sqlite3_column_int(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		step_error(ctx);
+		sh_step_error(ctx);
 		return -1;
 	}
 	return 0;
 }
 
-static void log_rows_free(struct log_row *rows, size_t n)
+void person_log_free(struct person_log_row *rows, size_t n)
 {
 	size_t i;
 
@@ -699,7 +677,7 @@ static void log_rows_free(struct log_row *rows, size_t n)
 }
 
 /* Appends s cleaned, each line after the first indented by indent columns. */
-static void add_lines(struct sbuf *b, const char *s, int indent)
+void sh_add_lines(struct sbuf *b, const char *s, int indent)
 {
 	const char *e;
 	char *line;
@@ -722,7 +700,7 @@ static void field(struct sbuf *b, const char *label, const char *value)
 	if (!value || !*value)
 		return;
 	sbuf_addf(b, "  %-11s ", label);
-	add_lines(b, value, 14);
+	sh_add_lines(b, value, 14);
 	sbuf_addc(b, '\n');
 }
 
@@ -737,7 +715,7 @@ static void field_list(struct sbuf *b, const char *label, const struct strv *l)
 /* The card's exact lists (a value may itself contain ", "). */
 static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
 {
-	sqlite3_stmt *st = prepare(ctx, "SELECT raw FROM card WHERE id = ?1");
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT raw FROM card WHERE id = ?1");
 
 	memset(vi, 0, sizeof *vi);
 	if (!st)
@@ -750,7 +728,7 @@ static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
 }
 
 static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
-		      const struct vcard_info *vi, const struct log_row *rows,
+		      const struct vcard_info *vi, const struct person_log_row *rows,
 		      size_t nrows)
 {
 	struct strv cats = {0};
@@ -785,7 +763,7 @@ static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
 }
 
 static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
-		      const struct vcard_info *vi, const struct log_row *rows,
+		      const struct vcard_info *vi, const struct person_log_row *rows,
 		      size_t nrows)
 {
 	struct strv emails = {0}, phones = {0}, cats = {0};
@@ -794,14 +772,14 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 
 	for (i = 0; i < nrows; i++)
 		pending += rows[i].pending != 0;
-	sbuf_adds(b, color(ctx, OUT_BOLD));
+	sbuf_adds(b, sh_color(ctx, OUT_BOLD));
 	out_text(b, p->label);
-	sbuf_adds(b, color(ctx, OUT_RESET));
+	sbuf_adds(b, sh_color(ctx, OUT_RESET));
 	sbuf_addc(b, '\n');
 	if (p->state == CARD_GONE) {
 		sbuf_addf(b, "  %sdeleted on the server; %zu note%s kept here%s\n",
-			  color(ctx, OUT_RED), pending, pending == 1 ? "" : "s",
-			  color(ctx, OUT_RESET));
+			  sh_color(ctx, OUT_RED), pending, pending == 1 ? "" : "s",
+			  sh_color(ctx, OUT_RESET));
 	} else if (p->state == CARD_LOCAL) {
 		sbuf_adds(b, "  made here; not on the server until the next sync\n");
 	}
@@ -814,8 +792,8 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		field_list(b, "email", &vi->emails);
 		field_list(b, "phone", &vi->phones);
 	} else {
-		split_list(p->emails, &emails);
-		split_list(p->phones, &phones);
+		sh_split_list(p->emails, &emails);
+		sh_split_list(p->phones, &phones);
 		field_list(b, "email", &emails);
 		field_list(b, "phone", &phones);
 	}
@@ -840,7 +818,7 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 	}
 	field(b, "note", p->note);
 	if (p->cadence) {
-		cadence_words(p->cadence, w);
+		sh_cadence_words(p->cadence, w);
 		field(b, "cadence", w);
 	} else if (p->parsed) {
 		field(b, "cadence", "none (kith cadence PERSON 30d puts them in the queue)");
@@ -857,11 +835,11 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		free(s);
 	}
 	if (p->due >= 0) {
-		const char *c = due_color(ctx, p->due);
+		const char *c = sh_due_color(ctx, p->due);
 
 		date_format(p->due, due);
 		if (p->due < ctx->today)
-			overdue_words(p->due, ctx->today, when);
+			sh_overdue_words(p->due, ctx->today, when);
 		else
 			date_relative(p->due, ctx->today, when);
 		sbuf_addf(b, "  %-11s %s%s (%s)%s\n", "due", c, due, when,
@@ -895,7 +873,7 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		sbuf_adds(b, "\nLog, newest first:\n");
 	}
 	for (i = 0; i < nrows; i++) {
-		const struct log_row *r = &rows[i];
+		const struct person_log_row *r = &rows[i];
 
 		sbuf_adds(b, "  ");
 		out_text(b, r->id);
@@ -905,10 +883,10 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		out_cell(b, r->via, 6, 1);
 		sbuf_adds(b, "  ");
 		/* A note's later lines line up under its first. */
-		add_lines(b, r->text ? r->text : "", 32);
+		sh_add_lines(b, r->text ? r->text : "", 32);
 		if (r->pending)
-			sbuf_addf(b, "  %s(not yet synced)%s", color(ctx, OUT_DIM),
-				  color(ctx, OUT_RESET));
+			sbuf_addf(b, "  %s(not yet synced)%s", sh_color(ctx, OUT_DIM),
+				  sh_color(ctx, OUT_RESET));
 		sbuf_addc(b, '\n');
 	}
 	strv_free(&emails);
@@ -918,7 +896,7 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 
 int cmd_show(struct ctx *ctx, int argc, char **argv)
 {
-	struct log_row *rows = NULL;
+	struct person_log_row *rows = NULL;
 	struct vcard_info vi;
 	struct person p;
 	struct sbuf b = {0};
@@ -931,26 +909,26 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (opt_none_left("show", argc, argv) < 0)
 		return EXIT_USAGE;
-	query = join_words(argc, argv, 1);
+	query = sh_join_words(argc, argv, 1);
 	if (!query) {
 		say_error("usage: show [--json] PERSON");
 		return EXIT_USAGE;
 	}
-	rc = find_person(ctx, query, &p);
+	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;
-	if (log_rows(ctx, p.id, &rows, &nrows) < 0)
+	if (person_log(ctx, p.id, &rows, &nrows) < 0)
 		goto out;
 	card_lists(ctx, p.id, &vi);
 	if (json)
 		show_json(ctx, &b, &p, &vi, rows, nrows);
 	else
 		show_text(ctx, &b, &p, &vi, rows, nrows);
-	rc = flush_out(&b);
+	rc = sh_flush(&b);
 out:
 	vcard_info_free(&vi);
-	log_rows_free(rows, nrows);
+	person_log_free(rows, nrows);
 	person_free(&p);
 	free(query);
 	return rc;
@@ -961,7 +939,7 @@ out:
 /* Whether the card's log holds id. 1, 0, or -1 after printing why. */
 static int log_has(struct ctx *ctx, long card, const char *id)
 {
-	sqlite3_stmt *st = prepare(ctx, "SELECT 1 FROM log WHERE card = ?1 "
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT 1 FROM log WHERE card = ?1 "
 				   "AND id = ?2");
 	int rc;
 
@@ -975,18 +953,54 @@ static int log_has(struct ctx *ctx, long card, const char *id)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	step_error(ctx);
+	sh_step_error(ctx);
 	return -1;
+}
+
+int person_log_add(struct ctx *ctx, const struct person *p, const char *date,
+		   const char *via, const char *text, int quiet, char id_out[9])
+{
+	struct kerr err;
+	char id[9];
+	int tries;
+
+	/* 32 random bits; a clash within one card is unlikely but cheap to rule out. */
+	for (tries = 0; tries < 16; tries++) {
+		int has;
+
+		vcard_log_newid(id);
+		has = log_has(ctx, p->id, id);
+		if (has < 0)
+			return EXIT_FAIL;
+		if (!has)
+			break;
+	}
+	if (cache_outbox_add(ctx->cache, p->id, "log", date, via, id, text,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	if (id_out)
+		memcpy(id_out, id, 9);
+	if (!quiet) {
+		struct sbuf b = {0};
+
+		sbuf_addf(&b, "logged %s for ", id);
+		out_text(&b, p->label);
+		sbuf_addf(&b, " (%s, %s)\n", date, via);
+		sh_flush(&b);
+	}
+	return EXIT_OK;
 }
 
 int cmd_log(struct ctx *ctx, int argc, char **argv)
 {
 	char *via = NULL, *when = NULL, *text = NULL;
-	char vianame[16], date[11], id[9];
+	char vianame[16], date[11];
 	struct person p;
 	struct kerr err;
 	long day = ctx->today;
-	int i, rc, tries;
+	int i, rc;
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--via", 1, &via) < 0 ||
@@ -1000,15 +1014,15 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 	}
 	if (!via)
 		via = "other";
-	for (i = 0; channels[i]; i++)
-		if (strcasecmp(via, channels[i]) == 0)
+	for (i = 0; sh_channels[i]; i++)
+		if (strcasecmp(via, sh_channels[i]) == 0)
 			break;
-	if (!channels[i]) {
+	if (!sh_channels[i]) {
 		say_error("unknown channel '%s': use one of phone, email, text, "
 			  "meet, video, letter, gift, intro, other", via);
 		return EXIT_USAGE;
 	}
-	snprintf(vianame, sizeof vianame, "%s", channels[i]);
+	snprintf(vianame, sizeof vianame, "%s", sh_channels[i]);
 	if (when) {
 		if (date_parse_user(when, ctx->today, 0, &day, &err) < 0) {
 			say_error("%s", err.msg);
@@ -1022,44 +1036,19 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 		}
 	}
 	date_format(day, date);
-	text = join_words(argc, argv, 2);
+	text = sh_join_words(argc, argv, 2);
 	if (!text) {
 		say_error("log needs some TEXT after the person: what did you "
 			  "talk about?");
 		return EXIT_USAGE;
 	}
-	rc = find_person(ctx, argv[1], &p);
+	rc = person_lookup(ctx, argv[1], &p);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	if (check_writable(&p) < 0)
+	if (person_writable(&p) < 0)
 		goto out;
-	rc = EXIT_FAIL;
-	/* 32 random bits; a clash within one card is unlikely but cheap to rule out. */
-	for (tries = 0; tries < 16; tries++) {
-		int has;
-
-		vcard_log_newid(id);
-		has = log_has(ctx, p.id, id);
-		if (has < 0)
-			goto out;
-		if (!has)
-			break;
-	}
-	if (cache_outbox_add(ctx->cache, p.id, "log", date, vianame, id, text,
-			     &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	{
-		struct sbuf b = {0};
-
-		sbuf_addf(&b, "logged %s for ", id);
-		out_text(&b, p.label);
-		sbuf_addf(&b, " (%s, %s)\n", date, vianame);
-		flush_out(&b);
-	}
-	rc = EXIT_OK;
+	rc = person_log_add(ctx, &p, date, vianame, text, 0, NULL);
 out:
 	person_free(&p);
 	free(text);
@@ -1091,12 +1080,12 @@ int cmd_unlog(struct ctx *ctx, int argc, char **argv)
 	for (i = 0; i < 8; i++)
 		id[i] = (char)(arg[i] >= 'A' && arg[i] <= 'F' ? arg[i] + 32 : arg[i]);
 	id[8] = '\0';
-	query = join_words(argc - 1, argv, 1);
-	rc = find_person(ctx, query, &p);
+	query = sh_join_words(argc - 1, argv, 1);
+	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	if (check_writable(&p) < 0)
+	if (person_writable(&p) < 0)
 		goto out;
 	has = log_has(ctx, p.id, id);
 	if (has < 0) {
@@ -1124,7 +1113,7 @@ int cmd_unlog(struct ctx *ctx, int argc, char **argv)
 		sbuf_addf(&b, "removed %s from the log of ", id);
 		out_text(&b, p.label);
 		sbuf_addc(&b, '\n');
-		flush_out(&b);
+		sh_flush(&b);
 	}
 	rc = EXIT_OK;
 out:
@@ -1172,7 +1161,7 @@ static int print_status(struct ctx *ctx, long card, const char *what)
 	sbuf_adds(&b, ": ");
 	if (strcmp(what, "cadence") == 0) {
 		if (p.cadence) {
-			cadence_words(p.cadence, w);
+			sh_cadence_words(p.cadence, w);
 			sbuf_adds(&b, w);
 		} else {
 			sbuf_adds(&b, "no cadence (not in the queue)");
@@ -1190,7 +1179,103 @@ static int print_status(struct ctx *ctx, long card, const char *what)
 	}
 	sbuf_addc(&b, '\n');
 	person_free(&p);
-	return flush_out(&b);
+	return sh_flush(&b);
+}
+
+/*
+ * The people in a category: CATEGORIES holds the name, or a group card of
+ * that name lists them as a MEMBER (urn:uuid:UID, or the bare UID).
+ */
+#define IN_CATEGORY \
+	"c.is_group = 0 AND ((', ' || c.categories || ', ') LIKE" \
+	" '%, ' || ?1 || ', %' ESCAPE '\\' OR (c.uid IS NOT NULL AND EXISTS" \
+	" (SELECT 1 FROM card g WHERE g.is_group = 1 AND g.fn = ?2 COLLATE NOCASE" \
+	"  AND (instr(char(10) || g.members || char(10), char(10) || 'urn:uuid:'" \
+	"   || c.uid || char(10)) > 0 OR instr(char(10) || g.members ||" \
+	"   char(10), char(10) || c.uid || char(10)) > 0))))"
+
+/* cadence --category NAME (DURATION | off): one outbox op per person. */
+static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
+{
+	char *like = sh_like_pattern(name);
+	sqlite3_stmt *st;
+	struct kerr err;
+	long *ids = NULL;
+	size_t n = 0, cap = 0, i, skipped = 0;
+	int rc = EXIT_FAIL, step;
+
+	/* sh_like_pattern gives %name%; the list match wants the bare escaped name. */
+	like[strlen(like) - 1] = '\0';
+	st = sh_prepare(ctx, "SELECT c.id, c.parsed, c.state FROM card c WHERE "
+			IN_CATEGORY " ORDER BY c.fn COLLATE NOCASE, c.id");
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, like + 1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!sqlite3_column_int(st, 1) ||
+		    sqlite3_column_int(st, 2) == CARD_GONE) {
+			skipped++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	if (n == 0) {
+		struct sbuf b = {0};
+
+		out_text(&b, name);
+		say_error("nobody is in the category '%s' (CATEGORIES or a group "
+			  "of that name): 'stats' lists the categories", b.buf);
+		sbuf_free(&b);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* All or nothing: one transaction for the whole category. */
+	if (cache_begin(ctx->cache, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (cache_outbox_add(ctx->cache, ids[i], "cadence", iso, NULL,
+				     NULL, NULL, &err) < 0) {
+			cache_rollback(ctx->cache);
+			say_error("%s", err.msg);
+			goto out;
+		}
+	if (cache_commit(ctx->cache, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	{
+		struct sbuf b = {0};
+		char w[32];
+
+		if (*iso)
+			sh_cadence_words(iso, w);
+		else
+			snprintf(w, sizeof w, "no cadence");
+		out_text(&b, name);
+		printf("%s: %s for %zu %s", b.buf, w, n, n == 1 ? "person" : "people");
+		if (skipped)
+			printf(" (%zu unreadable or deleted card%s left alone)",
+			       skipped, skipped == 1 ? "" : "s");
+		printf("\n");
+		sbuf_free(&b);
+	}
+	rc = EXIT_OK;
+out:
+	free(ids);
+	free(like);
+	return rc;
 }
 
 int cmd_cadence(struct ctx *ctx, int argc, char **argv)
@@ -1202,9 +1287,32 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 	struct kerr err;
 	int rc;
 
+	char *category = NULL;
+
 	memset(&p, 0, sizeof p);
-	if (opt_none_left("cadence", argc, argv) < 0)
+	if (opt_take(&argc, argv, "--category", 1, &category) < 0 ||
+	    opt_none_left("cadence", argc, argv) < 0)
 		return EXIT_USAGE;
+	if (category) {
+		if (argc != 2 && !(argc == 3 && strspn(argv[1], "0123456789") ==
+				   strlen(argv[1]))) {
+			say_error("usage: cadence --category NAME (DURATION | "
+				  "off), e.g. cadence --category Family 2w");
+			return EXIT_USAGE;
+		}
+		arg = argc == 3 ? xasprintf("%s %s", argv[1], argv[2]) :
+		      xstrdup(argv[1]);
+		rc = EXIT_USAGE;
+		if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
+			if (duration_parse(arg, &d, &err) < 0) {
+				say_error("%s, or off", err.msg);
+				goto out;
+			}
+			duration_iso(&d, iso);
+		}
+		rc = cadence_category(ctx, category, iso);
+		goto out;
+	}
 	if (argc < 3) {
 		say_error("usage: cadence PERSON (DURATION | off), e.g. cadence "
 			  "ana 30d");
@@ -1219,12 +1327,12 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 		}
 		duration_iso(&d, iso);
 	}
-	query = join_words(end, argv, 1);
-	rc = find_person(ctx, query, &p);
+	query = sh_join_words(end, argv, 1);
+	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	if (check_writable(&p) < 0)
+	if (person_writable(&p) < 0)
 		goto out;
 	rc = EXIT_FAIL;
 	if (cache_outbox_add(ctx->cache, p.id, "cadence", iso, NULL, NULL, NULL,
@@ -1271,12 +1379,12 @@ int cmd_snooze(struct ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	query = join_words(end, argv, 1);
-	rc = find_person(ctx, query, &p);
+	query = sh_join_words(end, argv, 1);
+	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
-	if (check_writable(&p) < 0)
+	if (person_writable(&p) < 0)
 		goto out;
 	rc = EXIT_FAIL;
 	if (cache_outbox_add(ctx->cache, p.id, "snooze", date, NULL, NULL, NULL,
@@ -1297,7 +1405,7 @@ out:
 /* The newest log entry's text, or NULL. */
 static char *newest_text(struct ctx *ctx, long card)
 {
-	sqlite3_stmt *st = prepare(ctx, "SELECT text FROM log WHERE card = ?1 "
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT text FROM log WHERE card = ?1 "
 				   "ORDER BY date DESC, rowid DESC LIMIT 1");
 	char *s = NULL;
 
@@ -1305,7 +1413,7 @@ static char *newest_text(struct ctx *ctx, long card)
 		return NULL;
 	sqlite3_bind_int64(st, 1, card);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		s = col(st, 0);
+		s = sh_col(st, 0);
 	sqlite3_finalize(st);
 	return s;
 }
@@ -1316,7 +1424,7 @@ static void when_words(const struct person *p, const struct queue_entry *q,
 {
 	long snooze;
 
-	overdue_words(q->due, today, out);
+	sh_overdue_words(q->due, today, out);
 	if (p->snooze && date_parse(p->snooze, &snooze, NULL) == 0 &&
 	    snooze == q->due)
 		strcat(out, " (snoozed)");
@@ -1359,7 +1467,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 			sbuf_addc(&b, '}');
 		}
 		sbuf_adds(&b, "]\n");
-		rc = flush_out(&b);
+		rc = sh_flush(&b);
 		goto out;
 	}
 	if (n == 0) {
@@ -1381,7 +1489,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		when_words(&people[i], &q[i], ctx->today, w);
 		if (strlen(w) > when_w)
 			when_w = strlen(w);
-		cadence_words(people[i].cadence, w);
+		sh_cadence_words(people[i].cadence, w);
 		if (strlen(w) > cad_w)
 			cad_w = strlen(w);
 	}
@@ -1398,7 +1506,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		struct person *p = &people[i];
 		char w[48], cad[32], *text = newest_text(ctx, p->id);
 		struct sbuf last = {0};
-		const char *c = due_color(ctx, q[i].due);
+		const char *c = sh_due_color(ctx, q[i].due);
 		long d;
 
 		out_cell(&b, p->label, name_w, 1);
@@ -1409,7 +1517,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		if (*c)
 			sbuf_adds(&b, OUT_RESET);
 		sbuf_adds(&b, "  ");
-		cadence_words(p->cadence, cad);
+		sh_cadence_words(p->cadence, cad);
 		out_cell(&b, cad, cad_w, 1);
 		sbuf_adds(&b, "  ");
 		if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
@@ -1427,7 +1535,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		sbuf_free(&last);
 		free(text);
 	}
-	rc = flush_out(&b);
+	rc = sh_flush(&b);
 out:
 	for (i = 0; i < got; i++)
 		person_free(&people[i]);

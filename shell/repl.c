@@ -138,6 +138,7 @@ static int run_line(struct ctx *ctx, const char *line)
 
 	if (cmd_split(line, &words, &err) < 0) {
 		say_error("%s", err.msg);
+		strv_free(&words);
 		return EXIT_USAGE;
 	}
 	rc = cmd_run(ctx, (int)words.n, words.v);

@@ -11,10 +11,47 @@
 #include "config.h"
 #include "date.h"
 
+/*
+ * The statements of the hot paths (storing a card from a sync, refreshing
+ * its view), prepared once per connection and reused: preparing costs more
+ * than running them.
+ */
+enum stmt_id {
+	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_CARD_RAW, S_OUTBOX_APPLY,
+	S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_DELETE, S_FTS_INSERT,
+	NSTMT
+};
+
+static const char *const stmt_sql[NSTMT] = {
+	[S_CARD_ID] = "SELECT id FROM card WHERE book = ?1 AND href = ?2",
+	[S_CARD_INSERT] = "INSERT INTO card(book, href, etag, raw, state, first_seen) "
+		"VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+	[S_CARD_UPDATE] = "UPDATE card SET etag = ?2, raw = ?3, state = 0 WHERE id = ?1",
+	[S_CARD_RAW] = "SELECT raw FROM card WHERE id = ?1",
+	[S_OUTBOX_APPLY] = "SELECT id, op, a, b, c, d FROM outbox "
+		"WHERE card = ?1 ORDER BY id",
+	[S_LOG_DELETE] = "DELETE FROM log WHERE card = ?1",
+	[S_LOG_INSERT] = "INSERT OR REPLACE INTO log(card, id, date, via, "
+		"text, pending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_CARD_VIEW] =
+		"UPDATE card SET parsed = ?2, why = ?3, is_group = ?4, uid = ?5,"
+		" fn = ?6, org = ?7, title = ?8, city = ?9, bday = ?10,"
+		" note = ?11, emails = ?12, phones = ?13, categories = ?14,"
+		" members = ?15, cadence = nullif(?16, ''),"
+		" snooze = nullif(?17, ''), last_contact = ?18, last_via = ?19,"
+		" cadence_since = CASE WHEN nullif(?16, '') IS NULL THEN NULL"
+		"   ELSE coalesce(cadence_since, first_seen) END"
+		" WHERE id = ?1",
+	[S_FTS_DELETE] = "DELETE FROM card_fts WHERE rowid = ?1",
+	[S_FTS_INSERT] = "INSERT INTO card_fts(rowid, fn, org, emails, "
+		"categories, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
 struct cache {
 	sqlite3 *db;
 	char *path;
 	int depth;		/* nesting of cache_begin */
+	sqlite3_stmt *stmt[NSTMT];
 };
 
 /*
@@ -187,8 +224,12 @@ fail:
 
 void cache_close(struct cache *c)
 {
+	int i;
+
 	if (!c)
 		return;
+	for (i = 0; i < NSTMT; i++)
+		sqlite3_finalize(c->stmt[i]);
 	sqlite3_close(c->db);
 	free(c->path);
 	free(c);
@@ -245,6 +286,54 @@ static sqlite3_stmt *prep(struct cache *c, struct kerr *err, const char *sql)
 		return NULL;
 	}
 	return st;
+}
+
+/*
+ * A statement of the cache's own set, ready to bind: unused since its
+ * last reset. Finalized by cache_close.
+ */
+static sqlite3_stmt *stmt(struct cache *c, enum stmt_id id, struct kerr *err)
+{
+	if (!c->stmt[id] &&
+	    sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+			       &c->stmt[id], NULL) != SQLITE_OK) {
+		db_error(c, err, "cache query");
+		sqlite3_finalize(c->stmt[id]);
+		c->stmt[id] = NULL;
+		return NULL;
+	}
+	return c->stmt[id];
+}
+
+/* Makes a statement of the set ready for its next use. */
+static void stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Runs a statement of the set to completion; -1 with err. Resets it. */
+static int exec_stmt(struct cache *c, sqlite3_stmt *st, struct kerr *err,
+		     const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_error(c, err, what);
+		stmt_done(st);
+		return -1;
+	}
+	stmt_done(st);
+	return 0;
+}
+
+/* Binds text the caller keeps alive until the statement is reset. */
+static void bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)

@@ -23,6 +23,7 @@ struct davxml {
 	void *arg;
 	struct kerr err;
 	int failed;		/* err holds why */
+	int permanent;		/* a limit or a refused construct, not a glitch */
 	int depth;
 	int root_ok;
 	long nresponses;
@@ -63,6 +64,29 @@ static void fail(struct davxml *x, const char *fmt, ...)
 	vsnprintf(x->err.msg, sizeof x->err.msg, fmt, ap);
 	va_end(ap);
 	xmlStopParser(x->ctxt);
+}
+
+/* The same failure, marked as one that asking again would repeat. */
+#define fail_hard(x, ...) do { \
+	fail((x), __VA_ARGS__); \
+	(x)->permanent = 1; \
+} while (0)
+
+static const char *field_name(enum field f)
+{
+	switch (f) {
+	case F_HREF: return "href";
+	case F_STATUS: return "status";
+	case F_ETAG: return "getetag";
+	case F_DATA: return "address-data";
+	case F_DISPLAYNAME: return "displayname";
+	case F_CTAG: return "getctag";
+	case F_SYNC_TOKEN: return "sync-token";
+	case F_PRINCIPAL_HREF: return "current-user-principal";
+	case F_HOME_HREF: return "addressbook-home-set";
+	case F_NONE: break;
+	}
+	return "value";
 }
 
 static void propstat_clear(struct davxml *x)
@@ -296,7 +320,7 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			fail(x, "the server sent a multistatus response with no "
 			     "href");
 		} else if (x->fn(x->arg, &x->cur, &x->err) != 0) {
-			x->failed = 1;
+			x->failed = x->permanent = 1;
 			xmlStopParser(x->ctxt);
 		}
 		response_clear(&x->cur);
@@ -312,14 +336,19 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 		return;
 	if (x->field == F_DATA) {
 		if (x->p_data.len + (size_t)len > DAVXML_MAX_CARD) {
-			fail(x, "the server sent a card larger than 16 MB");
+			fail_hard(x, "the server sent a card larger than %d MB; "
+				  "kith does not store cards that big",
+				  DAVXML_MAX_CARD / (1024 * 1024));
 			return;
 		}
 		sbuf_add(&x->p_data, ch, (size_t)len);
 		return;
 	}
 	if (x->text.len + (size_t)len > DAVXML_MAX_TEXT) {
-		fail(x, "the server sent an oversized XML value (over 64 kB)");
+		fail_hard(x, "the server sent a %s longer than %d kB, which no "
+			  "CardDAV server needs; kith refuses it (a broken or "
+			  "hostile server: ask its admin)", field_name(x->field),
+			  DAVXML_MAX_TEXT / 1024);
 		return;
 	}
 	sbuf_add(&x->text, ch, (size_t)len);
@@ -330,8 +359,9 @@ static xmlEntityPtr on_entity(void *ctx, const xmlChar *name)
 {
 	struct davxml *x = ctx;
 
-	fail(x, "the server's XML uses an entity (&%s;); kith does not expand "
-	     "entities", (const char *)name);
+	fail_hard(x, "the server's XML uses an entity (&%.64s;); kith does not "
+		  "expand entities (a broken or hostile server)",
+		  (const char *)name);
 	return NULL;
 }
 
@@ -341,8 +371,9 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type,
 {
 	struct davxml *x = ctx;
 
-	fail(x, "the server's XML declares an entity (%s); refused",
-	     (const char *)name);
+	fail_hard(x, "the server's XML declares an entity (%.64s); kith refuses "
+		  "entities, which can read local files or exhaust memory (a "
+		  "broken or hostile server)", (const char *)name);
 }
 
 static void on_error(void *ctx, const xmlError *e)
@@ -426,6 +457,11 @@ int davxml_finish(struct davxml *x, struct kerr *err)
 const char *davxml_sync_token(struct davxml *x)
 {
 	return x->sync_token;
+}
+
+int davxml_permanent(struct davxml *x)
+{
+	return x->failed && x->permanent;
 }
 
 int davxml_is_multistatus(struct davxml *x)

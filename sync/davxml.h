@@ -46,6 +46,12 @@ int davxml_push(struct davxml *x, const char *buf, size_t len, struct kerr *err)
 int davxml_finish(struct davxml *x, struct kerr *err);
 /* The top-level <sync-token>, NULL if none. Owned by x. */
 const char *davxml_sync_token(struct davxml *x);
+/*
+ * After a failure: whether it was a limit, an entity or the callback's
+ * refusal (parsing the same bytes again fails again), not malformed XML
+ * that a garbled transfer could explain.
+ */
+int davxml_permanent(struct davxml *x);
 /* Whether the top-level element was DAV: multistatus. */
 int davxml_is_multistatus(struct davxml *x);
 /* The number of responses handed to the callback. */

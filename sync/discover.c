@@ -18,7 +18,9 @@ static int sink_push(void *arg, const char *buf, size_t len, struct kerr *err)
 {
 	struct sink *s = arg;
 
-	return davxml_push(s->x, buf, len, err);
+	if (davxml_push(s->x, buf, len, err) == 0)
+		return 0;
+	return davxml_permanent(s->x) ? HTTP_SINK_PERMANENT : -1;
 }
 
 struct ms_ctx {

@@ -10,11 +10,31 @@
 #include <curl/curl.h>
 
 #include "cred.h"
+#include "davxml.h"
 
 #define MAX_REDIRECTS 5
 #define MAX_ATTEMPTS 4			/* the first try and three retries */
 #define MAX_RETRY_WAIT 30		/* seconds, whatever Retry-After says */
-#define MAX_BODY (256L * 1024 * 1024)	/* a buffered (not streamed) body */
+/*
+ * What kith will hold or read of one answer. A buffered body is a single
+ * card (GET after a PUT or a 412), so it gets the per-card limit of the
+ * XML reader plus room for a server that sends it as XML; an error answer
+ * is kept only to its first 64 kB (nobody reads further). A streamed
+ * multistatus is parsed as it arrives and bounded per field by davxml,
+ * so memory is not the issue there, time is: 256 MB is a 500-card
+ * multiget at an average of 500 kB per card (photos), far above any
+ * real answer, and a few seconds on a LAN, so a server streaming without
+ * end is cut off instead of holding kith for hours.
+ */
+#define MAX_BODY (DAVXML_MAX_CARD + 1024L * 1024)
+#define MAX_ERROR_BODY (64L * 1024)
+#define MAX_STREAM (256L * 1024 * 1024)
+/*
+ * The low-speed timeout: an attempt that moves under 1 byte/s for this
+ * long is given up (and retried). KITH_HTTP_TIMEOUT=SECONDS (1 to 3600)
+ * overrides it, for tests that stall a server on purpose.
+ */
+#define LOW_SPEED_TIME 30L
 
 struct dav_client {
 	CURL *curl;
@@ -187,6 +207,8 @@ struct attempt {
 	const struct http_req *req;
 	struct kerr sink_err;
 	int sink_failed;
+	int sink_permanent;	/* the failure will repeat: do not retry */
+	size_t streamed;	/* bytes given to the sink */
 	long retry_after;
 	int www_digest;
 };
@@ -256,15 +278,35 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg)
 	if (a->sink_failed)
 		return 0;
 	if (a->req->sink && a->resp->status >= 200 && a->resp->status < 300) {
-		if (a->req->sink(a->req->arg, buf, len, &a->sink_err) < 0) {
+		int r;
+
+		a->streamed += len;
+		if (a->streamed > (size_t)MAX_STREAM) {
+			a->sink_failed = a->sink_permanent = 1;
+			kerr_set(&a->sink_err, "the server's answer goes on past "
+				 "%ld MB; kith stopped reading it (a broken or "
+				 "hostile server: check the URL, or ask its admin)",
+				 MAX_STREAM / (1024 * 1024));
+			return 0;
+		}
+		r = a->req->sink(a->req->arg, buf, len, &a->sink_err);
+		if (r < 0) {
 			a->sink_failed = 1;
+			a->sink_permanent = r == HTTP_SINK_PERMANENT;
 			return 0;
 		}
 		return len;
 	}
-	if (a->resp->body.len + len > MAX_BODY) {
-		a->sink_failed = 1;
-		kerr_set(&a->sink_err, "the server's answer is larger than %ld MB",
+	if (a->resp->status < 200 || a->resp->status >= 300) {
+		/* An error page: keep its start, drop the rest. */
+		if (a->resp->body.len < (size_t)MAX_ERROR_BODY)
+			sbuf_add(&a->resp->body, buf, len);
+		return len;
+	}
+	if (a->resp->body.len + len > (size_t)MAX_BODY) {
+		a->sink_failed = a->sink_permanent = 1;
+		kerr_set(&a->sink_err, "the server's answer is larger than %ld MB, "
+			 "more than a card can be; kith stopped reading it",
 			 MAX_BODY / (1024 * 1024));
 		return 0;
 	}
@@ -290,6 +332,20 @@ static int retryable(long status)
 {
 	return status == 429 || status == 500 || status == 502 ||
 	       status == 503 || status == 504;
+}
+
+static long low_speed_time(void)
+{
+	const char *v = getenv("KITH_HTTP_TIMEOUT");
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return LOW_SPEED_TIME;
+	n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > 3600)
+		return LOW_SPEED_TIME;
+	return n;
 }
 
 static void nap(long ms)
@@ -321,7 +377,7 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
 	/* A stalled server: under 1 byte/s for 30 s ends the attempt. */
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low_speed_time());
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, dc->errbuf);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -425,8 +481,12 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 		cc = perform(dc, req, url, send_auth, &a);
 		attempt++;
 		if (a.sink_failed) {
-			/* A body cut or garbled in transit may come whole next time. */
-			if (req->no_retry || attempt >= MAX_ATTEMPTS) {
+			/*
+			 * A body cut or garbled in transit may come whole next
+			 * time; one past a limit or with entities will not.
+			 */
+			if (req->no_retry || a.sink_permanent ||
+			    attempt >= MAX_ATTEMPTS) {
 				*err = a.sink_err;
 				goto out;
 			}

@@ -26,13 +26,18 @@ struct http_req {
 	/*
 	 * When sink is set, the response body streams into it instead of
 	 * resp->body (for 2xx answers); reset is called before every attempt
-	 * so a retried request starts a fresh parse.
+	 * so a retried request starts a fresh parse. The sink returns 0, -1
+	 * to refuse the body (the request is retried: it may have been
+	 * garbled in transit) or HTTP_SINK_PERMANENT to refuse it for good
+	 * (a limit or a forbidden construct: asking again would repeat it).
 	 */
 	int (*sink)(void *arg, const char *buf, size_t len, struct kerr *err);
 	void (*reset)(void *arg);
 	void *arg;
 	int no_retry;			/* one attempt only */
 };
+
+#define HTTP_SINK_PERMANENT (-2)
 
 struct http_resp {
 	long status;

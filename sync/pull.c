@@ -19,6 +19,14 @@
 
 #define MULTIGET_BATCH 500	/* hrefs per addressbook-multiget */
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
+/*
+ * Members one listing may name. A listing is held in memory (the hrefs to
+ * fetch or delete), about 100 bytes per member; 200,000 is twenty times
+ * the largest address books seen in practice (iCloud caps a book at
+ * 50,000) and about 20 MB, so a server that lists without end cannot
+ * exhaust memory.
+ */
+#define MAX_LISTING 200000
 
 /* The cache's (href path, etag) pairs, sorted for lookup. */
 struct etag_map {
@@ -113,6 +121,11 @@ struct pull {
 	sync_progress_fn progress;
 	void *parg;
 	char *book_path;
+	char *book_origin;	/* "scheme://host:port" of the book */
+	size_t listed;		/* members named by the current listing */
+	size_t fetch_cap, gone_cap;
+	char **want;		/* the hrefs the current multiget asked for, sorted */
+	size_t nwant;
 	struct etag_map map;
 	struct strv fetch;	/* href paths to fetch */
 	struct strv gone;	/* href paths the server deleted */
@@ -122,11 +135,41 @@ struct pull {
 	struct strv got;	/* hrefs a multiget returned */
 };
 
-/* Whether an href is a member of the book (not the book, not elsewhere). */
+/* strv_push with a doubling capacity: listings run to many thousands. */
+static void list_push(struct strv *l, size_t *cap, const char *s)
+{
+	if (l->n + 2 > *cap) {
+		*cap = *cap < 64 ? 64 : *cap * 2;
+		if (*cap < l->n + 2)
+			*cap = l->n + 2;
+		l->v = xrealloc(l->v, *cap * sizeof *l->v);
+	}
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+/*
+ * The href's path when it names a member of the book: not the book
+ * itself, not something elsewhere on the server, not another host (an
+ * absolute href must have the book's scheme, host and port). NULL
+ * otherwise: such hrefs are ignored, never stored.
+ */
 static char *member_path(struct pull *p, const char *href)
 {
-	char *path = http_path(href);
+	char *path, *origin;
 	size_t blen = strlen(p->book_path);
+
+	if (strstr(href, "://")) {
+		origin = http_origin(href);
+		if (!origin || !p->book_origin || strcmp(origin, p->book_origin) != 0) {
+			free(origin);
+			return NULL;
+		}
+		free(origin);
+	} else if (href[0] != '/') {
+		return NULL;	/* RFC 4918 8.3: an absolute URI or path */
+	}
+	path = http_path(href);
 
 	if (strncmp(path, p->book_path, blen) != 0 || path[blen] == '\0' ||
 	    strchr(path + blen, '/')) {
@@ -150,17 +193,24 @@ static int on_listing(void *arg, struct dav_response *r, struct kerr *err)
 	path = member_path(p, r->href);
 	if (!path)
 		return 0;	/* the collection itself, or an href outside it */
+	if (++p->listed > MAX_LISTING) {
+		kerr_set(err, "%s: the server lists more than %d cards in one "
+			 "answer; kith stopped reading it (a broken or hostile "
+			 "server: ask its admin)", p->book->url, MAX_LISTING);
+		free(path);
+		return -1;
+	}
 	i = map_find(&p->map, path);
 	if (r->status == 404) {
 		if (i >= 0)
-			strv_push(&p->gone, path);
+			list_push(&p->gone, &p->gone_cap, path);
 	} else if (r->ok_props && r->is_collection) {
 		/* a sub-collection is not a card */
 	} else if (r->ok_props || r->status == 200 || r->status == 0) {
 		if (i >= 0)
 			p->map.seen[i] = 1;
 		if (i < 0 || !r->etag || strcmp(p->map.etag[i], r->etag) != 0)
-			strv_push(&p->fetch, path);
+			list_push(&p->fetch, &p->fetch_cap, path);
 	}
 	free(path);
 	return 0;
@@ -170,6 +220,11 @@ static void progress(struct pull *p)
 {
 	if (p->progress)
 		p->progress(p->parg, p->st);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A multiget response: store the card. A failure spoils one card only. */
@@ -183,6 +238,11 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 	path = member_path(p, r->href);
 	if (!path)
 		return 0;
+	/* Only what was asked for: a server cannot slip in other cards. */
+	if (!bsearch(&path, p->want, p->nwant, sizeof *p->want, str_cmp)) {
+		free(path);
+		return 0;
+	}
 	if (!r->has_data || !r->ok_props || r->status == 404) {
 		free(path);
 		return 0;	/* missing: retried, never taken as deleted */
@@ -225,11 +285,6 @@ static char *xml_escape(const char *s)
 	return sbuf_detach(&b, NULL);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Fetches hrefs[0..n) in one multiget, committing what arrives in one transaction. */
 static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 		    struct strv *missing, struct kerr *err)
@@ -251,6 +306,8 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	}
 	sbuf_adds(&body, "</c:addressbook-multiget>");
 	strv_free(&p->got);
+	p->want = hrefs;	/* sorted: apply() sorts, and missing keeps that order */
+	p->nwant = n;
 	if (cache_begin(p->c, err) < 0)
 		goto out;
 	if (dav_multistatus(p->dc, "REPORT", p->book->url, "1", body.buf, on_card,
@@ -302,9 +359,8 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 			cache_rollback(p->c);
 			goto out;
 		}
-		if (r == 1)
-			p->st->kept++;
-		else
+		/* A card kept for its notes is counted by push, which warns. */
+		if (r == 0)
 			p->st->removed++;
 	}
 	if (p->fetch.n == 0 && token &&
@@ -331,6 +387,7 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 		}
 		strv_free(&p->fetch);
 		p->fetch = missing;
+		p->fetch_cap = 0;
 		memset(&missing, 0, sizeof missing);
 	}
 	if (p->fetch.n > 0) {
@@ -380,8 +437,10 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 		long status = 0;
 
 		p->truncated = 0;
+		p->listed = 0;
 		strv_free(&p->fetch);
 		strv_free(&p->gone);
+		p->fetch_cap = p->gone_cap = 0;
 		if (dav_multistatus(p->dc, "REPORT", p->book->url, depth, body,
 				    on_listing, p, &status, NULL, &newtok, err) < 0) {
 			free(body);
@@ -424,7 +483,8 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 
 			for (i = 0; i < p->map.n; i++)
 				if (!p->map.seen[i])
-					strv_push(&p->gone, p->map.href[i]);
+					list_push(&p->gone, &p->gone_cap,
+						  p->map.href[i]);
 		}
 		if (apply(p, newtok, err) < 0) {
 			free(newtok);
@@ -490,6 +550,8 @@ static int pull_etags(struct pull *p, struct kerr *err)
 	}
 	strv_free(&p->fetch);
 	strv_free(&p->gone);
+	p->fetch_cap = p->gone_cap = 0;
+	p->listed = 0;
 	if (dav_multistatus(p->dc, "PROPFIND", p->book->url, "1", etag_body,
 			    on_listing, p, &status, NULL, NULL, err) < 0)
 		goto out;
@@ -499,7 +561,7 @@ static int pull_etags(struct pull *p, struct kerr *err)
 	}
 	for (i = 0; i < p->map.n; i++)
 		if (!p->map.seen[i])
-			strv_push(&p->gone, p->map.href[i]);
+			list_push(&p->gone, &p->gone_cap, p->map.href[i]);
 	if (apply(p, NULL, err) < 0)
 		goto out;
 	if (cx.ctag && cache_book_set_state(p->c, p->book->id, NULL, cx.ctag, err) < 0)
@@ -531,6 +593,7 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 		free(p.book_path);
 		p.book_path = s;
 	}
+	p.book_origin = http_origin(book->url);
 	if (cache_card_etags(c, book->id, map_add, &p.map, err) < 0)
 		goto out;
 	map_sort(&p.map);
@@ -547,5 +610,6 @@ out:
 	strv_free(&p.gone);
 	strv_free(&p.got);
 	free(p.book_path);
+	free(p.book_origin);
 	return rc;
 }

@@ -235,12 +235,15 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		}
 		if (resp.status == 403 || resp.status == 405) {
 			kerr_set(err, "%s: the server refused to store notes for %s "
-				 "(HTTP %ld: the address book is read-only?); "
-				 "they stay here", book->url, p.fn, resp.status);
+				 "(PUT %s: HTTP %ld: the address book is read-only?); "
+				 "they stay here, queued: make the book writable for "
+				 "this user, then sync again", book->url, p.fn, p.href,
+				 resp.status);
 			step = -1;
 			goto next;
 		}
-		if (resp.status < 200 || resp.status >= 300) {
+		/* RFC 9110 9.3.4: 200, 201 or 204; a 207 or 202 is not "stored". */
+		if (resp.status != 200 && resp.status != 201 && resp.status != 204) {
 			dav_status_error(err, "PUT", url, resp.status, NULL);
 			kerr_wrap(err, "pushing notes for %s", p.fn);
 			goto next;
@@ -259,6 +262,35 @@ static int push_card(struct dav_client *dc, struct cache *c,
 					 "its notes stay queued", url);
 			goto next;
 		}
+		{
+			struct pending q;
+			int kept;
+
+			if (load(c, id, &q, err) < 0) {
+				cache_rollback(c);
+				goto next;
+			}
+			kept = survived(q.raw, q.len, &want);
+			pending_free(&q);
+			/*
+			 * A server that drops X-KITH properties would lose the
+			 * notes if the outbox let go of them: they stay queued
+			 * (and shown as not synced) while the server's copy is
+			 * stored as it is.
+			 */
+			if (!kept) {
+				if (cache_commit(c, err) < 0)
+					goto next;
+				kerr_set(err, "the server at %s did not keep kith's "
+					 "X-KITH properties on %s (%s): it cannot "
+					 "store kith's notes, so they stay here, "
+					 "queued; use a server or address book that "
+					 "keeps unknown vCard properties", book->url,
+					 p.fn, p.href);
+				step = -1;
+				goto next;
+			}
+		}
 		if (cache_outbox_done(c, id, last_op, err) < 0) {
 			cache_rollback(c);
 			goto next;
@@ -266,17 +298,6 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		if (cache_commit(c, err) < 0)
 			goto next;
 		st->pushed++;
-		{
-			struct pending q;
-
-			if (load(c, id, &q, err) == 0) {
-				if (!survived(q.raw, q.len, &want))
-					warn("the server at %s did not keep kith's "
-					     "X-KITH properties on %s: notes cannot be "
-					     "stored on this server", book->url, p.fn);
-				pending_free(&q);
-			}
-		}
 		step = 0;
 next:
 		free(url);

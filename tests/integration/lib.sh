@@ -561,13 +561,18 @@ start_faultproxy() {
 	export PROXY_URL PROXY_LOG PROXY_PID
 }
 
-# proxy_force FAULT [METHOD] [COUNT] [PATH-SUBSTRING]: force FAULT on the
-# next COUNT (default 1) matching requests through $PROXY_URL.
+# proxy_force FAULT [METHOD] [COUNT] [PATH-SUBSTRING] [BODY-SUBSTRING]:
+# force FAULT on the next COUNT (default 1) matching requests through
+# $PROXY_URL.
 proxy_force() {
 	curl -sS -f -o /dev/null -X POST --data-urlencode "next=$1" \
 		--data-urlencode "method=${2:-}" --data-urlencode "count=${3:-1}" \
-		--data-urlencode "path=${4:-}" "${PROXY_URL}__fault"
+		--data-urlencode "path=${4:-}" --data-urlencode "body=${5:-}" \
+		"${PROXY_URL}__fault"
 }
+
+# proxy_clear: drop the forced faults of $PROXY_URL not used yet.
+proxy_clear() { curl -sS -f -o /dev/null -X POST -d clear=1 "${PROXY_URL}__fault"; }
 
 # proxy_rate R: change the random fault rate of $PROXY_URL.
 proxy_rate() {
