@@ -8,28 +8,50 @@
 static const char *const opts_json[] = {"--json", NULL};
 static const char *const opts_queue[] = {"--json", "--all", NULL};
 static const char *const opts_log[] = {"--via", "--date", NULL};
+static const char *const opts_cadence[] = {"--category", NULL};
+static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
+static const char *const opts_draft[] = {"--edit", NULL};
+static const char *const opts_add[] = {"--email", "--phone", "--org", "--book", NULL};
 static const char *const opts_account[] = {"add", "list", "remove", "--user",
 	"--password-command", "--cafile", NULL};
 
 const struct command commands[] = {
 	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
 	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE, cmd_account, opts_account},
-	{"cadence", "PERSON (DURATION | off)",
-	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, NULL},
+	{"add", "NAME [--email E] [--phone P] [--org O] [--book URL]",
+	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
+	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off)",
+	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, opts_cadence},
+	{"draft", "PERSON [TEMPLATE] [--edit]",
+	 "a message to start from: reconnect, birthday, congrats, thanks, or yours",
+	 1, -1, NEED_CACHE, cmd_draft, opts_draft},
 	{"help", "[COMMAND]", "list the commands, or explain one", 0, 1, 0, cmd_help, NULL},
+	{"history", "[PERSON] [--json] [--limit N]", "recent touches across everyone, newest first",
+	 0, -1, NEED_CACHE, cmd_history, opts_json_limit},
+	{"intro", "A B TEXT...", "log an introduction on both people, each naming the other",
+	 2, -1, NEED_CACHE, cmd_intro, NULL},
 	{"list", "[--json] [QUERY]", "people, with cadence, last contact and due date",
 	 0, -1, NEED_CACHE, cmd_list, opts_json},
 	{"log", "PERSON [--via CHANNEL] [--date DATE] TEXT...",
 	 "record an interaction; restarts the clock", 2, -1, NEED_CACHE, cmd_log, opts_log},
+	{"next", "", "walk the queue: log, snooze, draft or skip, one person at a time",
+	 0, 0, NEED_CACHE, cmd_next, NULL},
 	{"queue", "[--json] [--all]", "who to reach out to now, most overdue first",
 	 0, 2, NEED_CACHE, cmd_queue, opts_queue},
 	{"quit", "", "leave the shell", 0, 0, 0, cmd_quit, NULL},
+	{"search", "[--json] [--limit N] TEXT...",
+	 "full-text search: names, organisations, emails, categories, notes",
+	 1, -1, NEED_CACHE, cmd_search, opts_json_limit},
 	{"show", "[--json] PERSON", "one person: card fields, cadence, snooze, log",
 	 1, -1, NEED_CACHE, cmd_show, opts_json},
 	{"snooze", "PERSON (DURATION | DATE | off)",
 	 "leave the queue until then (not a touch)", 2, -1, NEED_CACHE, cmd_snooze, NULL},
+	{"stats", "", "the network at a glance: cadences, touches, spread",
+	 0, 0, NEED_CACHE, cmd_stats, NULL},
 	{"sync", "[ACCOUNT]", "pull changes from the server, then push notes",
 	 0, 1, NEED_CACHE, cmd_sync, NULL},
+	{"today", "[--json]", "three people to think of today, and birthdays this week",
+	 0, 1, NEED_CACHE, cmd_today, opts_json},
 	{"unlog", "PERSON ID", "remove a mistaken log entry", 2, -1, NEED_CACHE, cmd_unlog, NULL},
 	{"version", "", "print kith's version", 0, 0, 0, cmd_version, NULL},
 	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL},

@@ -21,14 +21,19 @@ static size_t cand_i;
 
 static char *next_cand(const char *text, int state)
 {
-	size_t len = strlen(text);
+	size_t len;
 
+	/* A quoted candidate ("Ana Lima") matches what is typed after its quote. */
+	if (*text == '"' || *text == '\'')
+		text++;
+	len = strlen(text);
 	if (state == 0)
 		cand_i = 0;
 	while (cand_i < cands.n) {
 		const char *c = cands.v[cand_i++];
+		const char *bare = *c == '"' ? c + 1 : c;
 
-		if (strncasecmp(c, text, len) == 0)
+		if (strncasecmp(bare, text, len) == 0)
 			return strdup(c);
 	}
 	return NULL;
@@ -51,8 +56,11 @@ static void add_people(const char *text)
 
 			if (!fn)
 				continue;
-			/* A name with a space is completed quoted, so it stays one word. */
-			if (strchr(fn, ' '))
+			/*
+			 * A name with a space is completed quoted, so it stays
+			 * one word; readline closes a quote the user opened.
+			 */
+			if (strchr(fn, ' ') && !rl_completion_quote_character)
 				strv_push_own(&cands, xasprintf("\"%s\"", fn));
 			else
 				strv_push(&cands, fn);
@@ -60,6 +68,43 @@ static void add_people(const char *text)
 		sqlite3_finalize(st);
 	}
 	free(like);
+}
+
+/* Category names: CATEGORIES values and group names. */
+static void add_categories(void)
+{
+	sqlite3_stmt *st;
+
+	if (!rl_ctx->cache)
+		return;
+	if (sqlite3_prepare_v2(cache_db(rl_ctx->cache),
+			       "SELECT DISTINCT categories, is_group, fn FROM card WHERE "
+			       "(is_group = 0 AND categories IS NOT NULL) OR "
+			       "(is_group = 1 AND fn IS NOT NULL) LIMIT 5000", -1, &st,
+			       NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st,
+				sqlite3_column_int(st, 1) ? 2 : 0);
+		const char *sep;
+
+		/* ", "-joined; a name with a space is offered quoted. */
+		while (s && *s) {
+			size_t n;
+			char *one;
+
+			sep = strstr(s, ", ");
+			n = sep ? (size_t)(sep - s) : strlen(s);
+			one = xstrndup(s, n);
+			if (strchr(one, ' '))
+				strv_push_own(&cands, xasprintf("\"%s\"", one));
+			else
+				strv_push(&cands, one);
+			free(one);
+			s = sep ? sep + 2 : NULL;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 static char **complete(const char *text, int start, int end)
@@ -97,7 +142,13 @@ static char **complete(const char *text, int start, int end)
 
 			for (v = via; *v; v++)
 				strv_push(&cands, *v);
-		} else if (c && (c->needs & NEED_CACHE)) {
+		} else if (c && strcmp(c->name, "draft") == 0 && words.n == 2) {
+			draft_template_names(&cands);
+		} else if (c && strcmp(words.v[words.n - 1], "--category") == 0) {
+			add_categories();
+		} else if (c && (c->needs & NEED_CACHE) &&
+			   strcmp(c->name, "add") != 0 &&
+			   strcmp(c->name, "search") != 0) {
 			add_people(text);
 		}
 	}
@@ -134,6 +185,7 @@ static int run_line(struct ctx *ctx, const char *line)
 {
 	struct strv words = {0};
 	struct kerr err;
+	char **args;
 	int rc;
 
 	if (cmd_split(line, &words, &err) < 0) {
@@ -141,7 +193,12 @@ static int run_line(struct ctx *ctx, const char *line)
 		strv_free(&words);
 		return EXIT_USAGE;
 	}
-	rc = cmd_run(ctx, (int)words.n, words.v);
+	/* Commands take options out of argv: give them a copy of the array. */
+	args = xcalloc(words.n + 1, sizeof *args);
+	if (words.n)
+		memcpy(args, words.v, words.n * sizeof *args);
+	rc = cmd_run(ctx, (int)words.n, args);
+	free(args);
 	strv_free(&words);
 	fflush(stdout);
 	return rc;

@@ -489,19 +489,22 @@ int cache_book_set_state(struct cache *c, long book, const char *sync_token,
 
 long cache_card_id(struct cache *c, long book, const char *href)
 {
-	sqlite3_stmt *st;
+	struct kerr ignored;
+	sqlite3_stmt *st = stmt(c, S_CARD_ID, &ignored);
 	long id = 0;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM card WHERE book = ?1 "
-			       "AND href = ?2", -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return 0;
 	sqlite3_bind_int64(st, 1, book);
-	bind_text(st, 2, href);
+	bind_static(st, 2, href);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	stmt_done(st);
 	return id;
 }
+
+static int card_view(struct cache *c, long card, const char *raw, size_t len,
+		     int fresh, struct kerr *err);
 
 int cache_card_put(struct cache *c, long book, const char *href,
 		   const char *etag, const char *raw, size_t len,
@@ -511,23 +514,35 @@ int cache_card_put(struct cache *c, long book, const char *href,
 	sqlite3_stmt *st;
 	long id;
 
-	date_format(date_today(), today);
-	st = prep(c, err, "INSERT INTO card(book, href, etag, raw, state, first_seen) "
-		  "VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT(book, href) DO UPDATE "
-		  "SET etag = excluded.etag, raw = excluded.raw, state = 0");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, book);
-	bind_text(st, 2, href);
-	bind_text(st, 3, etag);
-	sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_TRANSIENT);
-	bind_text(st, 5, today);
-	if (run(c, st, err, "saving a card") < 0)
-		return -1;
+	/* One lookup, then an insert or an update by id: no upsert to redo. */
 	id = cache_card_id(c, book, href);
-	if (id <= 0)
-		return db_error(c, err, "saving a card");
-	return cache_card_refresh(c, id, err);
+	if (id > 0) {
+		st = stmt(c, S_CARD_UPDATE, err);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		bind_static(st, 2, etag);
+		sqlite3_bind_blob(st, 3, raw, (int)len, SQLITE_STATIC);
+	} else {
+		date_format(date_today(), today);
+		st = stmt(c, S_CARD_INSERT, err);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, book);
+		bind_static(st, 2, href);
+		bind_static(st, 3, etag);
+		sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_STATIC);
+		bind_static(st, 5, today);
+	}
+	if (exec_stmt(c, st, err, "saving a card") < 0)
+		return -1;
+	if (id <= 0) {
+		id = (long)sqlite3_last_insert_rowid(c->db);
+		if (id <= 0)
+			return db_error(c, err, "saving a card");
+	}
+	/* The view is made from the bytes in hand, not read back. */
+	return card_view(c, id, raw, len, 0, err);
 }
 
 static long pending_ops(struct cache *c, long card)
@@ -626,8 +641,7 @@ fail:
 int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
 		       long *last_op, struct kerr *err)
 {
-	sqlite3_stmt *st = prep(c, err, "SELECT id, op, a, b, c, d FROM outbox "
-				"WHERE card = ?1 ORDER BY id");
+	sqlite3_stmt *st = stmt(c, S_OUTBOX_APPLY, err);
 
 	if (!st)
 		return -1;
@@ -661,7 +675,7 @@ int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
 				 a ? a : "");
 		}
 	}
-	sqlite3_finalize(st);
+	stmt_done(st);
 	return 0;
 }
 
@@ -733,10 +747,13 @@ static char *join(const struct strv *l, const char *sep)
 	return l->n ? sbuf_detach(&b, NULL) : NULL;
 }
 
-/* Writes the log rows, the view columns and the search index of a card. */
+/*
+ * Writes the log rows, the view columns and the search index of a card.
+ * fresh: the row was inserted just now, so it has no log rows yet.
+ */
 static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 		      const struct vcard_annot *server,
-		      const struct vcard_annot *view, struct kerr *err)
+		      const struct vcard_annot *view, int fresh, struct kerr *err)
 {
 	char *emails = join(&vi->emails, ", "), *phones = join(&vi->phones, ", ");
 	char *cats = join(&vi->categories, ", "), *members = join(&vi->members, "\n");
@@ -746,12 +763,14 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	size_t i, j;
 	int rc = -1;
 
-	st = prep(c, err, "DELETE FROM log WHERE card = ?1");
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, card);
-	if (run(c, st, err, "updating the log") < 0)
-		goto out;
+	if (!fresh) {
+		st = stmt(c, S_LOG_DELETE, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, card);
+		if (exec_stmt(c, st, err, "updating the log") < 0)
+			goto out;
+	}
 	for (i = 0; i < view->nlog; i++) {
 		const struct vcard_log *e = &view->log[i];
 		int pending = 1;
@@ -761,72 +780,63 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 				pending = 0;
 		if (last && strcmp(e->date, last) == 0)
 			last_via = e->via;
-		st = prep(c, err, "INSERT OR REPLACE INTO log(card, id, date, via, "
-			  "text, pending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		st = stmt(c, S_LOG_INSERT, err);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, card);
-		bind_text(st, 2, e->id);
-		bind_text(st, 3, e->date);
-		bind_text(st, 4, e->via);
-		bind_text(st, 5, e->text ? e->text : "");
+		bind_static(st, 2, e->id);
+		bind_static(st, 3, e->date);
+		bind_static(st, 4, e->via);
+		bind_static(st, 5, e->text ? e->text : "");
 		sqlite3_bind_int(st, 6, pending);
-		if (run(c, st, err, "updating the log") < 0)
+		if (exec_stmt(c, st, err, "updating the log") < 0)
 			goto out;
 		sbuf_adds(&notes, e->text ? e->text : "");
 		sbuf_addc(&notes, '\n');
 	}
 	if (vi->note)
 		sbuf_adds(&notes, vi->note);
-	st = prep(c, err,
-		  "UPDATE card SET parsed = ?2, why = ?3, is_group = ?4, uid = ?5,"
-		  " fn = ?6, org = ?7, title = ?8, city = ?9, bday = ?10,"
-		  " note = ?11, emails = ?12, phones = ?13, categories = ?14,"
-		  " members = ?15, cadence = nullif(?16, ''),"
-		  " snooze = nullif(?17, ''), last_contact = ?18, last_via = ?19,"
-		  " cadence_since = CASE WHEN nullif(?16, '') IS NULL THEN NULL"
-		  "   ELSE coalesce(cadence_since, first_seen) END"
-		  " WHERE id = ?1");
+	st = stmt(c, S_CARD_VIEW, err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, card);
 	sqlite3_bind_int(st, 2, vi->ok);
-	bind_text(st, 3, vi->why);
+	bind_static(st, 3, vi->why);
 	sqlite3_bind_int(st, 4, vi->is_group);
-	bind_text(st, 5, vi->uid);
-	bind_text(st, 6, vi->fn);
-	bind_text(st, 7, vi->org);
-	bind_text(st, 8, vi->title);
-	bind_text(st, 9, vi->city);
-	bind_text(st, 10, vi->bday);
-	bind_text(st, 11, vi->note);
-	bind_text(st, 12, emails);
-	bind_text(st, 13, phones);
-	bind_text(st, 14, cats);
-	bind_text(st, 15, members);
-	bind_text(st, 16, view->cadence);
-	bind_text(st, 17, view->snooze);
-	bind_text(st, 18, last);
-	bind_text(st, 19, last_via);
-	if (run(c, st, err, "updating a card") < 0)
+	bind_static(st, 5, vi->uid);
+	bind_static(st, 6, vi->fn);
+	bind_static(st, 7, vi->org);
+	bind_static(st, 8, vi->title);
+	bind_static(st, 9, vi->city);
+	bind_static(st, 10, vi->bday);
+	bind_static(st, 11, vi->note);
+	bind_static(st, 12, emails);
+	bind_static(st, 13, phones);
+	bind_static(st, 14, cats);
+	bind_static(st, 15, members);
+	bind_static(st, 16, view->cadence);
+	bind_static(st, 17, view->snooze);
+	bind_static(st, 18, last);
+	bind_static(st, 19, last_via);
+	if (exec_stmt(c, st, err, "updating a card") < 0)
 		goto out;
-	st = prep(c, err, "DELETE FROM card_fts WHERE rowid = ?1");
+	/* Even a fresh id may meet a search row left by a deleted card. */
+	st = stmt(c, S_FTS_DELETE, err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, card);
-	if (run(c, st, err, "updating the search index") < 0)
+	if (exec_stmt(c, st, err, "updating the search index") < 0)
 		goto out;
-	st = prep(c, err, "INSERT INTO card_fts(rowid, fn, org, emails, "
-		  "categories, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	st = stmt(c, S_FTS_INSERT, err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, card);
-	bind_text(st, 2, vi->fn);
-	bind_text(st, 3, vi->org);
-	bind_text(st, 4, emails);
-	bind_text(st, 5, cats);
-	bind_text(st, 6, notes.buf);
-	if (run(c, st, err, "updating the search index") < 0)
+	bind_static(st, 2, vi->fn);
+	bind_static(st, 3, vi->org);
+	bind_static(st, 4, emails);
+	bind_static(st, 5, cats);
+	bind_static(st, 6, notes.buf);
+	if (exec_stmt(c, st, err, "updating the search index") < 0)
 		goto out;
 	rc = 0;
 out:
@@ -838,33 +848,53 @@ out:
 	return rc;
 }
 
-int cache_card_refresh(struct cache *c, long card, struct kerr *err)
+/*
+ * The view of a card from its server copy raw: its annotations with the
+ * pending operations applied (a fresh row has none yet).
+ */
+static int card_view(struct cache *c, long card, const char *raw, size_t len,
+		     int fresh, struct kerr *err)
 {
 	struct vcard_annot view;
 	struct vcard_info vi;
-	sqlite3_stmt *st;
 	int rc = -1;
 
 	memset(&vi, 0, sizeof vi);
 	memset(&view, 0, sizeof view);
-	st = prep(c, err, "SELECT raw FROM card WHERE id = ?1");
+	vcard_read(raw, len, &vi);
+	vcard_annot_copy(&view, &vi.annot);
+	if (!fresh && cache_outbox_apply(c, card, &view, NULL, err) < 0)
+		goto out;
+	rc = write_view(c, card, &vi, &vi.annot, &view, fresh, err);
+out:
+	vcard_annot_free(&view);
+	vcard_info_free(&vi);
+	return rc;
+}
+
+int cache_card_refresh(struct cache *c, long card, struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_CARD_RAW, err);
+	size_t len;
+	char *raw;
+	int rc;
+
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, card);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		stmt_done(st);
 		kerr_set(err, "card %ld is not in the cache", card);
 		return -1;
 	}
-	vcard_read(sqlite3_column_blob(st, 0),
-		   (size_t)sqlite3_column_bytes(st, 0), &vi);
-	sqlite3_finalize(st);
-	vcard_annot_copy(&view, &vi.annot);
-	if (cache_outbox_apply(c, card, &view, NULL, err) < 0)
-		goto out;
-	rc = write_view(c, card, &vi, &vi.annot, &view, err);
-out:
-	vcard_annot_free(&view);
-	vcard_info_free(&vi);
+	/* A copy: the statement is done before the row is written. */
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	raw = xmalloc(len + 1);
+	if (len)
+		memcpy(raw, sqlite3_column_blob(st, 0), len);
+	raw[len] = '\0';
+	stmt_done(st);
+	rc = card_view(c, card, raw, len, 0, err);
+	free(raw);
 	return rc;
 }

@@ -141,6 +141,19 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	struct davxml *x = ctx;
 
 	x->depth++;
+	if (x->failed)
+		return;
+	/*
+	 * A multistatus is about eight levels deep. libxml2's own depth limit
+	 * guards only the tree it builds, not SAX: without this, a stream of
+	 * open tags grows its name stack without bound.
+	 */
+	if (x->depth > DAVXML_MAX_DEPTH) {
+		fail_hard(x, "the server's XML is nested deeper than %d elements; "
+			  "kith refuses it (a broken or hostile server)",
+			  DAVXML_MAX_DEPTH);
+		return;
+	}
 	if (x->depth == 1) {
 		x->root_ok = is(name, uri, NS_DAV, "multistatus");
 		if (!x->root_ok)

@@ -61,5 +61,6 @@ void davxml_free(struct davxml *x);
 /* Limits: a hostile server cannot make kith hold more than this per field. */
 #define DAVXML_MAX_TEXT (64 * 1024)		/* hrefs, etags, names, tokens */
 #define DAVXML_MAX_CARD (16 * 1024 * 1024)	/* one address-data */
+#define DAVXML_MAX_DEPTH 256			/* nested elements */
 
 #endif

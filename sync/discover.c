@@ -65,9 +65,15 @@ void dav_status_error(struct kerr *err, const char *method, const char *url,
 	case 503:
 		hint = " (the server is busy: sync again later)";
 		break;
+	case 412:
+		hint = " (the resource changed meanwhile: sync again)";
+		break;
 	default:
 		if (status >= 500)
 			hint = " (a server error: sync again later, or ask its admin)";
+		else
+			hint = " (an answer kith did not expect: sync again; if it "
+			       "persists, check the URL or ask the server's admin)";
 	}
 	kerr_set(err, "%s %s: HTTP %ld%s", method, safe, status, hint);
 	free(safe);
@@ -233,6 +239,49 @@ static void found_free(struct found *f)
 	memset(f, 0, sizeof *f);
 }
 
+/*
+ * Keeps the books on the origin the user typed. Credentials never go to
+ * another host, so a book there (a redirect, or an absolute href naming
+ * another server) would later receive the password at sync: it is
+ * dropped, and when none is left that is an error saying what to do.
+ */
+static int same_origin_books(const char *url, struct dav_book **books,
+			     size_t *n, struct kerr *err)
+{
+	char *want = http_origin(url), *other = NULL;
+	size_t i, k = 0;
+	int rc = 0;
+
+	for (i = 0; i < *n; i++) {
+		char *o = http_origin((*books)[i].url);
+
+		if (want && o && strcmp(o, want) == 0) {
+			(*books)[k++] = (*books)[i];
+		} else {
+			if (!other)
+				other = http_redact((*books)[i].url);
+			free((*books)[i].url);
+			free((*books)[i].displayname);
+		}
+		free(o);
+	}
+	if (other && k == 0) {
+		kerr_set(err, "the address books at %s are on another host than "
+			 "%s; kith never sends your password to another host: if "
+			 "you trust it, add the account with that URL", other, url);
+		dav_books_free(*books, 0);
+		*books = NULL;
+		rc = -1;
+	} else if (other) {
+		fprintf(stderr, "kith: warning: skipped %s: it is on another host "
+			"than %s\n", other, url);
+	}
+	*n = k;
+	free(want);
+	free(other);
+	return rc;
+}
+
 int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books,
 		 size_t *n, struct kerr *err)
 {
@@ -344,6 +393,8 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 	}
 	rc = 0;
 out:
+	if (rc == 0 && same_origin_books(url, books, n, err) < 0)
+		rc = -1;
 	found_free(&f);
 	found_free(&g);
 	free(final);

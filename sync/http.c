@@ -30,11 +30,15 @@
 #define MAX_ERROR_BODY (64L * 1024)
 #define MAX_STREAM (256L * 1024 * 1024)
 /*
- * The low-speed timeout: an attempt that moves under 1 byte/s for this
- * long is given up (and retried). KITH_HTTP_TIMEOUT=SECONDS (1 to 3600)
- * overrides it, for tests that stall a server on purpose.
+ * Stalls. An attempt that moves under 1 byte/s for LOW_SPEED_TIME is
+ * given up (and retried); curl averages speed over about 5 s, so after a
+ * request body went out fast this fires some seconds late. Hence also an
+ * idle limit: not one byte in either direction for IDLE_TIME ends the
+ * attempt. KITH_HTTP_TIMEOUT=SECONDS (1 to 3600) sets both, for tests that
+ * stall a server on purpose.
  */
 #define LOW_SPEED_TIME 30L
+#define IDLE_TIME 60L
 
 struct dav_client {
 	CURL *curl;
@@ -209,6 +213,10 @@ struct attempt {
 	int sink_failed;
 	int sink_permanent;	/* the failure will repeat: do not retry */
 	size_t streamed;	/* bytes given to the sink */
+	curl_off_t moved;	/* bytes up and down so far */
+	struct timespec last_move;
+	long idle_limit;	/* seconds */
+	int idled;		/* the idle limit ended the attempt */
 	long retry_after;
 	int www_digest;
 };
@@ -334,18 +342,41 @@ static int retryable(long status)
 	       status == 503 || status == 504;
 }
 
-static long low_speed_time(void)
+/* KITH_HTTP_TIMEOUT in seconds, or 0 when unset or not a number in 1..3600. */
+static long timeout_override(void)
 {
 	const char *v = getenv("KITH_HTTP_TIMEOUT");
 	char *end;
 	long n;
 
 	if (!v || !*v)
-		return LOW_SPEED_TIME;
+		return 0;
 	n = strtol(v, &end, 10);
 	if (*end || n < 1 || n > 3600)
-		return LOW_SPEED_TIME;
+		return 0;
 	return n;
+}
+
+/* Progress: ends the attempt when no byte moved for idle_limit seconds. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct attempt *a = arg;
+	struct timespec now;
+
+	(void)dltotal;
+	(void)ultotal;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (dlnow + ulnow != a->moved || a->last_move.tv_sec == 0) {
+		a->moved = dlnow + ulnow;
+		a->last_move = now;
+		return 0;
+	}
+	if (now.tv_sec - a->last_move.tv_sec >= a->idle_limit) {
+		a->idled = 1;
+		return 1;
+	}
+	return 0;
 }
 
 static void nap(long ms)
@@ -363,6 +394,7 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	struct curl_slist *h = NULL;
 	char *line;
 	CURL *c = dc->curl;
+	long over = timeout_override();
 	CURLcode rc;
 
 	curl_easy_reset(c);
@@ -377,7 +409,11 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
 	/* A stalled server: under 1 byte/s for 30 s ends the attempt. */
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low_speed_time());
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, over ? over : LOW_SPEED_TIME);
+	a->idle_limit = over ? over : IDLE_TIME;
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, a);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, dc->errbuf);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -422,6 +458,11 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	dc->errbuf[0] = '\0';
 	dc->requests++;
 	rc = curl_easy_perform(c);
+	if (rc == CURLE_ABORTED_BY_CALLBACK && a->idled) {
+		snprintf(dc->errbuf, sizeof dc->errbuf, "no data for %ld seconds",
+			 a->idle_limit);
+		rc = CURLE_OPERATION_TIMEDOUT;
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
 	if (rc == CURLE_OK)
@@ -448,6 +489,16 @@ static void transport_error(struct dav_client *dc, struct kerr *err,
 	kerr_set(err, "%s %s: %s (%s)", req->method, safe,
 		 dc->errbuf[0] ? dc->errbuf : curl_easy_strerror(rc), hint);
 	free(safe);
+}
+
+/* Whether the credentials go to url. */
+static int send_auth_last(struct dav_client *dc, const char *url)
+{
+	char *o = http_origin(url);
+	int ok = o && dc->auth_origin && strcmp(o, dc->auth_origin) == 0;
+
+	free(o);
+	return ok;
 }
 
 int http_request(struct dav_client *dc, const struct http_req *req,
@@ -548,6 +599,16 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 	}
 	if (cc != CURLE_OK) {
 		transport_error(dc, err, req, url, cc);
+		goto out;
+	}
+	if (resp->status == 401 && redirects > 0 && !send_auth_last(dc, url)) {
+		char *safe = http_redact(req->url), *to = http_redact(url);
+
+		kerr_set(err, "%s %s: redirected to %s, which asks for a password; "
+			 "kith never sends it to another host than the one you "
+			 "gave: if you trust it, use that URL", req->method, safe, to);
+		free(safe);
+		free(to);
 		goto out;
 	}
 	rc = 0;

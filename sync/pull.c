@@ -126,13 +126,13 @@ struct pull {
 	size_t fetch_cap, gone_cap;
 	char **want;		/* the hrefs the current multiget asked for, sorted */
 	size_t nwant;
+	char *got;		/* got[i]: want[i] arrived (a retried answer repeats) */
 	struct etag_map map;
 	struct strv fetch;	/* href paths to fetch */
 	struct strv gone;	/* href paths the server deleted */
 	int truncated;		/* a 507 said there is more */
 	int card_errors;	/* cards that failed to store */
 	struct kerr card_err;	/* the first of them */
-	struct strv got;	/* hrefs a multiget returned */
 };
 
 /* strv_push with a doubling capacity: listings run to many thousands. */
@@ -232,14 +232,16 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 {
 	struct pull *p = arg;
 	struct kerr cerr;
-	char *path;
+	char *path, **w;
 	long i;
+	int again;
 
 	path = member_path(p, r->href);
 	if (!path)
 		return 0;
 	/* Only what was asked for: a server cannot slip in other cards. */
-	if (!bsearch(&path, p->want, p->nwant, sizeof *p->want, str_cmp)) {
+	w = bsearch(&path, p->want, p->nwant, sizeof *p->want, str_cmp);
+	if (!w) {
 		free(path);
 		return 0;
 	}
@@ -257,13 +259,18 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 		*err = cerr;
 		return -1;
 	}
+	free(path);
+	/* An answer cut and sent again stores a card twice: count it once. */
+	again = p->got[w - p->want];
+	p->got[w - p->want] = 1;
+	if (again)
+		return 0;
 	if (i >= 0)
 		p->st->changed++;
 	else
 		p->st->added++;
 	p->st->cards++;
 	p->st->bytes += (long)r->data.len;
-	strv_push_own(&p->got, path);
 	if (p->st->cards % 250 == 0)
 		progress(p);
 	return 0;
@@ -305,9 +312,10 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 		free(e);
 	}
 	sbuf_adds(&body, "</c:addressbook-multiget>");
-	strv_free(&p->got);
 	p->want = hrefs;	/* sorted: apply() sorts, and missing keeps that order */
 	p->nwant = n;
+	free(p->got);
+	p->got = xcalloc(n + 1, 1);
 	if (cache_begin(p->c, err) < 0)
 		goto out;
 	if (dav_multistatus(p->dc, "REPORT", p->book->url, "1", body.buf, on_card,
@@ -329,10 +337,8 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	if (cache_commit(p->c, err) < 0)
 		goto out;
 	/* What the server did not return is fetched again, never deleted. */
-	if (p->got.n)
-		qsort(p->got.v, p->got.n, sizeof *p->got.v, str_cmp);
 	for (i = 0; i < n; i++)
-		if (p->got.n == 0 || !bsearch(&hrefs[i], p->got.v, p->got.n, sizeof *p->got.v, str_cmp))
+		if (!p->got[i])
 			strv_push(missing, hrefs[i]);
 	rc = 0;
 out:
@@ -371,8 +377,20 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 	if (cache_commit(p->c, err) < 0)
 		goto out;
 	/* Sorted fetches hit the server's storage in order and dedupe. */
-	if (p->fetch.n)
+	if (p->fetch.n) {
+		size_t k = 0;
+
 		qsort(p->fetch.v, p->fetch.n, sizeof *p->fetch.v, str_cmp);
+		/* A listing that names a card twice fetches it once. */
+		for (i = 0; i < p->fetch.n; i++) {
+			if (k > 0 && strcmp(p->fetch.v[k - 1], p->fetch.v[i]) == 0)
+				free(p->fetch.v[i]);
+			else
+				p->fetch.v[k++] = p->fetch.v[i];
+		}
+		p->fetch.n = k;
+		p->fetch.v[k] = NULL;
+	}
 	for (round = 0; round < 3 && p->fetch.n > 0; round++) {
 		for (i = 0; i < p->fetch.n; i += n) {
 			int last = i + MULTIGET_BATCH >= p->fetch.n;
@@ -608,7 +626,7 @@ out:
 	map_free(&p.map);
 	strv_free(&p.fetch);
 	strv_free(&p.gone);
-	strv_free(&p.got);
+	free(p.got);
 	free(p.book_path);
 	free(p.book_origin);
 	return rc;

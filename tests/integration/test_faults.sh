@@ -29,7 +29,7 @@ export KITH_TODAY=2026-11-23
 
 start_radicale
 book=$(seed_radicale_book f 200 --seed 5) || fail "seeding 200 people"
-start_faultproxy "$RADICALE_URL" --stall 8 --seed 42
+start_faultproxy "$RADICALE_URL" --stall 10 --seed 42
 PROXY_BOOK=${PROXY_URL}alice/f/
 ORIGIN=${RADICALE_URL%/}
 kith_env
@@ -65,6 +65,22 @@ sync_run() {
 sync_ok() {
 	sync_run
 	if [[ $RC == 0 ]]; then pass "$1"; else not_ok "$1 (exit $RC)"; diag "$ERR"; fi
+}
+
+# sync_heals MSG: a sync that either succeeds (a retry got through) or exits
+# 1 with a message; in the second case the next sync must succeed.
+sync_heals() {
+	sync_run
+	if [[ $RC == 0 ]]; then
+		pass "$1: retried, the sync succeeds"
+	elif [[ $RC == 1 ]] && grep -q '^kith: .*HTTP [0-9]\{3\} (.*[a-z])' <<<"$ERR$OUT"; then
+		pass "$1: exit 1 with the status and what to do"
+		diag "$ERR"
+		sync_ok "$1: the next sync converges"
+	else
+		not_ok "$1 (exit $RC)"
+		diag "$ERR"
+	fi
 }
 
 # sync_fails MSG REGEX: a sync that must exit 1 with a kith: line matching REGEX.
@@ -128,7 +144,12 @@ for fault in 503 503noretry 500 429 notxml cut; do
 		id=$(note "$p" "single $fault on $where")
 		proxy_force "$fault" "$where" 1
 		t0=$SECONDS
-		sync_ok "one $fault on $where: retried, the sync succeeds"
+		if [[ $fault == notxml && $where == PUT ]]; then
+			# A 207 to a PUT is no "stored": not retried blindly.
+			sync_heals "one $fault on $where"
+		else
+			sync_ok "one $fault on $where: retried, the sync succeeds"
+		fi
 		once "${HREFS[$i]}" "$id" "one $fault on $where: the note is on the server once"
 		expect_eq "$(proxy_stat pending)" 0 "one $fault on $where: the fault was used"
 		((SECONDS - t0 <= 20)) || not_ok "one $fault on $where took $((SECONDS - t0)) s"
@@ -140,7 +161,7 @@ done
 change_cards() {   # FROM COUNT TAG: change COUNT cards on the server, from index FROM
 	local k
 	for ((k = $1; k < $1 + $2; k++)); do
-		get_card "$ORIGIN${HREFS[$k]}" | sed "s/^TITLE:.*/TITLE:$3\r/" >"$T/c.vcf"
+		get_card "$ORIGIN${HREFS[$k]}" | sed "/^TITLE[:;]/d; s/^END:VCARD/TITLE:$3\r\nEND:VCARD/" >"$T/c.vcf"
 		put_card -m "$(cat "$T/.etag")" "$ORIGIN${HREFS[$k]}" "$T/c.vcf" >/dev/null || fail "PUT by another client"
 	done
 }
@@ -185,7 +206,10 @@ dt=$((SECONDS - t0))
 ((dt >= 2 && dt <= 15)) && pass "the stall cost the timeout, not more (${dt} s)" || not_ok "stall took ${dt} s"
 once "${HREFS[21]}" "$id" "the note is on the server once after the stall"
 proxy_force stall REPORT 4
+t0=$SECONDS
 sync_fails "a server that stalls on every attempt: exit 1" "stalled|timed out|Timeout"
+dt=$((SECONDS - t0))
+((dt <= 25)) && pass "four stalls cost four timeouts and the backoff (${dt} s)" || not_ok "four stalls took ${dt} s"
 sync_ok "the next sync converges after the stalls"
 
 # The PUT lands, its answer is lost (once, then on every attempt).
@@ -197,7 +221,16 @@ once "${HREFS[22]}" "$id" "a lost PUT answer does not double the note"
 p=$(seg 23)
 id=$(note "$p" "every answer lost")
 proxy_force lostput PUT 4
-sync_fails "every PUT answer lost: exit 1" "kith: "
+# curl itself retries once on a reused connection that died, so four lost
+# answers may or may not exhaust kith's attempts.
+sync_run
+if [[ $RC == 0 ]] || { [[ $RC == 1 ]] && grep -q '^kith: .*PUT' <<<"$ERR"; }; then
+	pass "every PUT answer lost: exit $RC${ERR:+ with a message}"
+else
+	not_ok "every PUT answer lost: exit $RC"
+	diag "$ERR"
+fi
+proxy_clear
 sync_ok "the next sync converges after the lost answers"
 once "${HREFS[23]}" "$id" "every answer lost: the note is still on the server once"
 expect_eq "$(pending_total)" 0 "no note pending after the single faults"
@@ -213,7 +246,7 @@ grep -q "403" <<<"$ERR" && pass "the message gives the status 403" || { not_ok "
 grep -q "stay here" <<<"$ERR" && pass "the message says the notes stay here" || { not_ok "stay here"; diag "$ERR"; }
 "$KITH_BIN" show "$(seg 30)" | grep -q "read-only 30.*not yet synced" &&
 	pass "show lists the note as not yet synced" || { not_ok "show not yet synced"; "$KITH_BIN" show "$(seg 30)" | diag "$(cat)"; }
-expect_eq "$(server_ids "${HREFS[30]}")" "" "the note did not reach the server"
+expect_eq "$(server_ids "${HREFS[30]}" | grep -c "^${ro_ids[0]}\$")" 0 "the note did not reach the server"
 proxy_clear
 sync_ok "the book writable again: the sync pushes"
 for k in 0 1 2; do once "${HREFS[30 + k]}" "${ro_ids[$k]}" "read-only note $k on the server once"; done

@@ -1,0 +1,1261 @@
+/*
+ * reconnect.c: the commands of the daily work: next (walk the queue),
+ * today (three people to think of), draft (a message to start from),
+ * intro (log an introduction on both people) and add (a new person).
+ *
+ * Writes go through the outbox like every other command (people.c).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/readline.h>
+
+#include "date.h"
+#include "out.h"
+#include "queue.h"
+#include "shell.h"
+#include "today.h"
+#include "vcard.h"
+
+/* ---- answers: single keys on a terminal, lines otherwise ------------- */
+
+/*
+ * On a terminal `next` reads one key per choice, in raw mode only while
+ * it waits for that key. A signal that ends kith meanwhile must not leave
+ * the terminal raw: the handler puts it back and re-raises.
+ */
+static struct termios saved_tio;
+static volatile sig_atomic_t tio_raw;
+
+static void tio_restore(void)
+{
+	if (tio_raw) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+		tio_raw = 0;
+	}
+}
+
+static void on_fatal_signal(int sig)
+{
+	tio_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * One key. Returns the character (lower-cased), or 'q' at end of input,
+ * on Ctrl-C, Ctrl-D or Escape. Without a terminal: the first non-blank
+ * character of the next non-empty line.
+ */
+static int ask_key(const char *prompt)
+{
+	static const int sigs[] = {SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+	struct sigaction sa, old[4];
+	struct termios raw;
+	unsigned char ch;
+	ssize_t r;
+	size_t i;
+
+	if (!isatty(STDIN_FILENO)) {
+		char *line = NULL;
+		size_t cap = 0;
+		int c = 'q';
+
+		while (getline(&line, &cap, stdin) > 0) {
+			char *p = line + strspn(line, " \t\r\n");
+
+			if (*p) {
+				c = tolower((unsigned char)*p);
+				break;
+			}
+		}
+		free(line);
+		return c;
+	}
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		return 'q';
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	raw = saved_tio;
+	/* No echo, no line editing, no signals from keys: Ctrl-C is 'quit'. */
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+	raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tio_raw = 1;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+	do
+		r = read(STDIN_FILENO, &ch, 1);
+	while (r < 0 && errno == EINTR);
+	tio_restore();
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (r != 1 || ch == 3 || ch == 4 || ch == 27)
+		ch = 'q';
+	ch = (unsigned char)tolower(ch);
+	if (isprint(ch))
+		printf("%c\n", ch);
+	else
+		putchar('\n');
+	return ch;
+}
+
+/* The words a line prompt completes (channels), for readline. */
+static const char *const *line_words;
+
+static char *line_word(const char *text, int state)
+{
+	static size_t i;
+	size_t len = strlen(text);
+
+	if (state == 0)
+		i = 0;
+	while (line_words && line_words[i]) {
+		const char *w = line_words[i++];
+
+		if (strncasecmp(w, text, len) == 0)
+			return strdup(w);
+	}
+	return NULL;
+}
+
+static char **line_complete(const char *text, int start, int end)
+{
+	rl_attempted_completion_over = 1;
+	return rl_completion_matches(text, line_word);
+}
+
+/*
+ * One line of text, trimmed; "" for an empty answer, NULL at end of input.
+ * On a terminal readline edits it (completing words when given). The
+ * caller frees it.
+ */
+static char *ask_line(const char *prompt, const char *const *words)
+{
+	char *line = NULL, *s, *e;
+
+	if (isatty(STDIN_FILENO)) {
+		rl_completion_func_t *saved = rl_attempted_completion_function;
+
+		line_words = words;
+		rl_attempted_completion_function = line_complete;
+		line = readline(prompt);
+		rl_attempted_completion_function = saved;
+		line_words = NULL;
+		if (!line)
+			return NULL;
+	} else {
+		size_t cap = 0;
+
+		if (getline(&line, &cap, stdin) <= 0) {
+			free(line);
+			return NULL;
+		}
+	}
+	s = line + strspn(line, " \t");
+	e = s + strlen(s);
+	while (e > s && strchr(" \t\r\n", e[-1]))
+		e--;
+	s = xstrndup(s, (size_t)(e - s));
+	free(line);
+	return s;
+}
+
+/* ---- drafts ------------------------------------------------------------ */
+
+struct builtin_template {
+	const char *name;
+	const char *text;
+};
+
+static const struct builtin_template builtins[] = {
+	{"birthday", "Happy birthday, {first}! I hope the year ahead is a "
+	 "kind one. It has been {since} since we last {what}; let's catch up "
+	 "soon."},
+	{"congrats", "Hi {first}, I just heard the news: congratulations! It "
+	 "has been {since} since we last {what}, and I would love to hear how "
+	 "it all came about."},
+	{"reconnect", "Hi {first}, I can't believe it has been {since} since "
+	 "we last {what}. How have things been?"},
+	{"thanks", "Hi {first}, thank you again, it meant a lot. It has been "
+	 "{since} since we last {what}; tell me when you are free and the "
+	 "coffee is on me."},
+	{NULL, NULL},
+};
+
+/* A template name is a file name: letters, digits, '-', '_', '.'. */
+static int template_name_ok(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return 0;
+	return 1;
+}
+
+static char *templates_dir(void)
+{
+	char *dir = config_dir("config", NULL), *t;
+
+	if (!dir)
+		return NULL;
+	t = xasprintf("%s/templates", dir);
+	free(dir);
+	return t;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void draft_template_names(struct strv *out)
+{
+	char *dir = templates_dir();
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	size_t i, j, n0 = out->n;
+
+	for (i = 0; builtins[i].name; i++)
+		strv_push(out, builtins[i].name);
+	while (d && (e = readdir(d)) != NULL)
+		if (template_name_ok(e->d_name))
+			strv_push(out, e->d_name);
+	if (d)
+		closedir(d);
+	free(dir);
+	qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_str);
+	/* A user template that overrides a built-in is listed once. */
+	for (i = j = n0; i < out->n; i++) {
+		if (j > n0 && strcmp(out->v[j - 1], out->v[i]) == 0) {
+			free(out->v[i]);
+			continue;
+		}
+		out->v[j++] = out->v[i];
+	}
+	out->n = j;
+}
+
+static int is_template(const char *name)
+{
+	struct strv names = {0};
+	size_t i;
+	int found = 0;
+
+	draft_template_names(&names);
+	for (i = 0; i < names.n; i++)
+		if (strcmp(names.v[i], name) == 0)
+			found = 1;
+	strv_free(&names);
+	return found;
+}
+
+/* The template's text: the user's file, else the built-in; NULL if none. */
+static char *template_text(const char *name)
+{
+	char *dir, *path;
+	FILE *f;
+	size_t i;
+
+	if (!template_name_ok(name))
+		return NULL;
+	dir = templates_dir();
+	if (dir) {
+		path = xasprintf("%s/%s", dir, name);
+		f = fopen(path, "r");
+		free(path);
+		free(dir);
+		if (f) {
+			struct sbuf b = {0};
+			char buf[4096];
+			size_t n;
+
+			while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+				sbuf_add(&b, buf, n);
+			fclose(f);
+			while (b.len && (b.buf[b.len - 1] == '\n' ||
+					 b.buf[b.len - 1] == '\r'))
+				b.buf[--b.len] = '\0';
+			return b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+		}
+	}
+	for (i = 0; builtins[i].name; i++)
+		if (strcmp(builtins[i].name, name) == 0)
+			return xstrdup(builtins[i].text);
+	return NULL;
+}
+
+static const char *const number_words[] = {"zero", "one", "two", "three",
+	"four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+	"twelve"};
+
+/* "n units" with n in words ("three months"), "a month" for one. */
+static void count_words(char *out, size_t size, long n, const char *unit)
+{
+	if (n == 1)
+		snprintf(out, size, "a %s", unit);
+	else if (n <= 12)
+		snprintf(out, size, "%s %ss", number_words[n], unit);
+	else
+		snprintf(out, size, "%ld %ss", n, unit);
+}
+
+/* Time since a day, in words for a message: "three months", "over a year". */
+static void since_words(long days, char out[48])
+{
+	if (days < 3)
+		snprintf(out, 48, "only a few days");
+	else if (days < 7)
+		snprintf(out, 48, "%s days", number_words[days]);
+	else if (days < 60)
+		count_words(out, 48, days / 7, "week");
+	else if (days < 365)
+		count_words(out, 48, days / 30, "month");
+	else if (days < 730)
+		snprintf(out, 48, "over a year");
+	else
+		snprintf(out, 48, "over %s years", days / 365 <= 12 ?
+			 number_words[days / 365] : "many");
+}
+
+/*
+ * "at the forum" from "Coffee at the forum; she is moving": the phrase
+ * after " at " or " near " up to punctuation, at most five words. NULL
+ * when the text names no place.
+ */
+static char *place_of(const char *text)
+{
+	static const char *const preps[] = {"at ", "near ", NULL};
+	const char *p = NULL, *e;
+	size_t i;
+	int words = 0;
+
+	for (i = 0; preps[i] && !p; i++) {
+		const char *s = text;
+
+		while ((s = strcasestr(s, preps[i])) != NULL) {
+			if (s == text || s[-1] == ' ') {
+				p = s;
+				break;
+			}
+			s++;
+		}
+	}
+	if (!p)
+		return NULL;
+	for (e = p; *e && !strchr(";,.!?:\n()", *e); e++)
+		if (*e == ' ' && ++words > 5)
+			break;
+	while (e > p && e[-1] == ' ')
+		e--;
+	if (strchr(p, ' ') >= e)	/* "at" with nothing after it */
+		return NULL;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+/* What we last did, for "since we last {what}": "met at the forum". */
+static char *what_words(const char *via, const char *where)
+{
+	if (!via)
+		return xstrdup("caught up");
+	if (strcmp(via, "phone") == 0)
+		return xstrdup("spoke on the phone");
+	if (strcmp(via, "email") == 0)
+		return xstrdup("emailed");
+	if (strcmp(via, "text") == 0)
+		return xstrdup("texted");
+	if (strcmp(via, "video") == 0)
+		return xstrdup("had a video call");
+	if (strcmp(via, "letter") == 0)
+		return xstrdup("wrote to each other");
+	if (strcmp(via, "meet") == 0)
+		return where ? xasprintf("met %s", where) : xstrdup("met up");
+	return where ? xasprintf("saw each other %s", where) :
+	       xstrdup("were in touch");
+}
+
+/* Fills tmpl's {placeholders} for p. The caller frees the result. */
+static char *draft_fill(struct ctx *ctx, const struct person *p,
+			const char *tmpl)
+{
+	struct person_log_row *rows = NULL;
+	size_t nrows = 0;
+	char since[48] = "a while", *first, *where = NULL, *what, *last = NULL;
+	const char *via = NULL, *s;
+	struct sbuf b = {0};
+	long d;
+
+	if (person_log(ctx, p->id, &rows, &nrows) == 0 && nrows > 0) {
+		via = rows[0].via;
+		last = xstrndup(rows[0].text, strcspn(rows[0].text, "\n"));
+		where = place_of(last);
+		if (date_parse(rows[0].date, &d, NULL) == 0)
+			since_words(ctx->today - d, since);
+	}
+	what = what_words(via, where);
+	first = xstrndup(p->label, strcspn(p->label, " "));
+	for (s = tmpl; *s; s++) {
+		const char *e = *s == '{' ? strchr(s, '}') : NULL;
+		const char *v = NULL;
+		size_t n = e ? (size_t)(e - s - 1) : 0;
+
+		if (e) {
+			if (n == 5 && strncmp(s + 1, "first", 5) == 0)
+				v = first;
+			else if (n == 4 && strncmp(s + 1, "name", 4) == 0)
+				v = p->label;
+			else if (n == 5 && strncmp(s + 1, "since", 5) == 0)
+				v = since;
+			else if (n == 4 && strncmp(s + 1, "what", 4) == 0)
+				v = what;
+			else if (n == 5 && strncmp(s + 1, "where", 5) == 0)
+				v = where ? where : "";
+			else if (n == 4 && strncmp(s + 1, "last", 4) == 0)
+				v = last ? last : "";
+			else if (n == 3 && strncmp(s + 1, "org", 3) == 0)
+				v = p->org ? p->org : "";
+		}
+		if (v) {
+			sbuf_adds(&b, v);
+			s = e;
+		} else {
+			sbuf_addc(&b, *s);
+		}
+	}
+	person_log_free(rows, nrows);
+	free(first);
+	free(where);
+	free(what);
+	free(last);
+	return b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+}
+
+/* Writes text to a private temp file, opens the editor, reads it back. */
+static char *draft_edit(const char *text)
+{
+	const char *editor = getenv("VISUAL"), *tmp = getenv("TMPDIR");
+	char *path, *cmd, *out = NULL;
+	struct sbuf b = {0};
+	pid_t pid;
+	int fd, status;
+	FILE *f;
+
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	path = xasprintf("%s/kith-draft-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);	/* 0600 */
+	if (fd < 0) {
+		say_error("cannot make a temporary file in %s: %s (set TMPDIR)",
+			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		free(path);
+		return NULL;
+	}
+	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0) {
+		say_error("cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	fflush(stdout);
+	/* The editor may carry arguments ("code -w"): let sh split it. */
+	cmd = xasprintf("%s \"$1\"", editor);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	free(cmd);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		say_error("the editor '%s' failed; the draft is kept in %s",
+			  editor, path);
+		free(path);
+		return NULL;
+	}
+	f = fopen(path, "r");
+	if (f) {
+		char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			sbuf_add(&b, buf, n);
+		fclose(f);
+		while (b.len && b.buf[b.len - 1] == '\n')
+			b.buf[--b.len] = '\0';
+		out = b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+	} else {
+		say_error("cannot read %s back: %s", path, strerror(errno));
+	}
+out:
+	unlink(path);
+	free(path);
+	return out;
+}
+
+/* The template name's draft for p, printed. An exit status. */
+static int draft_print(struct ctx *ctx, const struct person *p,
+		       const char *name, int edit)
+{
+	char *tmpl = template_text(name), *text, *edited;
+	struct sbuf b = {0};
+
+	if (!tmpl) {
+		struct strv names = {0};
+		struct sbuf l = {0};
+		size_t i;
+
+		draft_template_names(&names);
+		for (i = 0; i < names.n; i++)
+			sbuf_addf(&l, "%s%s", i ? ", " : "", names.v[i]);
+		out_text(&b, name);
+		say_error("no template '%s': use one of %s (or write one in "
+			  "$XDG_CONFIG_HOME/kith/templates/)", b.buf, l.buf);
+		sbuf_free(&b);
+		sbuf_free(&l);
+		strv_free(&names);
+		return EXIT_USAGE;
+	}
+	text = draft_fill(ctx, p, tmpl);
+	free(tmpl);
+	if (edit) {
+		edited = draft_edit(text);
+		free(text);
+		if (!edited)
+			return EXIT_FAIL;
+		text = edited;
+	}
+	sbuf_adds(&b, text);
+	sbuf_addc(&b, '\n');
+	free(text);
+	return sh_flush(&b);
+}
+
+int cmd_draft(struct ctx *ctx, int argc, char **argv)
+{
+	const char *name = "reconnect";
+	struct person p;
+	char *query;
+	int edit, rc, end = argc;
+
+	memset(&p, 0, sizeof p);
+	edit = opt_take(&argc, argv, "--edit", 0, NULL);
+	if (opt_none_left("draft", argc, argv) < 0)
+		return EXIT_USAGE;
+	end = argc;
+	/* The last word names a template when it is one: "draft ana lima thanks". */
+	if (argc >= 3 && (is_template(argv[argc - 1]) || argc == 3)) {
+		name = argv[argc - 1];
+		end = argc - 1;
+	}
+	query = sh_join_words(end, argv, 1);
+	if (!query) {
+		say_error("usage: draft PERSON [TEMPLATE] [--edit]");
+		return EXIT_USAGE;
+	}
+	rc = person_lookup(ctx, query, &p);
+	if (rc == EXIT_OK)
+		rc = draft_print(ctx, &p, name, edit);
+	person_free(&p);
+	free(query);
+	return rc;
+}
+
+/* ---- next ---------------------------------------------------------------- */
+
+/* The card as `next` shows it: essentials, cadence, birthday, last notes. */
+static void next_card(struct ctx *ctx, const struct person *p,
+		      const struct queue_entry *q, size_t i, size_t n)
+{
+	struct person_log_row *rows = NULL;
+	struct strv emails = {0}, phones = {0};
+	struct sbuf b = {0};
+	char w[48], cad[32];
+	size_t k, width = (size_t)out_columns();
+	long bd;
+
+	if (width > 72)
+		width = 72;
+	sbuf_addf(&b, "%s── %zu of %zu ", sh_color(ctx, OUT_DIM), i + 1, n);
+	for (k = 9 + (i + 1 > 9) + (n > 9); k < width; k++)
+		sbuf_adds(&b, "─");
+	sbuf_addf(&b, "%s\n%s", sh_color(ctx, OUT_RESET), sh_color(ctx, OUT_BOLD));
+	out_text(&b, p->label);
+	sbuf_adds(&b, sh_color(ctx, OUT_RESET));
+	if (p->org && *p->org) {
+		sbuf_adds(&b, " · ");
+		out_text(&b, p->org);
+	}
+	sbuf_addc(&b, '\n');
+	sh_split_list(p->emails, &emails);
+	sh_split_list(p->phones, &phones);
+	if (emails.n || phones.n) {
+		sbuf_adds(&b, " ");
+		for (k = 0; k < emails.n && k < 2; k++) {
+			sbuf_adds(&b, " ");
+			out_text(&b, emails.v[k]);
+		}
+		for (k = 0; k < phones.n && k < 2; k++) {
+			sbuf_adds(&b, "  ");
+			out_text(&b, phones.v[k]);
+		}
+		sbuf_addc(&b, '\n');
+	}
+	sh_cadence_words(p->cadence, cad);
+	sh_overdue_words(q->due, ctx->today, w);
+	sbuf_addf(&b, "  %s · %s%s%s", cad, sh_due_color(ctx, q->due), w,
+		  *sh_due_color(ctx, q->due) ? OUT_RESET : "");
+	if (p->last_contact && date_parse(p->last_contact, &bd, NULL) == 0) {
+		char rel[32];
+
+		date_relative(bd, ctx->today, rel);
+		sbuf_addf(&b, " · last contact %s", rel);
+	} else {
+		sbuf_adds(&b, " · no contact logged yet");
+	}
+	sbuf_addc(&b, '\n');
+	bd = today_bday_in(p->bday, ctx->today);
+	if (bd >= 0 && bd <= 14) {
+		char when[32];
+
+		if (bd <= 1)
+			snprintf(when, sizeof when, "%s", bd ? "tomorrow" : "today");
+		else
+			snprintf(when, sizeof when, "in %ld days", bd);
+		sbuf_addf(&b, "  %sbirthday %s (%s)%s\n", sh_color(ctx, OUT_YELLOW),
+			  when, p->bday, sh_color(ctx, OUT_RESET));
+	}
+	if (person_log(ctx, p->id, &rows, &k) == 0) {
+		size_t j;
+
+		for (j = 0; j < k && j < 3; j++) {
+			sbuf_addf(&b, "  %s  ", rows[j].date);
+			out_cell(&b, rows[j].via, 6, 1);
+			sbuf_adds(&b, "  ");
+			sh_add_lines(&b, rows[j].text, 22);
+			sbuf_addc(&b, '\n');
+		}
+		person_log_free(rows, k);
+	}
+	strv_free(&emails);
+	strv_free(&phones);
+	sh_flush(&b);
+}
+
+/* Asks for a channel and a text and logs them. An exit status. */
+static int next_log(struct ctx *ctx, const struct person *p, int *logged)
+{
+	char date[11], *via, *text;
+	int i, rc;
+
+	via = ask_line("via [phone]: ", sh_channels);
+	if (!via)
+		return EXIT_OK;
+	if (!*via) {
+		free(via);
+		via = xstrdup("phone");
+	}
+	for (i = 0; sh_channels[i]; i++)
+		if (strcasecmp(via, sh_channels[i]) == 0)
+			break;
+	if (!sh_channels[i]) {
+		say_error("unknown channel '%s': use one of phone, email, text, "
+			  "meet, video, letter, gift, intro, other; nothing logged",
+			  via);
+		free(via);
+		return EXIT_USAGE;
+	}
+	free(via);
+	text = ask_line("what did you talk about? ", NULL);
+	if (!text || !*text) {
+		printf("nothing logged (no text)\n");
+		free(text);
+		return EXIT_OK;
+	}
+	date_format(ctx->today, date);
+	rc = person_log_add(ctx, p, date, sh_channels[i], text, 0, NULL);
+	if (rc == EXIT_OK)
+		++*logged;
+	free(text);
+	return rc;
+}
+
+/* Asks for a duration or date and snoozes. An exit status. */
+static int next_snooze(struct ctx *ctx, const struct person *p, int *snoozed)
+{
+	char *ans = ask_line("snooze for [2w]: ", NULL), date[11];
+	struct kerr err;
+	long day;
+
+	if (!ans)
+		return EXIT_OK;
+	if (date_parse_user(*ans ? ans : "2w", ctx->today, 1, &day, &err) < 0) {
+		say_error("%s; not snoozed", err.msg);
+		free(ans);
+		return EXIT_USAGE;
+	}
+	free(ans);
+	date_format(day, date);
+	if (day <= ctx->today) {
+		say_error("cannot snooze until %s: the date must be after today; "
+			  "not snoozed", date);
+		return EXIT_USAGE;
+	}
+	if (cache_outbox_add(ctx->cache, p->id, "snooze", date, NULL, NULL, NULL,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	{
+		struct sbuf b = {0};
+
+		out_text(&b, p->label);
+		sbuf_addf(&b, ": snoozed until %s\n", date);
+		sh_flush(&b);
+	}
+	++*snoozed;
+	return EXIT_OK;
+}
+
+int cmd_next(struct ctx *ctx, int argc, char **argv)
+{
+	struct queue_entry *q = NULL;
+	struct kerr err;
+	size_t n = 0, i;
+	int logged = 0, snoozed = 0, skipped = 0, quit = 0, rc = EXIT_OK;
+
+	if (opt_none_left("next", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (queue_list(ctx->cache, ctx->today, 0, &q, &n, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	if (n == 0) {
+		printf("Nobody is due. ('today' suggests three people anyway)\n");
+		free(q);
+		return EXIT_OK;
+	}
+	for (i = 0; i < n && !quit; i++) {
+		struct person p;
+		int done = 0;
+
+		if (person_get(ctx, q[i].card, &p) < 0) {
+			rc = EXIT_FAIL;
+			break;
+		}
+		next_card(ctx, &p, &q[i], i, n);
+		while (!done) {
+			int key = ask_key("[l]og  [s]nooze  [d]raft  s[k]ip  [q]uit ");
+			int r = EXIT_OK;
+
+			switch (key) {
+			case 'l':
+				if (person_writable(&p) < 0)
+					break;
+				r = next_log(ctx, &p, &logged);
+				done = r == EXIT_OK;
+				break;
+			case 's':
+				if (person_writable(&p) < 0)
+					break;
+				r = next_snooze(ctx, &p, &snoozed);
+				done = r == EXIT_OK;
+				break;
+			case 'd':
+				r = draft_print(ctx, &p, today_bday_in(p.bday,
+					ctx->today) == 0 ? "birthday" : "reconnect", 0);
+				break;
+			case 'k':
+			case 'n':
+			case ' ':
+				skipped++;
+				done = 1;
+				break;
+			case 'q':
+				quit = done = 1;
+				break;
+			default:
+				printf("l: log a touch, s: snooze, d: draft a message, "
+				       "k: skip, q: quit\n");
+			}
+			if (r == EXIT_FAIL) {
+				rc = EXIT_FAIL;
+				quit = done = 1;
+			}
+		}
+		person_free(&p);
+	}
+	free(q);
+	q = NULL;
+	if (queue_list(ctx->cache, ctx->today, 0, &q, &n, &err) < 0)
+		n = 0;
+	printf("%s: %d logged, %d snoozed, %d skipped; %zu still due.\n",
+	       quit ? "Stopped" : "Done", logged, snoozed, skipped, n);
+	free(q);
+	return rc;
+}
+
+/* ---- today --------------------------------------------------------------- */
+
+/* Today's candidates from the cache: people that can take a note. */
+static int today_cands(struct ctx *ctx, struct today_cand **out, size_t *n)
+{
+	sqlite3_stmt *st = sh_prepare(ctx,
+		"SELECT c.id, c.first_seen, c.last_contact, c.cadence,"
+		" c.cadence_since, c.snooze, coalesce(l.n, 0), coalesce(l.spoken, 0)"
+		" FROM card c LEFT JOIN (SELECT card, count(*) AS n,"
+		"  sum(via NOT IN ('email', 'text')) AS spoken FROM log GROUP BY card)"
+		" l ON l.card = c.id"
+		" WHERE c.is_group = 0 AND c.parsed = 1 AND c.state != 2");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cad = (const char *)sqlite3_column_text(st, 3);
+		const char *s;
+		struct today_cand *c;
+		struct duration d;
+
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		c = &(*out)[(*n)++];
+		c->card = sqlite3_column_int64(st, 0);
+		s = (const char *)sqlite3_column_text(st, 1);
+		if (!s || date_parse(s, &c->first_seen, NULL) < 0)
+			c->first_seen = -1;
+		s = (const char *)sqlite3_column_text(st, 2);
+		if (!s || date_parse(s, &c->last_contact, NULL) < 0)
+			c->last_contact = -1;
+		c->due = queue_due(cad, s, (const char *)sqlite3_column_text(st, 4),
+				   (const char *)sqlite3_column_text(st, 5));
+		c->cadence_days = c->due >= 0 && duration_parse(cad, &d, NULL) == 0 ?
+				  duration_days(&d) : 0;
+		if (c->cadence_days <= 0)
+			c->due = -1;
+		c->nlog = sqlite3_column_int(st, 6);
+		c->written_only = c->nlog > 0 && sqlite3_column_int(st, 7) == 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sh_step_error(ctx);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+struct bday {
+	long card;
+	long in;		/* days until */
+};
+
+static int cmp_bday(const void *a, const void *b)
+{
+	const struct bday *x = a, *y = b;
+
+	if (x->in != y->in)
+		return x->in < y->in ? -1 : 1;
+	return x->card < y->card ? -1 : x->card > y->card;
+}
+
+/* People whose birthday falls within days from today, soonest first. */
+static int birthdays(struct ctx *ctx, long days, struct bday **out, size_t *n)
+{
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT id, bday FROM card WHERE "
+				      "is_group = 0 AND bday IS NOT NULL");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long in = today_bday_in((const char *)sqlite3_column_text(st, 1),
+					ctx->today);
+
+		if (in < 0 || in > days)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[*n].card = sqlite3_column_int64(st, 0);
+		(*out)[(*n)++].in = in;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sh_step_error(ctx);
+		return -1;
+	}
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_bday);
+	return 0;
+}
+
+/* Why the person is in the slot, in a few words (out holds 160 bytes). */
+static void today_reason(struct ctx *ctx, const char *slot,
+			 const struct person *p, char out[160])
+{
+	char w[48], rel[32];
+	long d;
+
+	if (strcmp(slot, "due") == 0) {
+		sh_overdue_words(p->due, ctx->today, w);
+		sh_cadence_words(p->cadence, rel);
+		snprintf(out, 160, "%s (%s)", w, rel);
+	} else if (strcmp(slot, "upgrade") == 0) {
+		snprintf(out, 160, "only emails and texts so far: call instead?");
+	} else if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
+		date_relative(d, ctx->today, rel);
+		snprintf(out, 160, "last contact %s%s%s", rel,
+			 p->last_via ? ", " : "", p->last_via ? p->last_via : "");
+	} else {
+		snprintf(out, 160, "never logged");
+	}
+}
+
+int cmd_today(struct ctx *ctx, int argc, char **argv)
+{
+	static const char *const slots[] = {"lost", "due", "upgrade"};
+	static const char *const titles[] = {"long lost", "due", "upgrade"};
+	struct today_cand *cands = NULL;
+	struct bday *bd = NULL;
+	struct today_pick pick;
+	struct sbuf b = {0};
+	size_t n = 0, nbd = 0, i, name_w = 0;
+	struct person people[3];
+	long ids[3];
+	char date[11];
+	int json, rc = EXIT_FAIL, first = 1;
+
+	memset(people, 0, sizeof people);
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (opt_none_left("today", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc > 1) {
+		say_error("today takes no arguments: usage: today [--json]");
+		return EXIT_USAGE;
+	}
+	if (today_cands(ctx, &cands, &n) < 0 || birthdays(ctx, 7, &bd, &nbd) < 0)
+		goto out;
+	today_choose(cands, n, ctx->today, &pick);
+	ids[0] = pick.lost;
+	ids[1] = pick.due;
+	ids[2] = pick.upgrade;
+	for (i = 0; i < 3; i++) {
+		if (ids[i] && person_get(ctx, ids[i], &people[i]) < 0)
+			goto out;
+		if (ids[i] && out_width(people[i].label) > name_w)
+			name_w = out_width(people[i].label);
+	}
+	date_format(ctx->today, date);
+	if (json) {
+		sbuf_addc(&b, '{');
+		json_kv_str(&b, &first, "date", date);
+		for (i = 0; i < 3; i++) {
+			int f = 1;
+			char why[160];
+
+			json_key(&b, &first, slots[i]);
+			if (!ids[i]) {
+				sbuf_adds(&b, "null");
+				continue;
+			}
+			today_reason(ctx, slots[i], &people[i], why);
+			sbuf_addc(&b, '{');
+			person_json_fields(&b, &f, &people[i], ctx->today);
+			json_kv_str(&b, &f, "reason", why);
+			sbuf_addc(&b, '}');
+		}
+		json_key(&b, &first, "birthdays");
+		sbuf_addc(&b, '[');
+		for (i = 0; i < nbd; i++) {
+			struct person p;
+			int f = 1;
+
+			if (person_get(ctx, bd[i].card, &p) < 0)
+				goto out;
+			sbuf_adds(&b, i ? ",{" : "{");
+			person_json_fields(&b, &f, &p, ctx->today);
+			json_kv_str(&b, &f, "birthday", p.bday);
+			json_kv_int(&b, &f, "in_days", bd[i].in);
+			sbuf_addc(&b, '}');
+			person_free(&p);
+		}
+		sbuf_adds(&b, "]}\n");
+		rc = sh_flush(&b);
+		goto out;
+	}
+	if (n == 0) {
+		printf("No people yet. (kith account add NAME URL --user USER, "
+		       "then kith sync)\n");
+		rc = EXIT_OK;
+		goto out;
+	}
+	sbuf_addf(&b, "%sToday, %s:%s\n", sh_color(ctx, OUT_BOLD), date,
+		  sh_color(ctx, OUT_RESET));
+	for (i = 0; i < 3; i++) {
+		char why[160];
+
+		sbuf_addf(&b, "  %-10s ", titles[i]);
+		if (!ids[i]) {
+			sbuf_addf(&b, "%s\n", i == 0 ? "nobody (everyone is in touch)" :
+				  i == 1 ? "nobody is due" :
+				  "nobody (no one you only email or text)");
+			continue;
+		}
+		out_cell(&b, people[i].label, name_w, 1);
+		today_reason(ctx, slots[i], &people[i], why);
+		sbuf_adds(&b, "  ");
+		out_text(&b, why);
+		sbuf_addc(&b, '\n');
+	}
+	if (nbd) {
+		sbuf_adds(&b, "Birthdays this week:\n");
+		for (i = 0; i < nbd; i++) {
+			struct person p;
+
+			if (person_get(ctx, bd[i].card, &p) < 0)
+				goto out;
+			sbuf_adds(&b, "  ");
+			out_text(&b, p.label);
+			if (bd[i].in == 0)
+				sbuf_addf(&b, ": today (%s)\n", p.bday);
+			else if (bd[i].in == 1)
+				sbuf_addf(&b, ": tomorrow (%s)\n", p.bday);
+			else
+				sbuf_addf(&b, ": in %ld days (%s)\n", bd[i].in, p.bday);
+			person_free(&p);
+		}
+	}
+	rc = sh_flush(&b);
+out:
+	for (i = 0; i < 3; i++)
+		person_free(&people[i]);
+	sbuf_free(&b);
+	free(cands);
+	free(bd);
+	return rc;
+}
+
+/* ---- intro --------------------------------------------------------------- */
+
+int cmd_intro(struct ctx *ctx, int argc, char **argv)
+{
+	struct person a, b;
+	struct kerr err;
+	char date[11], *text = NULL, *ta = NULL, *tb = NULL, ida[9], idb[9];
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (opt_none_left("intro", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc < 3) {
+		say_error("usage: intro A B TEXT... (quote a name with a space: "
+			  "intro \"Ana Lima\" bob ...)");
+		return EXIT_USAGE;
+	}
+	rc = person_lookup(ctx, argv[1], &a);
+	if (rc == EXIT_OK)
+		rc = person_lookup(ctx, argv[2], &b);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = EXIT_USAGE;
+	if (a.id == b.id) {
+		say_error("'%s' and '%s' are the same person: introduce two "
+			  "different people", argv[1], argv[2]);
+		goto out;
+	}
+	if (person_writable(&a) < 0 || person_writable(&b) < 0)
+		goto out;
+	text = sh_join_words(argc, argv, 3);
+	ta = text ? xasprintf("Introduced to %s: %s", b.label, text) :
+	     xasprintf("Introduced to %s", b.label);
+	tb = text ? xasprintf("Introduced to %s: %s", a.label, text) :
+	     xasprintf("Introduced to %s", a.label);
+	date_format(ctx->today, date);
+	rc = EXIT_FAIL;
+	/* Both or neither: one transaction. */
+	if (cache_begin(ctx->cache, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	if (person_log_add(ctx, &a, date, "intro", ta, 1, ida) != EXIT_OK ||
+	    person_log_add(ctx, &b, date, "intro", tb, 1, idb) != EXIT_OK) {
+		cache_rollback(ctx->cache);
+		goto out;
+	}
+	if (cache_commit(ctx->cache, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	{
+		struct sbuf o = {0};
+
+		sbuf_addf(&o, "logged %s for ", ida);
+		out_text(&o, a.label);
+		sbuf_addf(&o, " and %s for ", idb);
+		out_text(&o, b.label);
+		sbuf_addf(&o, " (%s, intro)\n", date);
+		sh_flush(&o);
+	}
+	rc = EXIT_OK;
+out:
+	person_free(&a);
+	person_free(&b);
+	free(text);
+	free(ta);
+	free(tb);
+	return rc;
+}
+
+/* ---- add ----------------------------------------------------------------- */
+
+/* A random (version 4) UUID from /dev/urandom; out holds 37 bytes. */
+static int new_uuid(char out[37])
+{
+	unsigned char r[16];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), i;
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < sizeof r) {
+		ssize_t k = read(fd, r + got, sizeof r - got);
+
+		if (k <= 0 && errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+		if (k > 0)
+			got += (size_t)k;
+	}
+	close(fd);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++)
+		sprintf(out + 2 * i + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10),
+			"%02x", r[i]);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
+	return 0;
+}
+
+/* The path of a URL ("/user/contacts/book/"), with a trailing slash. */
+static char *url_path(const char *url)
+{
+	const char *p = strstr(url, "://"), *s;
+
+	p = p ? p + 3 : url;
+	s = strchr(p, '/');
+	if (!s)
+		return xstrdup("/");
+	return s[strlen(s) - 1] == '/' ? xstrdup(s) : xasprintf("%s/", s);
+}
+
+int cmd_add(struct ctx *ctx, int argc, char **argv)
+{
+	char *email = NULL, *phone = NULL, *org = NULL, *book = NULL;
+	char *name = NULL, *raw = NULL, *href = NULL, *path = NULL, uid[37];
+	sqlite3_stmt *st;
+	struct kerr err;
+	long bookid = 0, card;
+	char *bookurl = NULL;
+	int rc = EXIT_USAGE, step;
+
+	if (opt_take(&argc, argv, "--email", 1, &email) < 0 ||
+	    opt_take(&argc, argv, "--phone", 1, &phone) < 0 ||
+	    opt_take(&argc, argv, "--org", 1, &org) < 0 ||
+	    opt_take(&argc, argv, "--book", 1, &book) < 0 ||
+	    opt_none_left("add", argc, argv) < 0)
+		return EXIT_USAGE;
+	name = sh_join_words(argc, argv, 1);
+	if (!name || !*name) {
+		say_error("usage: add NAME [--email E] [--phone P] [--org O] "
+			  "[--book URL]");
+		goto out;
+	}
+	st = sh_prepare(ctx, book ?
+			"SELECT id, url FROM book WHERE url = ?1 OR url = ?1 || '/'"
+			" OR rtrim(url, '/') = rtrim(?1, '/') ORDER BY id LIMIT 1" :
+			"SELECT b.id, b.url FROM book b JOIN account a ON"
+			" a.id = b.account ORDER BY a.id, b.id LIMIT 1");
+	rc = EXIT_FAIL;
+	if (!st)
+		goto out;
+	if (book)
+		sqlite3_bind_text(st, 1, book, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		bookid = sqlite3_column_int64(st, 0);
+		bookurl = sh_col(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	if (!bookid) {
+		rc = EXIT_USAGE;
+		if (book)
+			say_error("no address book %s: 'account list' shows the "
+				  "books", book);
+		else
+			say_error("no address book yet: run 'kith account add NAME "
+				  "URL --user USER', then 'kith sync'");
+		goto out;
+	}
+	if (new_uuid(uid) < 0) {
+		say_error("cannot read /dev/urandom for a new UID: %s",
+			  strerror(errno));
+		goto out;
+	}
+	raw = vcard_new(uid, name, email, phone, org);
+	path = url_path(bookurl);
+	href = xasprintf("%s%s.vcf", path, uid);
+	card = cache_card_create(ctx->cache, bookid, href, raw, &err);
+	if (card < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	{
+		struct sbuf b = {0};
+
+		sbuf_adds(&b, "added ");
+		out_text(&b, name);
+		sbuf_addf(&b, " (%s.vcf in %s); 'sync' puts the card on the "
+			  "server\n", uid, bookurl);
+		sh_flush(&b);
+	}
+	rc = EXIT_OK;
+out:
+	free(name);
+	free(raw);
+	free(href);
+	free(path);
+	free(bookurl);
+	return rc;
+}

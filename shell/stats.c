@@ -1,0 +1,640 @@
+/*
+ * stats.c: looking around: search (full text), history (recent touches
+ * across everyone) and stats (the network at a glance, as bar charts).
+ * Read-only.
+ */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "out.h"
+#include "queue.h"
+#include "shell.h"
+
+/* Parses --limit N; 0 ok, -1 after printing why. */
+static int take_limit(int *argc, char **argv, long *limit)
+{
+	char *v = NULL, *end;
+	int r = opt_take(argc, argv, "--limit", 1, &v);
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	*limit = strtol(v, &end, 10);
+	if (*end || *limit < 1 || *limit > 1000000) {
+		say_error("bad --limit '%s': use a number from 1 up, e.g. --limit 50",
+			  v);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+/*
+ * An FTS5 query that matches every word the user typed as a prefix:
+ * each word becomes a quoted string ("" inside doubled), so operators,
+ * colons and parentheses in the input are text, not syntax. Words with
+ * no letter or digit are dropped (the tokenizer would drop them anyway).
+ * NULL when nothing is left.
+ */
+static char *fts_query(const char *text)
+{
+	struct sbuf b = {0};
+	const char *p = text;
+
+	while (*p) {
+		const char *e, *q;
+		int word = 0;
+
+		p += strspn(p, " \t\r\n");
+		e = p + strcspn(p, " \t\r\n");
+		for (q = p; q < e; q++)
+			if ((unsigned char)*q >= 0x80 ||
+			    (*q >= '0' && *q <= '9') || ((*q | 32) >= 'a' && (*q | 32) <= 'z'))
+				word = 1;
+		if (word) {
+			if (b.len)
+				sbuf_addc(&b, ' ');
+			sbuf_addc(&b, '"');
+			for (q = p; q < e; q++) {
+				if (*q == '"')
+					sbuf_addc(&b, '"');
+				sbuf_addc(&b, *q);
+			}
+			sbuf_adds(&b, "\"*");
+		}
+		p = e;
+	}
+	return b.len ? sbuf_detach(&b, NULL) : (sbuf_free(&b), NULL);
+}
+
+int cmd_search(struct ctx *ctx, int argc, char **argv)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	char *text = NULL, *q = NULL;
+	long limit = 50, *ids = NULL;
+	char **snips = NULL;
+	size_t n = 0, i, name_w = 4;
+	struct person *people = NULL;
+	int json, rc = EXIT_USAGE, step;
+
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (take_limit(&argc, argv, &limit) < 0 ||
+	    opt_none_left("search", argc, argv) < 0)
+		return EXIT_USAGE;
+	text = sh_join_words(argc, argv, 1);
+	q = text ? fts_query(text) : NULL;
+	if (!q) {
+		say_error("search needs a word to look for: search TEXT "
+			  "(names, organisations, emails, categories, notes)");
+		goto out;
+	}
+	rc = EXIT_FAIL;
+	st = sh_prepare(ctx, "SELECT f.rowid, snippet(card_fts, -1, '[', ']',"
+			" '…', 8) FROM card_fts f JOIN card c ON c.id = f.rowid"
+			" WHERE card_fts MATCH ?1 AND c.is_group = 0"
+			" ORDER BY f.rank, c.fn COLLATE NOCASE LIMIT ?2");
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof *ids);
+		snips = xrealloc(snips, (n + 1) * sizeof *snips);
+		ids[n] = sqlite3_column_int64(st, 0);
+		snips[n++] = sh_col(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	people = xcalloc(n ? n : 1, sizeof *people);
+	for (i = 0; i < n; i++) {
+		if (person_get(ctx, ids[i], &people[i]) < 0)
+			goto out;
+		if (out_width(people[i].label) > name_w)
+			name_w = out_width(people[i].label);
+	}
+	if (json) {
+		sbuf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			int first = 1;
+
+			sbuf_adds(&b, i ? ",\n{" : "{");
+			person_json_fields(&b, &first, &people[i], ctx->today);
+			json_kv_str(&b, &first, "match", snips[i]);
+			sbuf_addc(&b, '}');
+		}
+		sbuf_adds(&b, "]\n");
+		rc = sh_flush(&b);
+		goto out;
+	}
+	if (n == 0) {
+		struct sbuf t = {0};
+
+		out_text(&t, text);
+		printf("Nothing matches '%s'.\n", t.buf);
+		sbuf_free(&t);
+		rc = EXIT_OK;
+		goto out;
+	}
+	{
+		size_t cols = (size_t)out_columns();
+
+		if (name_w > cols / 3)
+			name_w = cols / 3;
+		for (i = 0; i < n; i++) {
+			char *s = snips[i] ? snips[i] : xstrdup("");
+			size_t k;
+
+			/* One line: the snippet's newlines become spaces. */
+			for (k = 0; s[k]; k++)
+				if (s[k] == '\n' || s[k] == '\r')
+					s[k] = ' ';
+			snips[i] = s;
+			out_cell(&b, people[i].label, name_w, 1);
+			sbuf_adds(&b, "  ");
+			out_cell(&b, s, cols > name_w + 12 ? cols - name_w - 2 : 10, 0);
+			sbuf_addc(&b, '\n');
+		}
+		if ((long)n == limit)
+			sbuf_addf(&b, "(the first %ld; --limit N shows more)\n", limit);
+	}
+	rc = sh_flush(&b);
+out:
+	for (i = 0; people && i < n; i++)
+		person_free(&people[i]);
+	for (i = 0; i < n; i++)
+		free(snips[i]);
+	free(people);
+	free(snips);
+	free(ids);
+	free(text);
+	free(q);
+	sbuf_free(&b);
+	return rc;
+}
+
+/* ---- history ------------------------------------------------------------- */
+
+int cmd_history(struct ctx *ctx, int argc, char **argv)
+{
+	struct sbuf b = {0};
+	struct person p;
+	sqlite3_stmt *st;
+	char *query = NULL;
+	long limit = 20, card = 0;
+	int json, rc = EXIT_USAGE, step, n = 0;
+	size_t name_w = 4, cols = (size_t)out_columns();
+
+	memset(&p, 0, sizeof p);
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (take_limit(&argc, argv, &limit) < 0 ||
+	    opt_none_left("history", argc, argv) < 0)
+		return EXIT_USAGE;
+	query = sh_join_words(argc, argv, 1);
+	if (query) {
+		rc = person_lookup(ctx, query, &p);
+		if (rc != EXIT_OK)
+			goto out;
+		card = p.id;
+	}
+	rc = EXIT_FAIL;
+	if (!json) {
+		/* The name column fits the longest name shown. */
+		st = sh_prepare(ctx, "SELECT max(length(fn)) FROM (SELECT c.fn FROM"
+				" log l JOIN card c ON c.id = l.card WHERE c.is_group = 0"
+				" AND (?1 = 0 OR l.card = ?1) ORDER BY l.date DESC,"
+				" l.rowid DESC LIMIT ?2)");
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, card);
+		sqlite3_bind_int64(st, 2, limit);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			name_w = (size_t)sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (name_w > cols / 4)
+			name_w = cols / 4;
+		if (name_w < 4)
+			name_w = 4;
+	}
+	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", l.id, l.date, l.via, l.text,"
+			" l.pending FROM log l JOIN card c ON c.id = l.card"
+			" JOIN book b ON b.id = c.book WHERE c.is_group = 0"
+			" AND (?1 = 0 OR l.card = ?1)"
+			" ORDER BY l.date DESC, l.rowid DESC LIMIT ?2");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_int64(st, 2, limit);
+	if (json)
+		sbuf_addc(&b, '[');
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct person r;
+		const char *id = (const char *)sqlite3_column_text(st, 21);
+		const char *date = (const char *)sqlite3_column_text(st, 22);
+		const char *via = (const char *)sqlite3_column_text(st, 23);
+		const char *text = (const char *)sqlite3_column_text(st, 24);
+		int pending = sqlite3_column_int(st, 25);
+
+		person_read(st, &r);
+		if (json) {
+			int first = 1;
+
+			sbuf_adds(&b, n ? ",\n{" : "{");
+			json_kv_str(&b, &first, "uid", r.uid);
+			json_kv_str(&b, &first, "fn", r.fn);
+			json_kv_str(&b, &first, "href", r.href);
+			json_kv_str(&b, &first, "book", r.book);
+			json_kv_str(&b, &first, "id", id);
+			json_kv_str(&b, &first, "date", date);
+			json_kv_str(&b, &first, "via", via);
+			json_kv_str(&b, &first, "text", text);
+			json_kv_bool(&b, &first, "pending", pending);
+			sbuf_addc(&b, '}');
+		} else {
+			char rel[32] = "?";
+			long d;
+			size_t used = 12 + 2 + 6 + 2 + name_w + 2;
+			char *line = xstrndup(text ? text : "",
+					      strcspn(text ? text : "", "\n"));
+
+			if (date && date_parse(date, &d, NULL) == 0)
+				date_relative(d, ctx->today, rel);
+			out_cell(&b, rel, 12, 1);
+			sbuf_adds(&b, "  ");
+			out_cell(&b, via ? via : "", 6, 1);
+			sbuf_adds(&b, "  ");
+			out_cell(&b, r.label, name_w, 1);
+			sbuf_adds(&b, "  ");
+			out_cell(&b, line, cols > used + 10 ? cols - used : 10, 0);
+			sbuf_addc(&b, '\n');
+			free(line);
+		}
+		person_free(&r);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	if (json) {
+		sbuf_adds(&b, "]\n");
+	} else if (n == 0) {
+		sbuf_adds(&b, card ? "No log yet for this person. (kith log PERSON "
+			  "TEXT records an interaction)\n" : "No touches logged "
+			  "yet. (kith log PERSON TEXT records an interaction)\n");
+	}
+	rc = sh_flush(&b);
+out:
+	person_free(&p);
+	free(query);
+	sbuf_free(&b);
+	return rc;
+}
+
+/* ---- stats --------------------------------------------------------------- */
+
+struct bar {
+	char *label;
+	long n;
+};
+
+/* Whether the terminal's character set can show block elements. */
+static int unicode_ok(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+/*
+ * A bar chart: one line per bar, "label  ████▌ 12", the longest bar
+ * filling what the terminal width leaves. Eighth blocks on a UTF-8
+ * terminal, '#' otherwise.
+ */
+static void chart(struct sbuf *b, const char *title, const struct bar *bars,
+		  size_t n)
+{
+	static const char *const eighths[] = {"", "▏", "▎", "▍", "▌", "▋",
+		"▊", "▉"};
+	size_t cols = (size_t)out_columns(), label_w = 0, num_w = 1, bar_w, i;
+	int uni = unicode_ok();
+	long max = 0;
+	char num[32];
+
+	sbuf_addf(b, "\n%s\n", title);
+	if (n == 0) {
+		sbuf_adds(b, "  (none)\n");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (out_width(bars[i].label) > label_w)
+			label_w = out_width(bars[i].label);
+		if (bars[i].n > max)
+			max = bars[i].n;
+	}
+	if (label_w > 24)
+		label_w = 24;
+	num_w = (size_t)snprintf(num, sizeof num, "%ld", max);
+	if (cols > 120)
+		cols = 120;
+	bar_w = cols > label_w + num_w + 8 ? cols - label_w - num_w - 8 : 10;
+	for (i = 0; i < n; i++) {
+		/* In eighths of a column, so small differences still show. */
+		long units = max ? (long)((double)bars[i].n * (double)bar_w * 8 /
+					  (double)max + 0.5) : 0;
+		long k;
+
+		sbuf_adds(b, "  ");
+		out_cell(b, bars[i].label, label_w, 1);
+		sbuf_adds(b, "  ");
+		if (bars[i].n > 0 && units == 0)
+			units = 1;
+		if (uni) {
+			for (k = 0; k < units / 8; k++)
+				sbuf_adds(b, "█");
+			sbuf_adds(b, eighths[units % 8]);
+		} else {
+			for (k = 0; k < (units + 4) / 8 || (k == 0 && units > 0); k++)
+				sbuf_addc(b, '#');
+		}
+		sbuf_addf(b, " %ld\n", bars[i].n);
+	}
+}
+
+static void bars_free(struct bar *bars, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(bars[i].label);
+	free(bars);
+}
+
+/* Bars from a "SELECT label, count" query; -1 after printing why. */
+static int bars_query(struct ctx *ctx, const char *sql, long arg,
+		      struct bar **bars, size_t *n)
+{
+	sqlite3_stmt *st = sh_prepare(ctx, sql);
+	int step;
+
+	*bars = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	if (arg)
+		sqlite3_bind_int64(st, 1, arg);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*bars = xrealloc(*bars, (*n + 1) * sizeof **bars);
+		(*bars)[*n].label = sh_col(st, 0);
+		if (!(*bars)[*n].label)
+			(*bars)[*n].label = xstrdup("?");
+		(*bars)[(*n)++].n = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+struct catpair {
+	char *name;
+	long card;
+};
+
+static int cmp_catpair(const void *a, const void *b)
+{
+	const struct catpair *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->card < y->card ? -1 : x->card > y->card;
+}
+
+static int cmp_bar(const void *a, const void *b)
+{
+	const struct bar *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+/*
+ * People per category: CATEGORIES, and for a group card its name for
+ * each of its members. A person counts once per category. The top 8.
+ */
+static int category_bars(struct ctx *ctx, struct bar **bars, size_t *nbars)
+{
+	sqlite3_stmt *st;
+	struct catpair *pairs = NULL;
+	size_t n = 0, i;
+	int step, rc = -1;
+
+	*bars = NULL;
+	*nbars = 0;
+	st = sh_prepare(ctx,
+		"SELECT c.id, c.categories, NULL FROM card c WHERE c.is_group = 0"
+		" AND c.categories IS NOT NULL UNION ALL"
+		" SELECT c.id, NULL, g.fn FROM card g JOIN card c ON c.is_group = 0"
+		" AND c.uid IS NOT NULL AND (instr(char(10) || g.members || char(10),"
+		" char(10) || 'urn:uuid:' || c.uid || char(10)) > 0 OR"
+		" instr(char(10) || g.members || char(10), char(10) || c.uid ||"
+		" char(10)) > 0) WHERE g.is_group = 1 AND g.fn IS NOT NULL"
+		" AND g.members IS NOT NULL");
+	if (!st)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long card = sqlite3_column_int64(st, 0);
+		const char *cats = (const char *)sqlite3_column_text(st, 1);
+		const char *group = (const char *)sqlite3_column_text(st, 2);
+		struct strv l = {0};
+
+		if (cats)
+			sh_split_list(cats, &l);
+		else
+			strv_push(&l, group);
+		for (i = 0; i < l.n; i++) {
+			if (!*l.v[i])
+				continue;
+			pairs = xrealloc(pairs, (n + 1) * sizeof *pairs);
+			pairs[n].name = xstrdup(l.v[i]);
+			pairs[n++].card = card;
+		}
+		strv_free(&l);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	if (n)
+		qsort(pairs, n, sizeof *pairs, cmp_catpair);
+	for (i = 0; i < n; i++) {
+		if (i && strcmp(pairs[i].name, pairs[i - 1].name) == 0) {
+			if (pairs[i].card != pairs[i - 1].card)
+				(*bars)[*nbars - 1].n++;
+			continue;
+		}
+		*bars = xrealloc(*bars, (*nbars + 1) * sizeof **bars);
+		(*bars)[*nbars].label = xstrdup(pairs[i].name);
+		(*bars)[(*nbars)++].n = 1;
+	}
+	if (*nbars)
+		qsort(*bars, *nbars, sizeof **bars, cmp_bar);
+	while (*nbars > 8)
+		free((*bars)[--*nbars].label);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(pairs[i].name);
+	free(pairs);
+	return rc;
+}
+
+int cmd_stats(struct ctx *ctx, int argc, char **argv)
+{
+	static const char *const spans[] = {"under a week", "1-4 weeks",
+		"1-3 months", "3-6 months", "6-12 months", "1-2 years",
+		"over 2 years", "never"};
+	static const long bounds[] = {7, 28, 91, 182, 365, 730};
+	struct bar *bars = NULL, months[12], hist[8];
+	struct queue_entry *q = NULL;
+	struct sbuf b = {0};
+	struct kerr err;
+	sqlite3_stmt *st;
+	long people = 0, with_cadence = 0, touches = 0, recent = 0, overdue = 0;
+	size_t nq = 0, nbars = 0, i;
+	int y, m, d, rc = EXIT_FAIL, step;
+	char from[11];
+
+	memset(months, 0, sizeof months);
+	memset(hist, 0, sizeof hist);
+	if (opt_none_left("stats", argc, argv) < 0)
+		return EXIT_USAGE;
+	st = sh_prepare(ctx, "SELECT count(*), count(cadence) FROM card WHERE "
+			"is_group = 0");
+	if (!st)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		people = sqlite3_column_int64(st, 0);
+		with_cadence = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (queue_list(ctx->cache, ctx->today, 0, &q, &nq, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < nq; i++)
+		overdue += q[i].overdue > 0;
+
+	/* Touches per month over the last 12 months, this month last. */
+	date_ymd(ctx->today, &y, &m, &d);
+	for (i = 0; i < 12; i++) {
+		int mm = m - 11 + (int)i, yy = y;
+
+		while (mm < 1) {
+			mm += 12;
+			yy--;
+		}
+		months[i].label = xasprintf("%04d-%02d", yy, mm);
+	}
+	memcpy(from, months[0].label, 7);
+	memcpy(from + 7, "-01", 4);
+	st = sh_prepare(ctx, "SELECT substr(l.date, 1, 7), count(*) FROM log l"
+			" JOIN card c ON c.id = l.card WHERE c.is_group = 0"
+			" AND l.date >= ?1 GROUP BY 1");
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ym = (const char *)sqlite3_column_text(st, 0);
+
+		for (i = 0; ym && i < 12; i++)
+			if (strcmp(months[i].label, ym) == 0)
+				months[i].n = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = sh_prepare(ctx, "SELECT count(*), count(CASE WHEN l.date >= ?1 THEN 1"
+			" END) FROM log l JOIN card c ON c.id = l.card WHERE"
+			" c.is_group = 0");
+	if (!st)
+		goto out;
+	date_format(ctx->today - 30, from);
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		touches = sqlite3_column_int64(st, 0);
+		recent = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+
+	/* Days since the last contact. */
+	for (i = 0; i < 8; i++)
+		hist[i].label = xstrdup(spans[i]);
+	st = sh_prepare(ctx, "SELECT last_contact FROM card WHERE is_group = 0");
+	if (!st)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		long day, since;
+
+		if (!s || date_parse(s, &day, NULL) < 0) {
+			hist[7].n++;
+			continue;
+		}
+		since = ctx->today - day;
+		for (i = 0; i < 6 && since >= bounds[i]; i++)
+			;
+		hist[i].n++;
+	}
+	sqlite3_finalize(st);
+
+	sbuf_addf(&b, "%ld %s, %ld with a cadence; %zu due now, %ld overdue.\n",
+		  people, people == 1 ? "person" : "people", with_cadence, nq,
+		  overdue);
+	sbuf_addf(&b, "%ld touch%s logged, %ld in the last 30 days.\n", touches,
+		  touches == 1 ? "" : "es", recent);
+	chart(&b, "Touches per month", months, 12);
+	chart(&b, "Since the last contact", hist, 8);
+	if (bars_query(ctx, "SELECT org, count(*) FROM card WHERE is_group = 0"
+		       " AND org IS NOT NULL AND org != '' GROUP BY org"
+		       " ORDER BY 2 DESC, 1 LIMIT 8", 0, &bars, &nbars) < 0)
+		goto out;
+	chart(&b, "Organisations (top 8)", bars, nbars);
+	bars_free(bars, nbars);
+	bars = NULL;
+	nbars = 0;
+	if (bars_query(ctx, "SELECT city, count(*) FROM card WHERE is_group = 0"
+		       " AND city IS NOT NULL AND city != '' GROUP BY city"
+		       " ORDER BY 2 DESC, 1 LIMIT 8", 0, &bars, &nbars) < 0)
+		goto out;
+	chart(&b, "Cities (top 8)", bars, nbars);
+	bars_free(bars, nbars);
+	bars = NULL;
+	nbars = 0;
+	if (category_bars(ctx, &bars, &nbars) < 0)
+		goto out;
+	chart(&b, "Categories and groups (top 8)", bars, nbars);
+	rc = sh_flush(&b);
+out:
+	bars_free(bars, nbars);
+	for (i = 0; i < 12; i++)
+		free(months[i].label);
+	for (i = 0; i < 8; i++)
+		free(hist[i].label);
+	free(q);
+	sbuf_free(&b);
+	return rc;
+}

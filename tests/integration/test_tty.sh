@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# test_tty.sh: the interactive shell on a real terminal, driven in tmux:
+# the prompt, tab completion of a command and of a name with a space, the
+# `next` flow with single keys, and history surviving a restart.
+source "$(dirname "$0")/lib.sh"
+need_servers
+need_kith
+command -v tmux >/dev/null 2>&1 || _need tmux
+start_xandikos
+book=$(make_xandikos_book tty) || die "cannot make the book"
+
+card() {   # FILE LINES...: a CRLF vCard
+	local f=$1
+	shift
+	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
+	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
+}
+card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'ORG:Acme Corp' X-KITH-CADENCE:P2W \
+	'X-KITH-LOG:2026-11-10 meet 7f3a9c2e Coffee at the forum'
+card bob.vcf UID:bob-1 'FN:Bob Stone' EMAIL:bob@example.com
+card zoe.vcf UID:zoe-1 'FN:Zoë Ñandú' EMAIL:zoe@example.net
+
+kith_env
+export KITH_TODAY=2026-11-27
+check "account add" kith account add x "$book" --user u --password-command 'echo x'
+check "sync" kith sync
+
+SOCK=$T/tmux.sock
+trap '_rc=$?; tmux -S "$SOCK" kill-server >/dev/null 2>&1; (exit $_rc); _lib_cleanup' EXIT
+
+# start_shell: kith in a fresh 120x40 tmux session "k", with this home.
+start_shell() {
+	tmux -S "$SOCK" kill-session -t k >/dev/null 2>&1
+	tmux -S "$SOCK" -f /dev/null new-session -d -s k -x 120 -y 40 \
+		env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color LANG=C.UTF-8 \
+		XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+		XDG_STATE_HOME="$XDG_STATE_HOME" KITH_TODAY="$KITH_TODAY" NO_COLOR=1 \
+		INPUTRC=/dev/null "$KITH_BIN" || die "tmux new-session failed"
+}
+pane() { tmux -S "$SOCK" capture-pane -p -t k 2>/dev/null; }
+keys() { tmux -S "$SOCK" send-keys -t k "$@"; }
+type_text() { tmux -S "$SOCK" send-keys -t k -l "$1"; }
+# wait_for TEXT [SECONDS]: poll the pane until TEXT shows (default 10 s).
+wait_for() {
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[[ $(pane) == *"$1"* ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# expect_pane TEXT MSG
+expect_pane() {
+	if wait_for "$1"; then
+		pass "$2"
+	else
+		not_ok "$2"
+		diag "waited for: $1" "$(pane | grep -v '^$' | tail -n 15)"
+	fi
+}
+# the current (last non-empty) line of the pane
+last_line() { pane | grep -v '^$' | tail -n 1; }
+
+start_shell
+expect_pane "kith (1 due)>" "the prompt shows how many are due"
+
+type_text "his"
+keys Tab
+expect_pane "kith (1 due)> history" "Tab completes a command prefix"
+keys C-u
+
+type_text "show An"
+keys Tab
+expect_pane 'kith (1 due)> show "Ana Lima"' "Tab completes a name with a space, quoted"
+keys Enter
+expect_pane "Acme Corp" "and the completed line runs"
+
+type_text 'show "Bo'
+keys Tab
+expect_pane 'show "Bob Stone"' "a quote the user opened is closed, not doubled"
+[[ $(last_line) != *'""'* ]] && pass "no doubled quote" || { not_ok "no doubled quote"; diag "$(last_line)"; }
+keys C-u
+type_text "show Zo"
+keys Tab
+expect_pane 'show "Zoë Ñandú"' "a non-ASCII name completes too"
+keys C-u
+
+type_text "draft bob co"
+keys Tab
+expect_pane "draft bob congrats" "Tab completes a template name as draft's second word"
+keys C-u
+type_text "log bob --via ph"
+keys Tab
+expect_pane "log bob --via phone" "Tab completes a channel after --via"
+keys C-u
+type_text "queue --a"
+keys Tab
+expect_pane "queue --all" "Tab completes an option"
+keys C-u
+
+keys C-l
+type_text "next"
+keys Enter
+expect_pane "[l]og  [s]nooze  [d]raft  s[k]ip  [q]uit" "next shows the choice"
+[[ $(pane) == *"1 of 1"*"Ana Lima · Acme Corp"*"every 2 weeks · 3 days overdue"*"Coffee at the forum"* ]] &&
+	pass "next shows the card" || { not_ok "next shows the card"; diag "$(pane | grep -v '^$')"; }
+keys l
+expect_pane "via [phone]:" "one key, no Enter: l asks for the channel"
+keys Enter
+expect_pane "what did you talk about?" "Enter takes the default channel; then the text"
+type_text "Tea in the garden"
+expect_pane "what did you talk about? Tea in the garden" "the terminal echoes again after the raw key"
+keys Enter
+expect_pane "Done: 1 logged, 0 snoozed, 0 skipped; 0 still due." "next logs and finishes"
+expect_pane "kith>" "the prompt comes back, nobody due"
+type_text "show ana"
+keys Enter
+expect_pane "2026-11-27  phone   Tea in the garden" "show has the touch logged with single keys"
+
+# Ctrl-C at the one-key choice quits next, and the terminal is sane after.
+kith cadence bob 1w >/dev/null && kith log bob --date 2026-11-01 hello >/dev/null
+keys C-l
+type_text "next"
+keys Enter
+expect_pane "Bob Stone" "next again (Bob is due)"
+keys C-c
+expect_pane "Stopped: 0 logged" "Ctrl-C at the choice stops next"
+type_text "version"
+keys Enter
+expect_pane "kith 0." "and the shell goes on, echoing"
+
+type_text "quit"
+keys Enter
+for ((i = 0; i < 100; i++)); do
+	tmux -S "$SOCK" has-session -t k 2>/dev/null || break
+	sleep 0.05
+done
+tmux -S "$SOCK" has-session -t k 2>/dev/null && not_ok "quit leaves the shell" || pass "quit leaves the shell"
+hist=$XDG_STATE_HOME/kith/history
+[[ -f $hist && $(stat -c %a "$hist") == 600 ]] && pass "the history file is private" || not_ok "history file 0600"
+
+start_shell
+wait_for "kith>" || wait_for "due)>" || die "the shell did not start again"
+keys Up
+expect_pane "> quit" "Up shows the last command of the previous session"
+keys Up
+expect_pane "> version" "and the one before"
+keys C-u
+type_text "quit"
+keys Enter
+finish
