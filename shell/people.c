@@ -1182,22 +1182,77 @@ static int print_status(struct ctx *ctx, long card, const char *what)
 	return sh_flush(&b);
 }
 
+void sh_members_json(const char *members, struct sbuf *json)
+{
+	const char *p = members, *e;
+
+	sbuf_addc(json, '[');
+	while (p && *p) {
+		char *uid;
+
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		if (strncasecmp(p, "urn:uuid:", 9) == 0 && e - p > 9)
+			p += 9;
+		if (e > p) {
+			uid = xstrndup(p, (size_t)(e - p));
+			if (json->buf[json->len - 1] != '[')
+				sbuf_addc(json, ',');
+			json_str(json, uid);
+			free(uid);
+		}
+		p = *e ? e + 1 : e;
+	}
+	sbuf_addc(json, ']');
+}
+
 /*
- * The people in a category: CATEGORIES holds the name, or a group card of
- * that name lists them as a MEMBER (urn:uuid:UID, or the bare UID).
+ * The people in a category: CATEGORIES holds the name (?1, LIKE-escaped),
+ * or a group card of that name lists them as a MEMBER (?2: their UIDs as
+ * a JSON array, looked up through the uid index).
  */
 #define IN_CATEGORY \
 	"c.is_group = 0 AND ((', ' || c.categories || ', ') LIKE" \
-	" '%, ' || ?1 || ', %' ESCAPE '\\' OR (c.uid IS NOT NULL AND EXISTS" \
-	" (SELECT 1 FROM card g WHERE g.is_group = 1 AND g.fn = ?2 COLLATE NOCASE" \
-	"  AND (instr(char(10) || g.members || char(10), char(10) || 'urn:uuid:'" \
-	"   || c.uid || char(10)) > 0 OR instr(char(10) || g.members ||" \
-	"   char(10), char(10) || c.uid || char(10)) > 0))))"
+	" '%, ' || ?1 || ', %' ESCAPE '\\' OR c.uid IN" \
+	" (SELECT value FROM json_each(?2)))"
+
+/* The UIDs of the members of the groups called name, as a JSON array. */
+static int category_members(struct ctx *ctx, const char *name, struct sbuf *json)
+{
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT members FROM card WHERE "
+				      "is_group = 1 AND fn = ?1 COLLATE NOCASE");
+	struct sbuf all = {0};
+	int step;
+
+	sbuf_addc(json, '[');
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sbuf_reset(&all);
+		sh_members_json((const char *)sqlite3_column_text(st, 0), &all);
+		if (all.len > 2) {
+			if (json->len > 1)
+				sbuf_addc(json, ',');
+			sbuf_add(json, all.buf + 1, all.len - 2);
+		}
+	}
+	sqlite3_finalize(st);
+	sbuf_free(&all);
+	sbuf_addc(json, ']');
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		return -1;
+	}
+	return 0;
+}
 
 /* cadence --category NAME (DURATION | off): one outbox op per person. */
 static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
 {
 	char *like = sh_like_pattern(name);
+	struct sbuf members = {0};
 	sqlite3_stmt *st;
 	struct kerr err;
 	long *ids = NULL;
@@ -1206,12 +1261,14 @@ static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
 
 	/* sh_like_pattern gives %name%; the list match wants the bare escaped name. */
 	like[strlen(like) - 1] = '\0';
+	if (category_members(ctx, name, &members) < 0)
+		goto out;
 	st = sh_prepare(ctx, "SELECT c.id, c.parsed, c.state FROM card c WHERE "
 			IN_CATEGORY " ORDER BY c.fn COLLATE NOCASE, c.id");
 	if (!st)
 		goto out;
 	sqlite3_bind_text(st, 1, like + 1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, members.buf, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!sqlite3_column_int(st, 1) ||
 		    sqlite3_column_int(st, 2) == CARD_GONE) {
@@ -1275,6 +1332,7 @@ static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
 out:
 	free(ids);
 	free(like);
+	sbuf_free(&members);
 	return rc;
 }
 
@@ -1402,22 +1460,6 @@ out:
 
 /* ---- queue ----------------------------------------------------------- */
 
-/* The newest log entry's text, or NULL. */
-static char *newest_text(struct ctx *ctx, long card)
-{
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT text FROM log WHERE card = ?1 "
-				   "ORDER BY date DESC, rowid DESC LIMIT 1");
-	char *s = NULL;
-
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, card);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = sh_col(st, 0);
-	sqlite3_finalize(st);
-	return s;
-}
-
 /* "12 days overdue", or "due in 5 days (snoozed)" when a snooze set the date. */
 static void when_words(const struct person *p, const struct queue_entry *q,
 		       long today, char out[48])
@@ -1430,10 +1472,71 @@ static void when_words(const struct person *p, const struct queue_entry *q,
 		strcat(out, " (snoozed)");
 }
 
+struct qpos {
+	long card;
+	size_t i;
+};
+
+static int cmp_qpos(const void *a, const void *b)
+{
+	const struct qpos *x = a, *y = b;
+
+	return x->card < y->card ? -1 : x->card > y->card;
+}
+
+/*
+ * Loads the people of the queue and their newest note in one query: a
+ * query per person is too slow with thousands due. 0, or -1 after
+ * printing why.
+ */
+static int queue_people(struct ctx *ctx, const struct queue_entry *q, size_t n,
+			struct person *people, char **texts)
+{
+	struct qpos *pos = xcalloc(n ? n : 1, sizeof *pos), key, *hit;
+	sqlite3_stmt *st;
+	size_t i;
+	int step, rc = -1;
+
+	for (i = 0; i < n; i++) {
+		pos[i].card = q[i].card;
+		pos[i].i = i;
+		people[i].id = 0;
+	}
+	qsort(pos, n, sizeof *pos, cmp_qpos);
+	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", (SELECT text FROM log l"
+			" WHERE l.card = c.id ORDER BY l.date DESC, l.rowid DESC"
+			" LIMIT 1)" PERSON_FROM "WHERE c.cadence IS NOT NULL AND"
+			" c.is_group = 0");
+	if (!st)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		key.card = sqlite3_column_int64(st, 0);
+		hit = n ? bsearch(&key, pos, n, sizeof *pos, cmp_qpos) : NULL;
+		if (!hit || people[hit->i].id)
+			continue;
+		person_read(st, &people[hit->i]);
+		texts[hit->i] = sh_col(st, 21);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	/* One that changed in between (a sync running) is read on its own. */
+	for (i = 0; i < n; i++)
+		if (!people[i].id && person_get(ctx, q[i].card, &people[i]) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(pos);
+	return rc;
+}
+
 int cmd_queue(struct ctx *ctx, int argc, char **argv)
 {
 	struct queue_entry *q = NULL;
 	struct person *people = NULL;
+	char **texts = NULL;
 	struct sbuf b = {0};
 	struct kerr err;
 	size_t n = 0, i, got = 0;
@@ -1453,9 +1556,10 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	people = xcalloc(n ? n : 1, sizeof *people);
-	for (got = 0; got < n; got++)
-		if (person_get(ctx, q[got].card, &people[got]) < 0)
-			goto out;
+	texts = xcalloc(n ? n : 1, sizeof *texts);
+	got = n;
+	if (queue_people(ctx, q, n, people, texts) < 0)
+		goto out;
 
 	if (json) {
 		sbuf_addc(&b, '[');
@@ -1504,7 +1608,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
-		char w[48], cad[32], *text = newest_text(ctx, p->id);
+		char w[48], cad[32], *text = texts[i];
 		struct sbuf last = {0};
 		const char *c = sh_due_color(ctx, q[i].due);
 		long d;
@@ -1533,13 +1637,15 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		out_cell(&b, last.buf, cols > used + 10 ? cols - used : 10, 0);
 		sbuf_addc(&b, '\n');
 		sbuf_free(&last);
-		free(text);
 	}
 	rc = sh_flush(&b);
 out:
-	for (i = 0; i < got; i++)
+	for (i = 0; i < got; i++) {
 		person_free(&people[i]);
+		free(texts[i]);
+	}
 	free(people);
+	free(texts);
 	free(q);
 	sbuf_free(&b);
 	return rc;

@@ -380,34 +380,6 @@ static void bars_free(struct bar *bars, size_t n)
 	free(bars);
 }
 
-/* Bars from a "SELECT label, count" query; -1 after printing why. */
-static int bars_query(struct ctx *ctx, const char *sql, long arg,
-		      struct bar **bars, size_t *n)
-{
-	sqlite3_stmt *st = sh_prepare(ctx, sql);
-	int step;
-
-	*bars = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	if (arg)
-		sqlite3_bind_int64(st, 1, arg);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		*bars = xrealloc(*bars, (*n + 1) * sizeof **bars);
-		(*bars)[*n].label = sh_col(st, 0);
-		if (!(*bars)[*n].label)
-			(*bars)[*n].label = xstrdup("?");
-		(*bars)[(*n)++].n = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
-		return -1;
-	}
-	return 0;
-}
-
 struct catpair {
 	char *name;
 	long card;
@@ -421,6 +393,11 @@ static int cmp_catpair(const void *a, const void *b)
 	if (c)
 		return c;
 	return x->card < y->card ? -1 : x->card > y->card;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int cmp_bar(const void *a, const void *b)
@@ -445,27 +422,45 @@ static int category_bars(struct ctx *ctx, struct bar **bars, size_t *nbars)
 
 	*bars = NULL;
 	*nbars = 0;
-	st = sh_prepare(ctx,
-		"SELECT c.id, c.categories, NULL FROM card c WHERE c.is_group = 0"
-		" AND c.categories IS NOT NULL UNION ALL"
-		" SELECT c.id, NULL, g.fn FROM card g JOIN card c ON c.is_group = 0"
-		" AND c.uid IS NOT NULL AND (instr(char(10) || g.members || char(10),"
-		" char(10) || 'urn:uuid:' || c.uid || char(10)) > 0 OR"
-		" instr(char(10) || g.members || char(10), char(10) || c.uid ||"
-		" char(10)) > 0) WHERE g.is_group = 1 AND g.fn IS NOT NULL"
-		" AND g.members IS NOT NULL");
+	/* Groups first: few rows; their members are found by the uid index. */
+	st = sh_prepare(ctx, "SELECT fn, members FROM card WHERE is_group = 1"
+			" AND fn IS NOT NULL AND members IS NOT NULL");
 	if (!st)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sbuf json = {0};
+		sqlite3_stmt *m;
+		char *gname = sh_col(st, 0);
+
+		sh_members_json((const char *)sqlite3_column_text(st, 1), &json);
+		m = sh_prepare(ctx, "SELECT id FROM card WHERE is_group = 0 AND uid"
+			       " IN (SELECT value FROM json_each(?1))");
+		if (m) {
+			sqlite3_bind_text(m, 1, json.buf, -1, SQLITE_STATIC);
+			while (sqlite3_step(m) == SQLITE_ROW) {
+				pairs = xrealloc(pairs, (n + 1) * sizeof *pairs);
+				pairs[n].name = xstrdup(gname);
+				pairs[n++].card = sqlite3_column_int64(m, 0);
+			}
+			sqlite3_finalize(m);
+		}
+		sbuf_free(&json);
+		free(gname);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	st = sh_prepare(ctx, "SELECT id, categories FROM card WHERE is_group = 0"
+			" AND categories IS NOT NULL");
+	if (!st)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long card = sqlite3_column_int64(st, 0);
-		const char *cats = (const char *)sqlite3_column_text(st, 1);
-		const char *group = (const char *)sqlite3_column_text(st, 2);
 		struct strv l = {0};
 
-		if (cats)
-			sh_split_list(cats, &l);
-		else
-			strv_push(&l, group);
+		sh_split_list((const char *)sqlite3_column_text(st, 1), &l);
 		for (i = 0; i < l.n; i++) {
 			if (!*l.v[i])
 				continue;
@@ -504,6 +499,30 @@ out:
 	return rc;
 }
 
+/* The top 8 values of l by how often they occur, as bars. */
+static void top_bars(struct strv *l, struct bar **bars, size_t *nbars)
+{
+	size_t i;
+
+	*bars = NULL;
+	*nbars = 0;
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, cmp_str);
+	for (i = 0; i < l->n; i++) {
+		if (i && strcmp(l->v[i], l->v[i - 1]) == 0) {
+			(*bars)[*nbars - 1].n++;
+			continue;
+		}
+		*bars = xrealloc(*bars, (*nbars + 1) * sizeof **bars);
+		(*bars)[*nbars].label = xstrdup(l->v[i]);
+		(*bars)[(*nbars)++].n = 1;
+	}
+	if (*nbars)
+		qsort(*bars, *nbars, sizeof **bars, cmp_bar);
+	while (*nbars > 8)
+		free((*bars)[--*nbars].label);
+}
+
 int cmd_stats(struct ctx *ctx, int argc, char **argv)
 {
 	static const char *const spans[] = {"under a week", "1-4 weeks",
@@ -512,6 +531,7 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	static const long bounds[] = {7, 28, 91, 182, 365, 730};
 	struct bar *bars = NULL, months[12], hist[8];
 	struct queue_entry *q = NULL;
+	struct strv orgs = {0}, cities = {0};
 	struct sbuf b = {0};
 	struct kerr err;
 	sqlite3_stmt *st;
@@ -524,15 +544,6 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	memset(hist, 0, sizeof hist);
 	if (opt_none_left("stats", argc, argv) < 0)
 		return EXIT_USAGE;
-	st = sh_prepare(ctx, "SELECT count(*), count(cadence) FROM card WHERE "
-			"is_group = 0");
-	if (!st)
-		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		people = sqlite3_column_int64(st, 0);
-		with_cadence = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
 	if (queue_list(ctx->cache, ctx->today, 0, &q, &nq, &err) < 0) {
 		say_error("%s", err.msg);
 		goto out;
@@ -583,12 +594,23 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	/* Days since the last contact. */
 	for (i = 0; i < 8; i++)
 		hist[i].label = xstrdup(spans[i]);
-	st = sh_prepare(ctx, "SELECT last_contact FROM card WHERE is_group = 0");
+	/* One pass over the people: count them, and the days since contact. */
+	st = sh_prepare(ctx, "SELECT last_contact, cadence IS NOT NULL, org, city"
+			" FROM card WHERE is_group = 0");
 	if (!st)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
+		const char *org = (const char *)sqlite3_column_text(st, 2);
+		const char *city = (const char *)sqlite3_column_text(st, 3);
 		long day, since;
+
+		people++;
+		with_cadence += sqlite3_column_int(st, 1);
+		if (org && *org)
+			strv_push(&orgs, org);
+		if (city && *city)
+			strv_push(&cities, city);
 
 		if (!s || date_parse(s, &day, NULL) < 0) {
 			hist[7].n++;
@@ -608,18 +630,10 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		  touches == 1 ? "" : "es", recent);
 	chart(&b, "Touches per month", months, 12);
 	chart(&b, "Since the last contact", hist, 8);
-	if (bars_query(ctx, "SELECT org, count(*) FROM card WHERE is_group = 0"
-		       " AND org IS NOT NULL AND org != '' GROUP BY org"
-		       " ORDER BY 2 DESC, 1 LIMIT 8", 0, &bars, &nbars) < 0)
-		goto out;
+	top_bars(&orgs, &bars, &nbars);
 	chart(&b, "Organisations (top 8)", bars, nbars);
 	bars_free(bars, nbars);
-	bars = NULL;
-	nbars = 0;
-	if (bars_query(ctx, "SELECT city, count(*) FROM card WHERE is_group = 0"
-		       " AND city IS NOT NULL AND city != '' GROUP BY city"
-		       " ORDER BY 2 DESC, 1 LIMIT 8", 0, &bars, &nbars) < 0)
-		goto out;
+	top_bars(&cities, &bars, &nbars);
 	chart(&b, "Cities (top 8)", bars, nbars);
 	bars_free(bars, nbars);
 	bars = NULL;
@@ -630,6 +644,8 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	rc = sh_flush(&b);
 out:
 	bars_free(bars, nbars);
+	strv_free(&orgs);
+	strv_free(&cities);
 	for (i = 0; i < 12; i++)
 		free(months[i].label);
 	for (i = 0; i < 8; i++)

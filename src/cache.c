@@ -536,13 +536,17 @@ int cache_card_put(struct cache *c, long book, const char *href,
 	}
 	if (exec_stmt(c, st, err, "saving a card") < 0)
 		return -1;
-	if (id <= 0) {
-		id = (long)sqlite3_last_insert_rowid(c->db);
-		if (id <= 0)
-			return db_error(c, err, "saving a card");
-	}
-	/* The view is made from the bytes in hand, not read back. */
-	return card_view(c, id, raw, len, 0, err);
+	if (id > 0)
+		return card_view(c, id, raw, len, 0, err);
+	id = (long)sqlite3_last_insert_rowid(c->db);
+	if (id <= 0)
+		return db_error(c, err, "saving a card");
+	/*
+	 * The view is made from the bytes in hand, not read back. A new row
+	 * has no log rows and no operations yet (they cascade away with the
+	 * card they belonged to), so there is nothing to delete or apply.
+	 */
+	return card_view(c, id, raw, len, 1, err);
 }
 
 static long pending_ops(struct cache *c, long card)

@@ -37,18 +37,19 @@ static uint64_t card_hash(long card, int slot)
 	return mix((uint64_t)card * 0x100000001b3ULL ^ mix((uint64_t)slot + 1));
 }
 
-/* qsort has no argument: the slot being sorted. */
-static const struct today_cand *sort_c;
-static int sort_slot;
+/* A pool member's place in the shuffled order. */
+struct keyed {
+	uint64_t h;
+	long card;
+	size_t i;
+};
 
-static int cmp_hash(const void *a, const void *b)
+static int cmp_keyed(const void *a, const void *b)
 {
-	const struct today_cand *x = &sort_c[*(const size_t *)a];
-	const struct today_cand *y = &sort_c[*(const size_t *)b];
-	uint64_t hx = card_hash(x->card, sort_slot), hy = card_hash(y->card, sort_slot);
+	const struct keyed *x = a, *y = b;
 
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
 	return x->card < y->card ? -1 : x->card > y->card;
 }
 
@@ -207,6 +208,7 @@ void today_choose(const struct today_cand *cands, size_t n, long today,
 {
 	struct chooser ch;
 	struct today_pick prev, cur;
+	struct keyed *keys;
 	size_t i;
 	int s;
 	long d;
@@ -223,14 +225,19 @@ void today_choose(const struct today_cand *cands, size_t n, long today,
 		if (cands[i].nlog == 0 && cands[i].last_contact < 0 &&
 		    (ch.fallback_seen == -2 || cands[i].first_seen < ch.fallback_seen))
 			ch.fallback_seen = cands[i].first_seen;
+	keys = xcalloc(n, sizeof *keys);
 	for (s = 0; s < NSLOTS; s++) {
+		for (i = 0; i < n; i++) {
+			keys[i].h = card_hash(cands[i].card, s);
+			keys[i].card = cands[i].card;
+			keys[i].i = i;
+		}
+		qsort(keys, n, sizeof *keys, cmp_keyed);
 		ch.order[s] = xcalloc(n, sizeof *ch.order[s]);
 		for (i = 0; i < n; i++)
-			ch.order[s][i] = i;
-		sort_c = cands;
-		sort_slot = s;
-		qsort(ch.order[s], n, sizeof *ch.order[s], cmp_hash);
+			ch.order[s][i] = keys[i].i;
 	}
+	free(keys);
 	/*
 	 * Yesterday's choice is itself "not the day before's", and so on:
 	 * start the chain a week back and walk forward, so that what is

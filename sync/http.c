@@ -21,10 +21,10 @@
  * XML reader plus room for a server that sends it as XML; an error answer
  * is kept only to its first 64 kB (nobody reads further). A streamed
  * multistatus is parsed as it arrives and bounded per field by davxml,
- * so memory is not the issue there, time is: 256 MB is a 500-card
- * multiget at an average of 500 kB per card (photos), far above any
- * real answer, and a few seconds on a LAN, so a server streaming without
- * end is cut off instead of holding kith for hours.
+ * so memory is not the issue there, time is: 256 MB is a multiget of
+ * 1000 cards (pull.c's batch) at 256 kB each, photos included, far
+ * above any real answer and a few seconds on a LAN, so a server that
+ * streams without end is cut off instead of holding kith for hours.
  */
 #define MAX_BODY (DAVXML_MAX_CARD + 1024L * 1024)
 #define MAX_ERROR_BODY (64L * 1024)
@@ -480,8 +480,9 @@ static void transport_error(struct dav_client *dc, struct kerr *err,
 	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 	    rc == CURLE_SSL_CONNECT_ERROR)
 		hint = "the server's TLS certificate is not trusted: if it is your "
-		       "own server, give its CA with 'cafile = FILE' in the "
-		       "account's section of the config";
+		       "own server, give its CA certificate with --cafile FILE to "
+		       "'account add' (or 'cafile = FILE' in the account's section "
+		       "of the config)";
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		hint = "the server stalled; sync again later";
 	else if (rc == CURLE_COULDNT_CONNECT)

@@ -17,7 +17,7 @@
 #include "dav.h"
 #include "dav_internal.h"
 
-#define MULTIGET_BATCH 500	/* hrefs per addressbook-multiget */
+#define MULTIGET_BATCH 1000	/* hrefs per addressbook-multiget */
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
 /*
  * Members one listing may name. A listing is held in memory (the hrefs to

@@ -23,9 +23,10 @@ done
 # The keyring daemon keeps its files apart from kith's home.
 KR=$T/keyring-home
 mkdir -p "$KR/.local/share" && chmod -R 700 "$KR"
-eval "$(printf 'keyring-unlock-pw' | HOME=$KR XDG_DATA_HOME=$KR/.local/share \
-	gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
-export GNOME_KEYRING_CONTROL
+printf 'keyring-unlock-pw' | HOME=$KR XDG_DATA_HOME=$KR/.local/share \
+	gnome-keyring-daemon --unlock --components=secrets >"$T/keyring.env" 2>/dev/null
+sed -n 's/^\(GNOME_KEYRING_CONTROL=.*\)/export \1/p' "$T/keyring.env" >"$T/keyring.sh"
+source "$T/keyring.sh"
 BUS=$DBUS_SESSION_BUS_ADDRESS
 printf 'probe' | secret-tool store --label='kith test probe' kith-test probe >/dev/null 2>&1
 [[ $(secret-tool lookup kith-test probe 2>/dev/null) == probe ]] || _need "a working gnome-keyring (secret-tool store/lookup failed)"
@@ -38,6 +39,10 @@ start_faultproxy "$RADICALE_URL"
 kith_env
 export DBUS_SESSION_BUS_ADDRESS=$BUS
 PW=$RADICALE_PASS
+# kith must not find the password in its environment because the test put it there.
+export -n RADICALE_PASS
+# kith's items carry its schema name (libsecret matches on it).
+SCHEMA=(xdg:schema org.kith.Password)
 ALL_OUT=$T/all-output
 : >"$ALL_OUT"
 
@@ -50,7 +55,7 @@ grep -q "keyring" "$T/o" && pass "account add says the password is in the keyrin
 got=$(secret-tool lookup account s user "$RADICALE_USER" 2>/dev/null)
 [[ $got == "$PW" ]] && pass "the keyring holds the password (secret-tool lookup account s user $RADICALE_USER)" ||
 	not_ok "the keyring holds the password"
-grep -q password_command "$XDG_CONFIG_HOME/kith/config" && not_ok "the config names no password command" ||
+grep -q '^ *password_command' "$XDG_CONFIG_HOME/kith/config" && not_ok "the config names no password command" ||
 	pass "the config names no password command"
 
 # ---- sync reads it; neither argv nor environ of kith shows it
@@ -80,14 +85,14 @@ expect_eq "$seen_args" 0 "the password is in no process argument during sync"
 expect_eq "$seen_env" 0 "the password is not in kith's environment"
 
 # ---- a wrong password in the keyring: a clear error that does not echo it
-printf 'not-the-password' | secret-tool store --label=x account s user "$RADICALE_USER" >/dev/null 2>&1
+printf 'not-the-password' | secret-tool store --label=x "${SCHEMA[@]}" account s user "$RADICALE_USER" >/dev/null 2>&1
 "$KITH_BIN" sync >"$T/o" 2>&1
 rc=$?
 cat "$T/o" >>"$ALL_OUT"
 expect_eq "$rc" 1 "a wrong password in the keyring: exit 1"
 grep -q "401" "$T/o" && grep -qi "password" "$T/o" && pass "it says 401 and points at the password" || { not_ok "401 message"; diag "$(cat "$T/o")"; }
 grep -qF "not-the-password" "$T/o" && not_ok "the wrong password is echoed" || pass "the wrong password is not echoed"
-printf '%s' "$PW" | secret-tool store --label=x account s user "$RADICALE_USER" >/dev/null 2>&1
+printf '%s' "$PW" | secret-tool store --label=x "${SCHEMA[@]}" account s user "$RADICALE_USER" >/dev/null 2>&1
 
 # ---- more commands, all output collected
 kith log "$(kith list --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["href"].rsplit("/",1)[1])')" "secret test note" >>"$ALL_OUT" 2>&1
