@@ -265,7 +265,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 	size_t nbooks = 0, i;
 	char *pw = NULL;
 	long acct;
-	int rc = EXIT_FAIL;
+	int rc = EXIT_FAIL, changed = 0;
 
 	acct = cache_account(ctx->cache, a->name, &err);
 	for (i = 0; acct > 0 && i < a->books.n; i++)
@@ -329,7 +329,11 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		printf(" (%.1f s)\n", now_s() - pr.start);
 		if (failed)
 			rc = EXIT_FAIL;
+		if (st.added || st.removed)
+			changed = 1;
 	}
+	if (changed && cache_analyze(ctx->cache, &err) < 0)
+		say_error("%s", err.msg);	/* only the planner's statistics */
 out:
 	if (getenv("KITH_DEBUG_REQUESTS") && dc)
 		fprintf(stderr, "kith: %ld requests\n", dav_client_requests(dc));

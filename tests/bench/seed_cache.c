@@ -73,7 +73,8 @@ int main(int argc, char **argv)
 		free(raw);
 	}
 	closedir(d);
-	if (cache_commit(c, &err) < 0)
+	/* As 'kith sync' does after a sync that added cards. */
+	if (cache_commit(c, &err) < 0 || cache_analyze(c, &err) < 0)
 		goto fail;
 	cache_close(c);
 	fprintf(stderr, "seed_cache: %ld cards into %s\n", n, argv[1]);

@@ -54,7 +54,7 @@ int main(void)
 	c = cache_open(path, &err);
 	ok(c != NULL, "a new cache opens");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "it is created 0600");
-	is_int(count(c, "PRAGMA user_version"), 1, "schema migrated to version 1");
+	is_int(count(c, "PRAGMA user_version"), 2, "schema migrated to the newest version");
 	s = text(c, "PRAGMA journal_mode");
 	is_str(s, "wal", "WAL mode");
 	free(s);
