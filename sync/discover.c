@@ -294,9 +294,21 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 	*n = 0;
 	memset(&f, 0, sizeof f);
 	memset(&g, 0, sizeof g);
-	/* 1. The URL itself: an address book, a home set, or a principal. */
-	if (probe(dc, url, "1", &f, &status, &final, err) < 0)
+	/*
+	 * 1. The URL itself: an address book, a principal, or a home set.
+	 * Depth 0 first: at Depth 1 an address book lists every card (30 s
+	 * for 10,000 on Radicale) just to say what it is.
+	 */
+	if (probe(dc, url, "0", &f, &status, &final, err) < 0)
 		goto out;
+	if (status == 207 && !f.self_is_book && !f.principal && !f.home) {
+		/* Perhaps a plain collection holding the books: look inside. */
+		found_free(&f);
+		free(final);
+		final = NULL;
+		if (probe(dc, url, "1", &f, &status, &final, err) < 0)
+			goto out;
+	}
 	if (status == 401) {
 		dav_status_error(err, "PROPFIND", url, status, NULL);
 		goto out;
