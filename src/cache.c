@@ -121,7 +121,9 @@ static int db_error(struct cache *c, struct kerr *err, const char *what)
 {
 	int code = sqlite3_errcode(c->db);
 
-	if (code == SQLITE_FULL)
+	/* A WAL or shared-memory file that cannot grow reports an I/O error. */
+	if (code == SQLITE_FULL ||
+	    ((code & 0xff) == SQLITE_IOERR && sqlite3_system_errno(c->db) == ENOSPC))
 		kerr_set(err, "%s: the disk is full (%s): free some space and "
 			 "run the command again; nothing was half-written",
 			 what, c->path);
