@@ -42,7 +42,8 @@ void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);
 void sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
+void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sbuf_reset(struct sbuf *b);
 /* Hands the buffer to the caller (who frees it); b is empty afterwards. */
 char *sbuf_detach(struct sbuf *b, size_t *len);
