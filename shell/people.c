@@ -1336,16 +1336,28 @@ out:
 	return rc;
 }
 
+/* "off"/"none" leave iso empty; else the ISO form of a duration. */
+static int cadence_arg(const char *arg, char iso[16])
+{
+	struct duration d;
+	struct kerr err;
+
+	if (strcasecmp(arg, "off") == 0 || strcasecmp(arg, "none") == 0)
+		return 0;
+	if (duration_parse(arg, &d, &err) < 0) {
+		say_error("%s, or off", err.msg);
+		return -1;
+	}
+	duration_iso(&d, iso);
+	return 0;
+}
+
 int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 {
-	char iso[16] = "", *query = NULL, *arg = NULL;
-	int end;
-	struct duration d;
-	struct person p;
+	char iso[16] = "", *query = NULL, *arg = NULL, *category = NULL;
 	struct kerr err;
-	int rc;
-
-	char *category = NULL;
+	struct person p;
+	int end, rc;
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--category", 1, &category) < 0 ||
@@ -1361,13 +1373,8 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 		arg = argc == 3 ? xasprintf("%s %s", argv[1], argv[2]) :
 		      xstrdup(argv[1]);
 		rc = EXIT_USAGE;
-		if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
-			if (duration_parse(arg, &d, &err) < 0) {
-				say_error("%s, or off", err.msg);
-				goto out;
-			}
-			duration_iso(&d, iso);
-		}
+		if (cadence_arg(arg, iso) < 0)
+			goto out;
 		rc = cadence_category(ctx, category, iso);
 		goto out;
 	}
@@ -1378,13 +1385,8 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 	}
 	arg = value_words(argc, argv, &end);
 	rc = EXIT_USAGE;
-	if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
-		if (duration_parse(arg, &d, &err) < 0) {
-			say_error("%s, or off", err.msg);
-			goto out;
-		}
-		duration_iso(&d, iso);
-	}
+	if (cadence_arg(arg, iso) < 0)
+		goto out;
 	query = sh_join_words(end, argv, 1);
 	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
