@@ -39,14 +39,23 @@ static char *next_cand(const char *text, int state)
 	return NULL;
 }
 
-static void add_people(const char *text)
+/*
+ * People whose name starts with before + text. before holds the words
+ * already typed unquoted ("Efua " when completing "Efua Y"): those
+ * candidates are the rest of the name from the current word on, so
+ * "show Efua Y<Tab>" becomes "show Efua Yılmaz" (commands take a name
+ * as several words). Alone, a name with a space is offered quoted.
+ */
+static void add_people(const char *before, const char *text)
 {
+	const char *t = text[0] == '"' || text[0] == '\'' ? text + 1 : text;
+	size_t skip = strlen(before);
 	sqlite3_stmt *st;
 	char *like;
 
-	if (!rl_ctx->cache || strlen(text) > 200)
+	if (!rl_ctx->cache || strlen(text) + skip > 200)
 		return;
-	like = xasprintf("%s%%", text[0] == '"' || text[0] == '\'' ? text + 1 : text);
+	like = xasprintf("%s%s%%", before, t);
 	if (sqlite3_prepare_v2(cache_db(rl_ctx->cache),
 			       "SELECT DISTINCT fn FROM card WHERE is_group = 0 AND "
 			       "fn LIKE ?1 ORDER BY fn LIMIT 200", -1, &st, NULL) == SQLITE_OK) {
@@ -54,13 +63,11 @@ static void add_people(const char *text)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *fn = (const char *)sqlite3_column_text(st, 0);
 
-			if (!fn)
+			if (!fn || strlen(fn) < skip)
 				continue;
-			/*
-			 * A name with a space is completed quoted, so it stays
-			 * one word; readline closes a quote the user opened.
-			 */
-			if (strchr(fn, ' ') && !rl_completion_quote_character)
+			if (skip)
+				strv_push(&cands, fn + skip);
+			else if (strchr(fn, ' ') && !rl_completion_quote_character)
 				strv_push_own(&cands, xasprintf("\"%s\"", fn));
 			else
 				strv_push(&cands, fn);
@@ -68,6 +75,25 @@ static void add_people(const char *text)
 		sqlite3_finalize(st);
 	}
 	free(like);
+}
+
+/*
+ * The unquoted name words typed so far after the command and its
+ * options, each followed by a space: "" when the name starts here.
+ */
+static char *name_words(const struct strv *words)
+{
+	struct sbuf b = {0};
+	size_t i, first = words->n;
+
+	if (rl_completion_quote_character)
+		return xstrdup("");
+	while (first > 1 && words->v[first - 1][0] != '-' &&
+	       (first < 3 || words->v[first - 2][0] != '-'))
+		first--;
+	for (i = first; i < words->n; i++)
+		sbuf_addf(&b, "%s ", words->v[i]);
+	return sbuf_detach(&b, NULL);
 }
 
 /* Category names: CATEGORIES values and group names. */
@@ -149,7 +175,13 @@ static char **complete(const char *text, int start, int end)
 		} else if (c && (c->needs & NEED_CACHE) &&
 			   strcmp(c->name, "add") != 0 &&
 			   strcmp(c->name, "search") != 0) {
-			add_people(text);
+			char *before = name_words(&words);
+
+			/* A whole name first; else the current word alone. */
+			add_people(before, text);
+			if (cands.n == 0 && *before)
+				add_people("", text);
+			free(before);
 		}
 	}
 	strv_free(&words);

@@ -84,6 +84,11 @@ type_text "show Zo"
 keys Tab
 expect_pane 'show "Zoë Ñandú"' "a non-ASCII name completes too"
 keys C-u
+type_text "log --via phone Ana L"
+keys Tab
+expect_pane 'log --via phone Ana Lima' "a name typed unquoted completes from its first word"
+[[ $(last_line) != *'"'* ]] && pass "without adding a quote" || { not_ok "without adding a quote"; diag "$(last_line)"; }
+keys C-u
 
 type_text "draft bob co"
 keys Tab
