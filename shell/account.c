@@ -1,4 +1,9 @@
-/* account.c: the account and sync commands, where the shell meets sync/. */
+/*
+ * account.c: the account and sync commands, where the shell meets sync/.
+ * Built into the network module (kith-net.so), loaded by netload.c only
+ * when one of them runs; it calls back into the executable for the cache,
+ * the config and the shell helpers.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -189,7 +194,7 @@ static int account_remove(struct ctx *ctx, const char *name)
 	return rc;
 }
 
-int cmd_account(struct ctx *ctx, int argc, char **argv)
+int kith_net_account(struct ctx *ctx, int argc, char **argv)
 {
 	if (strcmp(argv[1], "add") == 0)
 		return account_add(ctx, argc - 1, argv + 1);
@@ -343,7 +348,7 @@ out:
 	return rc;
 }
 
-int cmd_sync(struct ctx *ctx, int argc, char **argv)
+int kith_net_sync(struct ctx *ctx, int argc, char **argv)
 {
 	int lock, rc = EXIT_OK;
 	size_t i;

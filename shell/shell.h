@@ -84,8 +84,12 @@ long person_find(struct ctx *ctx, const char *query);
 int cmd_help(struct ctx *ctx, int argc, char **argv);
 int cmd_quit(struct ctx *ctx, int argc, char **argv);
 int cmd_version(struct ctx *ctx, int argc, char **argv);
+/* netload.c: load the network module and run its command. */
 int cmd_account(struct ctx *ctx, int argc, char **argv);
 int cmd_sync(struct ctx *ctx, int argc, char **argv);
+/* The same commands inside the network module (account.c). */
+int kith_net_account(struct ctx *ctx, int argc, char **argv);
+int kith_net_sync(struct ctx *ctx, int argc, char **argv);
 int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_log(struct ctx *ctx, int argc, char **argv);
