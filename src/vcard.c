@@ -13,6 +13,7 @@
  */
 #include "vcard.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -760,7 +761,21 @@ static void take_note(struct vcard_info *out, struct patch_ctx *pc,
 	for (const char *q = pc->note_prefix; *q; q++)
 		quotes += *q == '"';
 	pc->note_rebuild_prefix = p->qp || p->charset || quotes % 2;
-	pc->note_group = xstrndup(p->group, p->glen);
+	/*
+	 * RFC 6350 3.3: a group is letters, digits and '-'. Anything else
+	 * (bytes of another charset, found by the fuzzer) is not carried
+	 * into a rebuilt NOTE line, which must be plain UTF-8.
+	 */
+	pc->note_group = NULL;
+	if (p->glen) {
+		size_t i, good = 1;
+
+		for (i = 0; i < p->glen; i++)
+			if (!isalnum((unsigned char)p->group[i]) && p->group[i] != '-')
+				good = 0;
+		if (good)
+			pc->note_group = xstrndup(p->group, p->glen);
+	}
 }
 
 static void handle_prop(struct vcard_info *out, struct patch_ctx *pc,

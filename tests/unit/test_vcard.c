@@ -1026,6 +1026,33 @@ static void test_corpus(void)
 	free(p);
 }
 
+/* Found by the fuzzer: a QP NOTE whose group holds a byte of another charset. */
+static void test_patch_bad_group(void)
+{
+	static const char card[] =
+		"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ana\r\n"
+		"it\xc1" "em4.NOTE;CHARSET=iso-8859-1;ENCODING=QUOTED-PRINTABLE:caf=E9\r\n"
+		"END:VCARD\r\n";
+	struct vcard_info v, v2;
+	struct vcard_annot w;
+	struct kerr err;
+	size_t n;
+	char *out;
+
+	vcard_read(card, sizeof card - 1, &v);
+	ok(v.ok, "a 2.1 card with a Latin-1 QP NOTE in an odd group reads");
+	memset(&w, 0, sizeof w);
+	strcpy(w.cadence, "P30D");
+	out = vcard_patch(card, sizeof card - 1, &w, 1, &n, &err);
+	ok(out != NULL, "and patches");
+	vcard_read(out ? out : "", out ? n : 0, &v2);
+	ok(v2.ok, "the patched card reads back (no stray byte carried over)");
+	is_str(v2.note, v.note, "the user's note text is unchanged");
+	vcard_info_free(&v2);
+	vcard_info_free(&v);
+	free(out);
+}
+
 int main(void)
 {
 	test_versions();
@@ -1053,6 +1080,7 @@ int main(void)
 	test_server_rewrite();
 	test_merge();
 	test_newid_new_escape();
+	test_patch_bad_group();
 	test_corpus();
 	return tap_done();
 }
