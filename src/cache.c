@@ -230,9 +230,7 @@ struct cache *cache_open(const char *path, struct kerr *err)
 	sqlite3_busy_timeout(c->db, 5000);
 	if (cache_exec(c, "PRAGMA journal_mode = WAL;"
 		       "PRAGMA foreign_keys = ON;"
-		       "PRAGMA synchronous = NORMAL;"
-		       /* Reads of a large cache without a system call per page. */
-		       "PRAGMA mmap_size = 268435456;", err) < 0)
+		       "PRAGMA synchronous = NORMAL;", err) < 0)
 		goto fail;
 	if (migrate(c, err) < 0)
 		goto fail;
