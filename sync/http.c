@@ -387,6 +387,22 @@ static void nap(long ms)
 		;
 }
 
+/* Whether url names this machine: localhost, 127.0.0.0/8 or ::1. */
+static int is_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	int yes = 0;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		yes = strcasecmp(host, "localhost") == 0 ||
+		      strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
+	curl_free(host);
+	curl_url_cleanup(u);
+	return yes;
+}
+
 /* One HTTP exchange, no redirects, no retries. */
 static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 			const char *url, int send_auth, struct attempt *a)
@@ -416,7 +432,9 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, dc->errbuf);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	/* Compression saves a network, not a loopback: there it only costs CPU. */
+	if (!is_loopback(url))
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	if (strcmp(req->method, "GET") == 0)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
