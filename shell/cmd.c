@@ -17,7 +17,8 @@ static const char *const opts_account[] = {"add", "list", "remove", "--user",
 
 const struct command commands[] = {
 	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
-	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE, cmd_account, opts_account},
+	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE | NEED_BULK,
+	 cmd_account, opts_account},
 	{"add", "NAME [--email E] [--phone P] [--org O] [--book URL]",
 	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
 	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off)",
@@ -49,7 +50,7 @@ const struct command commands[] = {
 	{"stats", "", "the network at a glance: cadences, touches, spread",
 	 0, 0, NEED_CACHE, cmd_stats, NULL},
 	{"sync", "[ACCOUNT]", "pull changes from the server, then push notes",
-	 0, 1, NEED_CACHE, cmd_sync, NULL},
+	 0, 1, NEED_CACHE | NEED_BULK, cmd_sync, NULL},
 	{"today", "[--json]", "three people to think of today, and birthdays this week",
 	 0, 1, NEED_CACHE, cmd_today, opts_json},
 	{"unlog", "PERSON ID", "remove a mistaken log entry", 2, -1, NEED_CACHE, cmd_unlog, NULL},
@@ -130,6 +131,10 @@ int cmd_run(struct ctx *ctx, int argc, char **argv)
 	}
 	if ((c->needs & NEED_CACHE) && ctx_cache(ctx) < 0)
 		return EXIT_FAIL;
+	if (c->needs & NEED_CACHE)
+		sqlite3_exec(cache_db(ctx->cache), c->needs & NEED_BULK ?
+			     "PRAGMA mmap_size = 0" : "PRAGMA mmap_size = 268435456",
+			     NULL, NULL, NULL);
 	return c->fn(ctx, argc, argv);
 }
 
