@@ -852,7 +852,7 @@ static int today_cands(struct ctx *ctx, long bday_days,
 		       struct bday **bd, size_t *nbd)
 {
 	struct touches *t = NULL, key, *hit;
-	size_t nt = 0, cap = 0;
+	size_t nt = 0, tcap = 0, cap = 0;
 	sqlite3_stmt *st;
 	int rc, ret = -1;
 
@@ -865,7 +865,10 @@ static int today_cands(struct ctx *ctx, long bday_days,
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t = xrealloc(t, (nt + 1) * sizeof *t);
+		if (nt == tcap) {
+			tcap = tcap ? 2 * tcap : 256;
+			t = xrealloc(t, tcap * sizeof *t);
+		}
 		t[nt].card = sqlite3_column_int64(st, 0);
 		t[nt].n = sqlite3_column_int(st, 1);
 		t[nt++].spoken = sqlite3_column_int(st, 2);
