@@ -18,6 +18,6 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 
 /* "GET https://host/path: 403 Forbidden" into err, with a hint. */
 void dav_status_error(struct kerr *err, const char *method, const char *url,
-		      long status, const char *body);
+		      long status);
 
 #endif

@@ -9,43 +9,32 @@
 #include "dav.h"
 #include "dav_internal.h"
 
-struct sink {
-	struct davxml *x;
-	struct kerr err;
-};
-
-static int sink_push(void *arg, const char *buf, size_t len, struct kerr *err)
-{
-	struct sink *s = arg;
-
-	if (davxml_push(s->x, buf, len, err) == 0)
-		return 0;
-	return davxml_permanent(s->x) ? HTTP_SINK_PERMANENT : -1;
-}
-
+/* A multistatus streaming into davxml; a retried request starts afresh. */
 struct ms_ctx {
-	struct sink sink;
+	struct davxml *x;
 	davxml_fn fn;
 	void *arg;
 };
 
-static void sink_reset(void *arg)
+static void ms_reset(void *arg)
 {
 	struct ms_ctx *m = arg;
 
-	davxml_free(m->sink.x);
-	m->sink.x = davxml_new(m->fn, m->arg);
+	davxml_free(m->x);
+	m->x = davxml_new(m->fn, m->arg);
 }
 
 static int ms_push(void *arg, const char *buf, size_t len, struct kerr *err)
 {
 	struct ms_ctx *m = arg;
 
-	return sink_push(&m->sink, buf, len, err);
+	if (davxml_push(m->x, buf, len, err) == 0)
+		return 0;
+	return davxml_permanent(m->x) ? HTTP_SINK_PERMANENT : -1;
 }
 
 void dav_status_error(struct kerr *err, const char *method, const char *url,
-		      long status, const char *body)
+		      long status)
 {
 	char *safe = http_redact(url);
 	const char *hint = "";
@@ -77,7 +66,6 @@ void dav_status_error(struct kerr *err, const char *method, const char *url,
 	}
 	kerr_set(err, "%s %s: HTTP %ld%s", method, safe, status, hint);
 	free(safe);
-	(void)body;
 }
 
 int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
@@ -101,7 +89,7 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 	req.body_len = body ? strlen(body) : 0;
 	req.follow = 1;
 	req.sink = ms_push;
-	req.reset = sink_reset;
+	req.reset = ms_reset;
 	req.arg = &m;
 	if (http_request(dc, &req, &resp, err) < 0)
 		goto out;
@@ -112,7 +100,7 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 		rc = 0;
 		goto out;
 	}
-	if (davxml_finish(m.sink.x, err) < 0) {
+	if (davxml_finish(m.x, err) < 0) {
 		char *safe = http_redact(url);
 
 		kerr_wrap(err, "%s %s", method, safe);
@@ -120,14 +108,14 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 		goto out;
 	}
 	if (token) {
-		const char *t = davxml_sync_token(m.sink.x);
+		const char *t = davxml_sync_token(m.x);
 
 		*token = t ? xstrdup(t) : NULL;
 	}
 	rc = 0;
 out:
 	http_resp_free(&resp);
-	davxml_free(m.sink.x);
+	davxml_free(m.x);
 	return rc;
 }
 
@@ -310,7 +298,7 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 			goto out;
 	}
 	if (status == 401) {
-		dav_status_error(err, "PROPFIND", url, status, NULL);
+		dav_status_error(err, "PROPFIND", url, status);
 		goto out;
 	}
 	if (status == 207 && f.self_is_book) {
@@ -368,7 +356,7 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 			goto out;
 		if (status != 207 || !g.home) {
 			if (status != 207)
-				dav_status_error(err, "PROPFIND", principal, status, NULL);
+				dav_status_error(err, "PROPFIND", principal, status);
 			else
 				kerr_set(err, "the principal %s names no "
 					 "addressbook-home-set: the server may "
@@ -384,7 +372,7 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 	if (probe(dc, home, "1", &g, &status, &final, err) < 0)
 		goto out;
 	if (status != 207) {
-		dav_status_error(err, "PROPFIND", home, status, NULL);
+		dav_status_error(err, "PROPFIND", home, status);
 		goto out;
 	}
 	if (g.self_is_book) {

@@ -327,7 +327,7 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	if (status != 207) {
 		cache_rollback(p->c);
 		dav_status_error(err, "REPORT addressbook-multiget", p->book->url,
-				 status, NULL);
+				 status);
 		goto out;
 	}
 	if (token && cache_book_set_state(p->c, p->book->id, token, NULL, err) < 0) {
@@ -352,7 +352,7 @@ out:
  */
 static int apply(struct pull *p, const char *token, struct kerr *err)
 {
-	struct strv missing = {0}, again = {0};
+	struct strv missing = {0};
 	size_t i, n;
 	int round, rc = -1;
 
@@ -423,7 +423,6 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 	rc = 0;
 out:
 	strv_free(&missing);
-	strv_free(&again);
 	return rc;
 }
 
@@ -487,7 +486,7 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 		}
 		if (status != 207) {
 			dav_status_error(err, "REPORT sync-collection", p->book->url,
-					 status, NULL);
+					 status);
 			goto out;
 		}
 		if (!newtok || !*newtok) {
@@ -574,7 +573,7 @@ static int pull_etags(struct pull *p, struct kerr *err)
 			    on_listing, p, &status, NULL, NULL, err) < 0)
 		goto out;
 	if (status != 207) {
-		dav_status_error(err, "PROPFIND", p->book->url, status, NULL);
+		dav_status_error(err, "PROPFIND", p->book->url, status);
 		goto out;
 	}
 	for (i = 0; i < p->map.n; i++)

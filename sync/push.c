@@ -95,7 +95,7 @@ static int refetch(struct dav_client *dc, struct cache *c,
 		goto out;
 	}
 	if (resp.status != 200) {
-		dav_status_error(err, "GET", url, resp.status, NULL);
+		dav_status_error(err, "GET", url, resp.status);
 		goto out;
 	}
 	if (cache_card_put(c, book->id, href, resp.etag, resp.body.buf ?
@@ -244,7 +244,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		}
 		/* RFC 9110 9.3.4: 200, 201 or 204; a 207 or 202 is not "stored". */
 		if (resp.status != 200 && resp.status != 201 && resp.status != 204) {
-			dav_status_error(err, "PUT", url, resp.status, NULL);
+			dav_status_error(err, "PUT", url, resp.status);
 			kerr_wrap(err, "pushing notes for %s", p.fn);
 			goto next;
 		}
