@@ -715,7 +715,7 @@ static void field_list(struct sbuf *b, const char *label, const struct strv *l)
 /* The card's exact lists (a value may itself contain ", "). */
 static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT raw FROM card WHERE id = ?1");
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT raw FROM card_raw WHERE id = ?1");
 
 	memset(vi, 0, sizeof *vi);
 	if (!st)
@@ -1505,10 +1505,8 @@ static int queue_people(struct ctx *ctx, const struct queue_entry *q, size_t n,
 		people[i].id = 0;
 	}
 	qsort(pos, n, sizeof *pos, cmp_qpos);
-	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", (SELECT text FROM log l"
-			" WHERE l.card = c.id ORDER BY l.date DESC, l.rowid DESC"
-			" LIMIT 1)" PERSON_FROM "WHERE c.cadence IS NOT NULL AND"
-			" c.is_group = 0");
+	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", c.last_text" PERSON_FROM
+			"WHERE c.cadence IS NOT NULL AND c.is_group = 0");
 	if (!st)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

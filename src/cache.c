@@ -17,17 +17,19 @@
  * than running them.
  */
 enum stmt_id {
-	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_CARD_RAW, S_OUTBOX_APPLY,
+	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_RAW_PUT, S_CARD_RAW,
+	S_OUTBOX_APPLY,
 	S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_DELETE, S_FTS_INSERT,
 	NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
 	[S_CARD_ID] = "SELECT id FROM card WHERE book = ?1 AND href = ?2",
-	[S_CARD_INSERT] = "INSERT INTO card(book, href, etag, raw, state, first_seen) "
-		"VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-	[S_CARD_UPDATE] = "UPDATE card SET etag = ?2, raw = ?3, state = 0 WHERE id = ?1",
-	[S_CARD_RAW] = "SELECT raw FROM card WHERE id = ?1",
+	[S_CARD_INSERT] = "INSERT INTO card(book, href, etag, state, first_seen) "
+		"VALUES (?1, ?2, ?3, 0, ?4)",
+	[S_CARD_UPDATE] = "UPDATE card SET etag = ?2, state = 0 WHERE id = ?1",
+	[S_RAW_PUT] = "INSERT OR REPLACE INTO card_raw(id, raw) VALUES (?1, ?2)",
+	[S_CARD_RAW] = "SELECT raw FROM card_raw WHERE id = ?1",
 	[S_OUTBOX_APPLY] = "SELECT id, op, a, b, c, d FROM outbox "
 		"WHERE card = ?1 ORDER BY id",
 	[S_LOG_DELETE] = "DELETE FROM log WHERE card = ?1",
@@ -39,6 +41,7 @@ static const char *const stmt_sql[NSTMT] = {
 		" note = ?11, emails = ?12, phones = ?13, categories = ?14,"
 		" members = ?15, cadence = nullif(?16, ''),"
 		" snooze = nullif(?17, ''), last_contact = ?18, last_via = ?19,"
+		" last_text = ?20,"
 		" cadence_since = CASE WHEN nullif(?16, '') IS NULL THEN NULL"
 		"   ELSE coalesce(cadence_since, first_seen) END"
 		" WHERE id = ?1",
@@ -119,7 +122,27 @@ static const char *const migrations[] = {
 	"  cadence_since, snooze, first_seen, parsed, state, bday);"
 	/* A person's newest entries (queue, next, show), without a sort. */
 	"CREATE INDEX log_card_date ON log(card, date);",
+	/*
+	 * 3: the raw vCards move to a table of their own. With them inline a
+	 * card row filled a page (a photo, several), so reading 3,000 people
+	 * touched 3,000 pages; without them a page holds a dozen people.
+	 * last_text is the text of the entry last_contact and last_via come
+	 * from (the newest, the last written on a tie), which the queue shows
+	 * for every person.
+	 */
+	"CREATE TABLE card_raw("
+	"  id INTEGER PRIMARY KEY REFERENCES card(id) ON DELETE CASCADE,"
+	"  raw BLOB NOT NULL);"
+	"INSERT INTO card_raw(id, raw) SELECT id, raw FROM card;"
+	"ALTER TABLE card DROP COLUMN raw;"
+	"ALTER TABLE card ADD COLUMN last_text TEXT;"
+	"UPDATE card SET last_text = (SELECT l.text FROM log l"
+	"  WHERE l.card = card.id AND l.date = card.last_contact"
+	"  ORDER BY l.rowid DESC LIMIT 1) WHERE last_contact IS NOT NULL;",
 };
+
+/* The migration that moves the raw cards out (see migrate). */
+#define RAW_SPLIT 2
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -173,7 +196,7 @@ static int user_version(struct cache *c)
 
 static int migrate(struct cache *c, struct kerr *err)
 {
-	int v = user_version(c);
+	int v = user_version(c), from = v;
 	char sql[64];
 
 	if (v < 0)
@@ -197,6 +220,13 @@ static int migrate(struct cache *c, struct kerr *err)
 		if (cache_commit(c, err) < 0)
 			return -1;
 	}
+	/*
+	 * Moving the raw cards out of a filled cache leaves each card row
+	 * alone on a page that has room for a dozen: repack the file once.
+	 * A failure (a full disk) leaves the cache as it was, only larger.
+	 */
+	if (from > 0 && from <= RAW_SPLIT && v > RAW_SPLIT)
+		sqlite3_exec(c->db, "VACUUM", NULL, NULL, NULL);
 	return 0;
 }
 
@@ -526,12 +556,25 @@ long cache_card_id(struct cache *c, long book, const char *href)
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
 		     int fresh, struct kerr *err);
 
-int cache_card_put(struct cache *c, long book, const char *href,
-		   const char *etag, const char *raw, size_t len,
+static int put_raw(struct cache *c, long card, const char *raw, size_t len,
 		   struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_RAW_PUT, err);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_blob(st, 2, raw, (int)len, SQLITE_STATIC);
+	return exec_stmt(c, st, err, "saving a card");
+}
+
+static int card_put(struct cache *c, long book, const char *href,
+		    const char *etag, const char *raw, size_t len,
+		    struct kerr *err)
 {
 	char today[11];
 	sqlite3_stmt *st;
+	int fresh = 0;
 	long id;
 
 	/* One lookup, then an insert or an update by id: no upsert to redo. */
@@ -542,7 +585,6 @@ int cache_card_put(struct cache *c, long book, const char *href,
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
 		bind_static(st, 2, etag);
-		sqlite3_bind_blob(st, 3, raw, (int)len, SQLITE_STATIC);
 	} else {
 		date_format(date_today(), today);
 		st = stmt(c, S_CARD_INSERT, err);
@@ -551,22 +593,38 @@ int cache_card_put(struct cache *c, long book, const char *href,
 		sqlite3_bind_int64(st, 1, book);
 		bind_static(st, 2, href);
 		bind_static(st, 3, etag);
-		sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_STATIC);
-		bind_static(st, 5, today);
+		bind_static(st, 4, today);
 	}
 	if (exec_stmt(c, st, err, "saving a card") < 0)
 		return -1;
-	if (id > 0)
-		return card_view(c, id, raw, len, 0, err);
-	id = (long)sqlite3_last_insert_rowid(c->db);
-	if (id <= 0)
-		return db_error(c, err, "saving a card");
+	if (id <= 0) {
+		id = (long)sqlite3_last_insert_rowid(c->db);
+		if (id <= 0)
+			return db_error(c, err, "saving a card");
+		fresh = 1;
+	}
+	if (put_raw(c, id, raw, len, err) < 0)
+		return -1;
 	/*
 	 * The view is made from the bytes in hand, not read back. A new row
 	 * has no log rows and no operations yet (they cascade away with the
 	 * card they belonged to), so there is nothing to delete or apply.
 	 */
-	return card_view(c, id, raw, len, 1, err);
+	return card_view(c, id, raw, len, fresh, err);
+}
+
+int cache_card_put(struct cache *c, long book, const char *href,
+		   const char *etag, const char *raw, size_t len,
+		   struct kerr *err)
+{
+	/* Its row, its raw copy and its view land together or not at all. */
+	if (cache_begin(c, err) < 0)
+		return -1;
+	if (card_put(c, book, href, etag, raw, len, err) < 0) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err);
 }
 
 static long pending_ops(struct cache *c, long card)
@@ -640,18 +698,19 @@ long cache_card_create(struct cache *c, long book, const char *href,
 	date_format(date_today(), today);
 	if (cache_begin(c, err) < 0)
 		return -1;
-	st = prep(c, err, "INSERT INTO card(book, href, raw, state, first_seen) "
-		  "VALUES (?1, ?2, ?3, ?4, ?5)");
+	st = prep(c, err, "INSERT INTO card(book, href, state, first_seen) "
+		  "VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, book);
 	bind_text(st, 2, href);
-	sqlite3_bind_blob(st, 3, raw, (int)strlen(raw), SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, CARD_LOCAL);
-	bind_text(st, 5, today);
+	sqlite3_bind_int(st, 3, CARD_LOCAL);
+	bind_text(st, 4, today);
 	if (run(c, st, err, "saving the new card") < 0)
 		goto fail;
 	id = (long)sqlite3_last_insert_rowid(c->db);
+	if (put_raw(c, id, raw, strlen(raw), err) < 0)
+		goto fail;
 	if (cache_outbox_add(c, id, "create", NULL, NULL, NULL, NULL, err) < 0)
 		goto fail;
 	if (cache_commit(c, err) < 0)
@@ -782,6 +841,7 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	char *emails = join(&vi->emails, ", "), *phones = join(&vi->phones, ", ");
 	char *cats = join(&vi->categories, ", "), *members = join(&vi->members, "\n");
 	const char *last = vcard_annot_last(view), *last_via = NULL;
+	const char *last_text = NULL;
 	struct sbuf notes = {0};
 	sqlite3_stmt *st = NULL;
 	size_t i, j;
@@ -802,8 +862,10 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 		for (j = 0; j < server->nlog; j++)
 			if (strcmp(server->log[j].id, e->id) == 0)
 				pending = 0;
-		if (last && strcmp(e->date, last) == 0)
+		if (last && strcmp(e->date, last) == 0) {
 			last_via = e->via;
+			last_text = e->text;
+		}
 		st = stmt(c, S_LOG_INSERT, err);
 		if (!st)
 			goto out;
@@ -842,6 +904,7 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	bind_static(st, 17, view->snooze);
 	bind_static(st, 18, last);
 	bind_static(st, 19, last_via);
+	bind_static(st, 20, last_text);
 	if (exec_stmt(c, st, err, "updating a card") < 0)
 		goto out;
 	/* Even a fresh id may meet a search row left by a deleted card. */

@@ -47,8 +47,9 @@ static int load(struct cache *c, long id, struct pending *p, struct kerr *err)
 	int rc = -1;
 
 	memset(p, 0, sizeof *p);
-	if (sqlite3_prepare_v2(cache_db(c), "SELECT href, etag, raw, state, parsed, "
-			       "coalesce(fn, href) FROM card WHERE id = ?1", -1, &st,
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT href, etag, r.raw, state, parsed,"
+			       " coalesce(fn, href) FROM card c JOIN card_raw r"
+			       " ON r.id = c.id WHERE c.id = ?1", -1, &st,
 			       NULL) != SQLITE_OK) {
 		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
 		return -1;

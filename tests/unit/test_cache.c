@@ -1,4 +1,5 @@
 /* test_cache.c: the cache keeps server copies and the outbox apart. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,17 +27,111 @@ static long count(struct cache *c, const char *sql)
 	return n;
 }
 
-static char *text(struct cache *c, const char *sql)
+static char *db_text(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	char *s = NULL;
 
-	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		s = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return s;
+}
+
+static char *text(struct cache *c, const char *sql)
+{
+	return db_text(cache_db(c), sql);
+}
+
+static char *slurp(const char *path)
+{
+	struct sbuf b = {0};
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sbuf_add(&b, buf, n);
+	fclose(f);
+	return sbuf_detach(&b, NULL);
+}
+
+/*
+ * A cache written by the kith before migration 3 (tests/unit/data/
+ * cache-v2.sql) opens upgraded: every raw card moved, byte for byte, the
+ * log and the outbox as they were, last_text as a fresh view makes it.
+ */
+static void upgrade_from_v2(const char *path)
+{
+	char *src = getenv("KITH_SRCDIR"), *file, *sql, *s, *before, *raw_before;
+	struct cache *c;
+	struct kerr err;
+	sqlite3 *db;
+
+	file = xasprintf("%s/tests/unit/data/cache-v2.sql", src ? src : ".");
+	sql = slurp(file);
+	ok(sql != NULL, "the schema 2 fixture reads: %s", file);
+	if (!sql || sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		ok(0, "the schema 2 fixture loads");
+		free(file);
+		free(sql);
+		return;
+	}
+	raw_before = db_text(db, "SELECT group_concat(id || ':' || raw, '|') FROM"
+			     " (SELECT id, raw FROM card ORDER BY id)");
+	sqlite3_close(db);
+	free(sql);
+	free(file);
+
+	c = cache_open(path, &err);
+	ok(c != NULL, "a schema 2 cache opens");
+	if (!c)
+		return;
+	is_int(count(c, "PRAGMA user_version"), 3, "and is upgraded to schema 3");
+	is_int(count(c, "SELECT count(*) FROM pragma_table_info('card') WHERE name = 'raw'"),
+	       0, "card no longer carries the raw vCard");
+	is_int(count(c, "SELECT count(*) FROM card c JOIN card_raw r ON r.id = c.id"
+		     " WHERE CAST(r.raw AS TEXT) LIKE 'BEGIN:VCARD%END:VCARD%'"), 7,
+	       "every card's raw copy moved to card_raw");
+	s = text(c, "SELECT group_concat(id || ':' || raw, '|') FROM"
+		 " (SELECT id, raw FROM card_raw ORDER BY id)");
+	ok(raw_before && s && strlen(raw_before) > 7000 && strcmp(s, raw_before) == 0,
+	   "byte for byte");
+	free(s);
+	free(raw_before);
+	is_int(count(c, "SELECT count(*) FROM outbox"), 3, "the pending notes stay queued");
+	is_int(count(c, "SELECT count(*) FROM log WHERE pending = 1"), 3,
+	       "and visible in the log");
+	s = text(c, "SELECT last_text FROM card WHERE fn = 'Wei López'");
+	is_str(s, "second call that day, about the garden",
+	       "last_text is the entry written last on the newest day");
+	free(s);
+	s = text(c, "SELECT last_text FROM card WHERE fn = 'Zoë Lefèvre'");
+	is_str(s, "Met at the forum, she moves to Lyon", "a pending entry counts");
+	free(s);
+	is_int(count(c, "SELECT count(*) FROM card WHERE (last_text IS NULL) !="
+		     " (last_contact IS NULL)"), 0, "a last_text exactly where a last contact");
+	before = text(c, "SELECT group_concat(id || ':' || coalesce(last_text, '-'), '|')"
+		      " FROM card");
+	ok(cache_card_refresh(c, 1, &err) == 0 && cache_card_refresh(c, 3, &err) == 0,
+	   "views rebuilt from the moved copies");
+	s = text(c, "SELECT group_concat(id || ':' || coalesce(last_text, '-'), '|') FROM card");
+	is_str(s, before, "the migration's last_text is what a fresh view writes");
+	free(s);
+	free(before);
+	is_int(count(c, "PRAGMA freelist_count"), 0, "the file is repacked");
+	s = text(c, "PRAGMA integrity_check");
+	is_str(s, "ok", "integrity_check ok after the upgrade");
+	free(s);
+	is_int(count(c, "SELECT count(*) FROM pragma_foreign_key_check"), 0,
+	       "no dangling references");
+	cache_close(c);
+	unlink(path);
 }
 
 int main(void)
@@ -54,7 +149,7 @@ int main(void)
 	c = cache_open(path, &err);
 	ok(c != NULL, "a new cache opens");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "it is created 0600");
-	is_int(count(c, "PRAGMA user_version"), 2, "schema migrated to the newest version");
+	is_int(count(c, "PRAGMA user_version"), 3, "schema migrated to the newest version");
 	s = text(c, "PRAGMA journal_mode");
 	is_str(s, "wal", "WAL mode");
 	free(s);
@@ -68,8 +163,10 @@ int main(void)
 			  &err) == 0, "a server copy is stored");
 	id = cache_card_id(c, book, "/alice/book/u1.vcf");
 	ok(id > 0, "and found by href");
-	s = text(c, "SELECT fn || '|' || org || '|' || cadence || '|' || last_contact FROM card");
-	is_str(s, "Ana Lima|Forum|P30D|2026-10-01", "view columns extracted");
+	s = text(c, "SELECT fn || '|' || org || '|' || cadence || '|' || last_contact"
+		 " || '|' || last_text FROM card");
+	is_str(s, "Ana Lima|Forum|P30D|2026-10-01|Talked about the garden",
+	       "view columns extracted");
 	free(s);
 	is_int(count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'garden'"), 1,
 	       "log text is searchable");
@@ -81,7 +178,7 @@ int main(void)
 	free(s);
 	is_int(count(c, "SELECT pending FROM log WHERE id = '1b1b1b1b'"), 1,
 	       "marked pending");
-	s = text(c, "SELECT raw FROM card");
+	s = text(c, "SELECT raw FROM card_raw");
 	ok(s && strstr(s, "1b1b1b1b") == NULL, "the server copy is untouched");
 	free(s);
 
@@ -104,6 +201,7 @@ int main(void)
 	ok(cache_outbox_done(c, id, 1000, &err) == 0 &&
 	   cache_card_gone(c, book, "/alice/book/u1.vcf", &err) == 0 &&
 	   count(c, "SELECT count(*) FROM card") == 0 &&
+	   count(c, "SELECT count(*) FROM card_raw") == 0 &&
 	   count(c, "SELECT count(*) FROM card_fts") == 0,
 	   "without pending notes the card and its index rows go");
 
@@ -126,6 +224,8 @@ int main(void)
 		ok(strstr(err.msg, "disk is full") != NULL, "saying so: %s", err.msg);
 		cache_exec(c, "PRAGMA max_page_count = 1073741823", &err);
 		is_int(count(c, "SELECT count(*) FROM card"), 1, "the cache is as it was");
+		is_int(count(c, "SELECT count(*) FROM card_raw"), 1,
+		       "no raw copy without its card");
 		free(huge);
 	}
 	is_str((s = text(c, "PRAGMA integrity_check")), "ok", "integrity_check ok");
@@ -135,6 +235,7 @@ int main(void)
 	ok(c && count(c, "SELECT count(*) FROM card") == 1, "reopens with its data");
 	cache_close(c);
 	unlink(path);
+	upgrade_from_v2(path);
 	s = xasprintf("%s-wal", path);
 	unlink(s);
 	free(s);
