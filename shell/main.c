@@ -16,7 +16,12 @@ int main(int argc, char **argv)
 	struct kerr err;
 	int rc;
 
-	setlocale(LC_ALL, "");
+	/*
+	 * Only the character set (readline's multibyte input): numbers in
+	 * JSON keep their dot whatever LC_NUMERIC says, and the other
+	 * categories would cost a file each at every start.
+	 */
+	setlocale(LC_CTYPE, "");
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof ctx);
@@ -40,6 +45,7 @@ int main(int argc, char **argv)
 		say_error("cannot write the output");
 		rc = EXIT_FAIL;
 	}
+	sqlite3_finalize(ctx.person_st);
 	cache_close(ctx.cache);
 	config_free(&ctx.cfg);
 	return rc;

@@ -110,10 +110,13 @@ void sh_step_error(struct ctx *ctx)
 /* Loads card id into p: 0, or -1 after printing why. */
 int person_get(struct ctx *ctx, long id, struct person *p)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
-				   "WHERE c.id = ?1");
+	sqlite3_stmt *st;
 	int rc;
 
+	if (!ctx->person_st)
+		ctx->person_st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
+					    "WHERE c.id = ?1");
+	st = ctx->person_st;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -125,7 +128,7 @@ int person_get(struct ctx *ctx, long id, struct person *p)
 			  "try again", id);
 	else
 		sh_step_error(ctx);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 

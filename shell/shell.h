@@ -34,6 +34,7 @@ enum {
 
 struct ctx {
 	struct cache *cache;	/* opened on first need */
+	sqlite3_stmt *person_st; /* person_get's, kept: `today` calls it a hundred times */
 	struct config cfg;
 	long today;
 	int interactive;	/* the readline shell is running */

@@ -18,7 +18,13 @@ enum { SLOT_LOST, SLOT_DUE, SLOT_UPGRADE, NSLOTS };
 struct chooser {
 	const struct today_cand *c;
 	size_t n;
-	size_t *order[NSLOTS];	/* indexes into c, shuffled per slot */
+	/*
+	 * Per slot, indexes into c of everyone the slot could take on any day
+	 * up to today (each slot's test only ever lets more people in as the
+	 * days pass), in the slot's shuffled order.
+	 */
+	size_t *order[NSLOTS];
+	size_t norder[NSLOTS];
 	size_t *pool;		/* scratch: one day's pool, in shuffled order */
 	long fallback_seen;	/* the earliest first_seen among the never logged */
 };
@@ -40,17 +46,38 @@ static uint64_t card_hash(long card, int slot)
 /* A pool member's place in the shuffled order. */
 struct keyed {
 	uint64_t h;
-	long card;
 	size_t i;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+/*
+ * Sorts k[0..n) by h, with tmp as scratch: a radix sort, a byte per pass,
+ * because three sorts of every person were most of `today`'s time. No two
+ * cards share a hash (card_hash is a bijection of the id), so the order
+ * is total.
+ */
+static void sort_keyed(struct keyed *k, struct keyed *tmp, size_t n)
 {
-	const struct keyed *x = a, *y = b;
+	size_t count[256], i, sum;
+	struct keyed *from = k, *to = tmp, *t;
+	int shift;
 
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return x->card < y->card ? -1 : x->card > y->card;
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(from[i].h >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].h >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	/* An even number of passes: the result is back in k. */
 }
 
 static int is_lost(const struct today_cand *c, long day)
@@ -95,24 +122,25 @@ static size_t pool_fill(struct chooser *ch, int slot, long day)
 	const size_t *order = ch->order[slot];
 	size_t i, m = 0;
 
+	size_t n = ch->norder[slot];
+
 	if (slot == SLOT_LOST) {
-		for (i = 0; i < ch->n; i++)
+		for (i = 0; i < n; i++)
 			if (is_lost(&ch->c[order[i]], day))
 				ch->pool[m++] = order[i];
 		if (m == 0)
-			for (i = 0; i < ch->n; i++)
+			for (i = 0; i < n; i++)
 				if (is_fallback_lost(ch, &ch->c[order[i]]))
 					ch->pool[m++] = order[i];
 	} else if (slot == SLOT_UPGRADE) {
-		for (i = 0; i < ch->n; i++)
-			if (ch->c[order[i]].nlog > 0 && ch->c[order[i]].written_only)
-				ch->pool[m++] = order[i];
+		for (i = 0; i < n; i++)
+			ch->pool[m++] = order[i];
 	} else {
-		/* The DUE_TOP most urgent, kept in shuffled order. */
+		/* The DUE_TOP most urgent (a total order), kept in shuffled order. */
 		size_t top[DUE_TOP], ntop = 0, j, k;
 
-		for (i = 0; i < ch->n; i++) {
-			const struct today_cand *c = &ch->c[i];
+		for (i = 0; i < n; i++) {
+			const struct today_cand *c = &ch->c[order[i]];
 
 			if (!is_due(c, day))
 				continue;
@@ -125,14 +153,25 @@ static size_t pool_fill(struct chooser *ch, int slot, long day)
 				ntop++;
 			for (k = ntop - 1; k > j; k--)
 				top[k] = top[k - 1];
-			top[j] = i;
+			top[j] = order[i];
 		}
-		for (i = 0; i < ch->n && m < ntop; i++)
+		for (i = 0; i < n && m < ntop; i++)
 			for (j = 0; j < ntop; j++)
 				if (top[j] == order[i])
 					ch->pool[m++] = order[i];
 	}
 	return m;
+}
+
+/* Whether slot could take c on some day up to today. */
+static int may_take(const struct chooser *ch, int slot,
+		    const struct today_cand *c, long today)
+{
+	if (slot == SLOT_LOST)
+		return is_lost(c, today) || is_fallback_lost(ch, c);
+	if (slot == SLOT_DUE)
+		return is_due(c, today);
+	return c->nlog > 0 && c->written_only;
 }
 
 static int in_list(long card, const long *l, size_t n)
@@ -225,16 +264,19 @@ void today_choose(const struct today_cand *cands, size_t n, long today,
 		if (cands[i].nlog == 0 && cands[i].last_contact < 0 &&
 		    (ch.fallback_seen == -2 || cands[i].first_seen < ch.fallback_seen))
 			ch.fallback_seen = cands[i].first_seen;
-	keys = xcalloc(n, sizeof *keys);
+	keys = xcalloc(2 * n, sizeof *keys);
 	for (s = 0; s < NSLOTS; s++) {
-		for (i = 0; i < n; i++) {
-			keys[i].h = card_hash(cands[i].card, s);
-			keys[i].card = cands[i].card;
-			keys[i].i = i;
-		}
-		qsort(keys, n, sizeof *keys, cmp_keyed);
-		ch.order[s] = xcalloc(n, sizeof *ch.order[s]);
+		size_t m = 0;
+
 		for (i = 0; i < n; i++)
+			if (may_take(&ch, s, &cands[i], today)) {
+				keys[m].h = card_hash(cands[i].card, s);
+				keys[m++].i = i;
+			}
+		sort_keyed(keys, keys + n, m);
+		ch.order[s] = xcalloc(m ? m : 1, sizeof *ch.order[s]);
+		ch.norder[s] = m;
+		for (i = 0; i < m; i++)
 			ch.order[s][i] = keys[i].i;
 	}
 	free(keys);
@@ -255,6 +297,19 @@ void today_choose(const struct today_cand *cands, size_t n, long today,
 	free(ch.pool);
 }
 
+/* The number in s[0..n) when it is all digits, else -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 long today_bday_in(const char *bday, long today)
 {
 	int y, m, d, ty, tm, td, year, len;
@@ -264,11 +319,13 @@ long today_bday_in(const char *bday, long today)
 		return -1;
 	len = (int)strlen(bday);
 	if (len == 10 && bday[4] == '-' && bday[7] == '-') {
-		if (sscanf(bday, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		if ((y = digits(bday, 4)) < 0)
 			return -1;
+		m = digits(bday + 5, 2);
+		d = digits(bday + 8, 2);
 	} else if (len == 7 && bday[0] == '-' && bday[1] == '-' && bday[4] == '-') {
-		if (sscanf(bday + 2, "%2d-%2d", &m, &d) != 2)
-			return -1;
+		m = digits(bday + 2, 2);
+		d = digits(bday + 5, 2);
 	} else {
 		return -1;
 	}
