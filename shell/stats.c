@@ -371,6 +371,26 @@ static void chart(struct sbuf *b, const char *title, const struct bar *bars,
 	}
 }
 
+/* "key": [{label: bar's label, count: bar's n}, ...] */
+static void bars_json(struct sbuf *b, int *first, const char *key,
+		      const char *label, const char *count,
+		      const struct bar *bars, size_t n)
+{
+	size_t i;
+
+	json_key(b, first, key);
+	sbuf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		int f = 1;
+
+		sbuf_adds(b, i ? ",{" : "{");
+		json_kv_str(b, &f, label, bars[i].label);
+		json_kv_int(b, &f, count, bars[i].n);
+		sbuf_addc(b, '}');
+	}
+	sbuf_addc(b, ']');
+}
+
 static void bars_free(struct bar *bars, size_t n)
 {
 	size_t i;
@@ -537,11 +557,12 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	sqlite3_stmt *st;
 	long people = 0, with_cadence = 0, touches = 0, recent = 0, overdue = 0;
 	size_t nq = 0, nbars = 0, i;
-	int y, m, d, rc = EXIT_FAIL, step;
+	int y, m, d, rc = EXIT_FAIL, step, json;
 	char from[11];
 
 	memset(months, 0, sizeof months);
 	memset(hist, 0, sizeof hist);
+	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (opt_none_left("stats", argc, argv) < 0)
 		return EXIT_USAGE;
 	if (queue_list(ctx->cache, ctx->today, 0, &q, &nq, &err) < 0) {
@@ -623,6 +644,39 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 
+	if (json) {
+		struct bar *orgbars, *citybars;
+		size_t norg, ncity;
+		int first = 1;
+
+		top_bars(&orgs, &orgbars, &norg);
+		top_bars(&cities, &citybars, &ncity);
+		if (category_bars(ctx, &bars, &nbars) < 0) {
+			bars_free(orgbars, norg);
+			bars_free(citybars, ncity);
+			goto out;
+		}
+		sbuf_addc(&b, '{');
+		json_kv_int(&b, &first, "people", people);
+		json_kv_int(&b, &first, "with_cadence", with_cadence);
+		json_kv_int(&b, &first, "due", (long)nq);
+		json_kv_int(&b, &first, "overdue", overdue);
+		json_kv_int(&b, &first, "touches", touches);
+		json_kv_int(&b, &first, "touches_30_days", recent);
+		bars_json(&b, &first, "touches_per_month", "month", "touches",
+			  months, 12);
+		bars_json(&b, &first, "since_last_contact", "span", "people",
+			  hist, 8);
+		bars_json(&b, &first, "organisations", "name", "people",
+			  orgbars, norg);
+		bars_json(&b, &first, "cities", "name", "people", citybars, ncity);
+		bars_json(&b, &first, "categories", "name", "people", bars, nbars);
+		sbuf_adds(&b, "}\n");
+		bars_free(orgbars, norg);
+		bars_free(citybars, ncity);
+		rc = sh_flush(&b);
+		goto out;
+	}
 	sbuf_addf(&b, "%ld %s, %ld with a cadence; %zu due now, %ld overdue.\n",
 		  people, people == 1 ? "person" : "people", with_cadence, nq,
 		  overdue);

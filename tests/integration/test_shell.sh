@@ -220,6 +220,21 @@ printf '%s\n' "$out" | grep -q "^  Family .* 2$" && pass "a group's members coun
 	{ not_ok "group members in category"; diag "$out"; }
 out=$(LC_ALL=C kith stats)
 [[ $out != *"█"* && $out == *"#"* ]] && pass "stats: ASCII bars without UTF-8" || { not_ok "ASCII bars"; diag "$out"; }
+kith stats --json >"$T/stats.json"
+expect_eq "$?" 0 "stats --json succeeds"
+"$PY" - "$T/stats.json" "$(kith history --json --limit 1000 | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')" <<'PY' &&
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert (s["people"], s["with_cadence"], s["due"], s["overdue"]) == (7, 4, 0, 0), s
+assert s["touches"] == int(sys.argv[2]), (s["touches"], sys.argv[2])
+months = [m["month"] for m in s["touches_per_month"]]
+assert len(months) == 12 and months[-1] == "2026-11" and months == sorted(months), months
+assert sum(m["touches"] for m in s["touches_per_month"]) <= s["touches"]
+assert sum(x["people"] for x in s["since_last_contact"]) == s["people"], s["since_last_contact"]
+assert {"name": "Acme Corp", "people": 2} in s["organisations"], s["organisations"]
+assert {"name": "Family", "people": 2} in s["categories"], s["categories"]
+PY
+	pass "stats --json: the same figures, as numbers" || not_ok "stats --json"
 
 # ---------------------------------------------------------------- piped shell
 out=$(printf '%s\n' today 'draft "Ana Lima" congrats' 'search gardens' 'history --limit 1' stats \
