@@ -187,6 +187,43 @@ int main(void)
 			  &err) == 0, "a newer server copy replaces the old");
 	is_int(count(c, "SELECT count(*) FROM log"), 2, "pending entry survives a pull");
 
+	/* The search index follows each copy, one row per card. */
+	{
+		static const char renamed[] =
+			"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u1\r\nFN:Ana Souza\r\n"
+			"END:VCARD\r\n";
+		static const char other[] =
+			"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u2\r\nFN:Bo Brandt\r\n"
+			"END:VCARD\r\n";
+
+		ok(cache_card_put(c, book, "/alice/book/u1.vcf", "\"e3\"", renamed,
+				  sizeof renamed - 1, &err) == 0 &&
+		   count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'souza'") == 1 &&
+		   count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'lima'") == 0,
+		   "a changed card is found by its new name, not its old");
+		ok(cache_begin(c, &err) == 0 &&
+		   cache_card_put(c, book, "/alice/book/u2.vcf", "\"f1\"", other,
+				  sizeof other - 1, &err) == 0 &&
+		   cache_card_put(c, book, "/alice/book/u2.vcf", "\"f2\"", other,
+				  sizeof other - 1, &err) == 0 &&
+		   cache_card_gone(c, book, "/alice/book/u2.vcf", &err) == 0 &&
+		   cache_commit(c, &err) == 0,
+		   "a card stored twice and deleted in one transaction");
+		is_int(count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'brandt'"), 0,
+		       "leaves no search row");
+		ok(cache_begin(c, &err) == 0 &&
+		   cache_card_put(c, book, "/alice/book/u2.vcf", "\"f1\"", other,
+				  sizeof other - 1, &err) == 0, "a card stored");
+		cache_rollback(c);
+		is_int(count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'brandt'") +
+		       count(c, "SELECT count(*) FROM temp.fts_pending"), 0,
+		       "then rolled back: no search row, nothing left to write");
+		ok(cache_card_put(c, book, "/alice/book/u1.vcf", "\"e2\"", card,
+				  sizeof card - 1, &err) == 0 &&
+		   count(c, "SELECT count(*) FROM card_fts") == count(c, "SELECT count(*) FROM card"),
+		   "one search row per card");
+	}
+
 	ok(cache_outbox_add(c, id, "unlog", "0a0a0a0a", NULL, NULL, NULL, &err) == 0 &&
 	   count(c, "SELECT count(*) FROM log") == 1, "unlog hides an entry");
 	ok(cache_outbox_add(c, id, "cadence", "", NULL, NULL, NULL, &err) == 0 &&
