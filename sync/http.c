@@ -46,6 +46,7 @@ struct dav_client {
 	char *password;
 	char *cafile;
 	long requests;
+	int trace;		/* KITH_DEBUG_REQUESTS: a line per request on stderr */
 	int digest;		/* the server asked for Digest, not Basic */
 	char *auth_origin;	/* credentials go only to this origin */
 	char errbuf[CURL_ERROR_SIZE];
@@ -73,7 +74,25 @@ struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err)
 	dc->user = opts->user ? xstrdup(opts->user) : NULL;
 	dc->password = opts->password ? xstrdup(opts->password) : NULL;
 	dc->cafile = opts->cafile ? xstrdup(opts->cafile) : NULL;
+	dc->trace = getenv("KITH_DEBUG_REQUESTS") != NULL;
 	return dc;
+}
+
+/* One line per request, for KITH_DEBUG_REQUESTS: what, how big, how long. */
+static void trace_request(struct dav_client *dc, const struct http_req *req,
+			  const char *url, CURLcode rc, long status)
+{
+	curl_off_t first = 0, total = 0, down = 0;
+	char *safe = http_redact(url);
+
+	curl_easy_getinfo(dc->curl, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(dc->curl, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(dc->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	fprintf(stderr, "kith: %s %s: %ld, %ld bytes, first byte %.3f s, "
+		"total %.3f s%s\n", req->method, safe, rc == CURLE_OK ? status : 0L,
+		(long)down, (double)first / 1e6, (double)total / 1e6,
+		rc == CURLE_OK ? "" : " (transport error)");
+	free(safe);
 }
 
 void dav_client_free(struct dav_client *dc)
@@ -485,6 +504,8 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	curl_slist_free_all(h);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->resp->status);
+	if (dc->trace)
+		trace_request(dc, req, url, rc, a->resp->status);
 	return rc;
 }
 

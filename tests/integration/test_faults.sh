@@ -14,6 +14,7 @@
 #  (e) a server that strips X-KITH properties: named, notes kept
 #  (f) SIGKILL at random moments during a push of 40 notes: the cache stays
 #      sound and the next run converges, every note on the server once
+#  (g) a front proxy with a request-size limit (413): multigets shrink
 #
 # Every request of kith goes through the proxy; the checks read the server
 # straight from Radicale.
@@ -382,6 +383,21 @@ for ((k = 100; k < cursor; k++)); do
 done
 expect_eq "$missing" 0 "after the kills every note is on the server"
 expect_eq "$dups" 0 "after the kills no note is on the server twice"
+# ---------------------------------------------------------------- (g) a request-size limit
+# A front proxy that refuses bodies over 8 KB (nginx's client_max_body_size):
+# the multiget of all 200 cards (about 12 KB of hrefs) gets 413, then kith
+# asks for them in halves.
+start_faultproxy "$RADICALE_URL" --max-body 8000
+kith_env
+kith account add g "${PROXY_URL}alice/f/" --user alice --password-command "$(radicale_password_command)" >/dev/null 2>&1 ||
+	fail "account add through the size-limited proxy"
+sync_ok "behind a proxy that refuses request bodies over 8 KB, the sync gets through"
+expect_eq "$(proxy_stat faults.413)" 1 "one multiget was refused as too large"
+on_server=$(find "$RADICALE_STORE/alice/f" -maxdepth 1 -name '*.vcf' | wc -l)
+expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card')" "$on_server" \
+	"and every card on the server arrived, in smaller multigets"
+expect_eq "$(proxy_stat methods.REPORT)" 4 "a listing, the refused multiget, then two halves"
+
 expect_eq "$CRASHES" 0 "no crash in any run"
 
 finish
