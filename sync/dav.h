@@ -26,6 +26,12 @@ struct dav_opts {
 };
 
 struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err);
+/*
+ * A second client with dc's credentials and origin rules, for a request
+ * in another thread (one client is never used by two threads at once).
+ * Freeing it adds its requests to dc's count; free it before dc.
+ */
+struct dav_client *dav_client_dup(struct dav_client *dc, struct kerr *err);
 void dav_client_free(struct dav_client *dc);
 /* Requests sent so far (for the no-change sync check). */
 long dav_client_requests(struct dav_client *dc);

@@ -2,6 +2,8 @@
 #ifndef KITH_DAV_INTERNAL_H
 #define KITH_DAV_INTERNAL_H
 
+#include <stdio.h>
+
 #include "davxml.h"
 #include "http.h"
 
@@ -15,6 +17,18 @@
 int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 		    const char *depth, const char *body, davxml_fn fn, void *arg,
 		    long *status, char **final_url, char **token, struct kerr *err);
+
+/*
+ * Sends a REPORT and saves a 2xx answer's body to f (emptied first, and
+ * again before each retry). 0 with *status set, or -1 when no answer
+ * came.
+ */
+int dav_report_to_file(struct dav_client *dc, const char *url,
+		       const char *depth, const char *body, FILE *f,
+		       long *status, struct kerr *err);
+
+/* Parses a multistatus saved in f (from its start) into fn. 0 or -1. */
+int dav_multistatus_file(FILE *f, davxml_fn fn, void *arg, struct kerr *err);
 
 /* "GET https://host/path: 403 Forbidden" into err, with a hint. */
 void dav_status_error(struct kerr *err, const char *method, const char *url,

@@ -2,9 +2,11 @@
  * discover.c: from a URL a user typed to the address books behind it
  * (RFC 6764 section 6, RFC 6352 section 7).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dav.h"
 #include "dav_internal.h"
@@ -116,6 +118,82 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 out:
 	http_resp_free(&resp);
 	davxml_free(m.x);
+	return rc;
+}
+
+/* A body saved whole to a file; a retried request starts it afresh. */
+static int file_push(void *arg, const char *buf, size_t len, struct kerr *err)
+{
+	if (fwrite(buf, 1, len, arg) != len) {
+		kerr_set(err, "saving an answer to a temporary file: %s",
+			 strerror(errno));
+		return HTTP_SINK_PERMANENT;
+	}
+	return 0;
+}
+
+static void file_reset(void *arg)
+{
+	FILE *f = arg;
+
+	rewind(f);
+	if (ftruncate(fileno(f), 0) < 0)
+		clearerr(f);	/* the next write fails, and says why */
+}
+
+int dav_report_to_file(struct dav_client *dc, const char *url,
+		       const char *depth, const char *body, FILE *f,
+		       long *status, struct kerr *err)
+{
+	struct http_resp resp;
+	struct http_req req;
+	int rc = -1;
+
+	memset(&req, 0, sizeof req);
+	req.method = "REPORT";
+	req.url = url;
+	req.depth = depth;
+	req.content_type = "application/xml; charset=utf-8";
+	req.body = body;
+	req.body_len = strlen(body);
+	req.follow = 1;
+	req.sink = file_push;
+	req.reset = file_reset;
+	req.arg = f;
+	file_reset(f);
+	if (http_request(dc, &req, &resp, err) < 0)
+		goto out;
+	*status = resp.status;
+	if (fflush(f) != 0) {
+		kerr_set(err, "saving an answer to a temporary file: %s",
+			 strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	http_resp_free(&resp);
+	return rc;
+}
+
+int dav_multistatus_file(FILE *f, davxml_fn fn, void *arg, struct kerr *err)
+{
+	struct davxml *x = davxml_new(fn, arg);
+	char buf[65536];
+	size_t n;
+	int rc = -1;
+
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		if (davxml_push(x, buf, n, err) < 0)
+			goto out;
+	if (ferror(f)) {
+		kerr_set(err, "reading an answer back from a temporary file: %s",
+			 strerror(errno));
+		goto out;
+	}
+	rc = davxml_finish(x, err);
+out:
+	davxml_free(x);
 	return rc;
 }
 

@@ -49,6 +49,7 @@ struct dav_client {
 	int trace;		/* KITH_DEBUG_REQUESTS: a line per request on stderr */
 	int digest;		/* the server asked for Digest, not Basic */
 	char *auth_origin;	/* credentials go only to this origin */
+	struct dav_client *parent; /* a dup's: its requests count there when freed */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -82,23 +83,36 @@ struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err)
 static void trace_request(struct dav_client *dc, const struct http_req *req,
 			  const char *url, CURLcode rc, long status)
 {
-	curl_off_t first = 0, total = 0, down = 0;
+	curl_off_t total = 0, down = 0;
 	char *safe = http_redact(url);
 
-	curl_easy_getinfo(dc->curl, CURLINFO_STARTTRANSFER_TIME_T, &first);
 	curl_easy_getinfo(dc->curl, CURLINFO_TOTAL_TIME_T, &total);
 	curl_easy_getinfo(dc->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
-	fprintf(stderr, "kith: %s %s: %ld, %ld bytes, first byte %.3f s, "
-		"total %.3f s%s\n", req->method, safe, rc == CURLE_OK ? status : 0L,
-		(long)down, (double)first / 1e6, (double)total / 1e6,
+	fprintf(stderr, "kith: %s %s: %ld, %ld bytes in %.3f s%s\n", req->method,
+		safe, rc == CURLE_OK ? status : 0L, (long)down, (double)total / 1e6,
 		rc == CURLE_OK ? "" : " (transport error)");
 	free(safe);
+}
+
+struct dav_client *dav_client_dup(struct dav_client *dc, struct kerr *err)
+{
+	struct dav_opts o = {dc->user, dc->password, dc->cafile};
+	struct dav_client *d = dav_client_new(&o, err);
+
+	if (!d)
+		return NULL;
+	d->digest = dc->digest;
+	d->auth_origin = dc->auth_origin ? xstrdup(dc->auth_origin) : NULL;
+	d->parent = dc;
+	return d;
 }
 
 void dav_client_free(struct dav_client *dc)
 {
 	if (!dc)
 		return;
+	if (dc->parent)
+		dc->parent->requests += dc->requests;
 	curl_easy_cleanup(dc->curl);
 	free(dc->user);
 	cred_free(dc->password);

@@ -10,6 +10,7 @@
  * killed sync resumes from the old token and re-fetches only what the
  * cache does not already hold (etags match).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,19 @@
 #define MULTIGET_MAX 10000
 #define MULTIGET_MIN 100
 /*
+ * Radicale computes a whole multistatus before it sends a byte, so kith's
+ * storing of one answer could overlap only the server's work on the next.
+ * A fetch of at least PIPELINE_MIN cards is split 70/30: the second
+ * request goes out (from a thread, into a temporary file) as soon as the
+ * first answer starts to arrive, and the server computes it while kith
+ * stores the first. Only the small part's storing is left at the end.
+ */
+#define PIPELINE_MIN 2000
+/*
  * Cards per transaction while a multiget streams in: a sync killed or cut
  * off keeps what it stored, and the next one asks only for the rest.
  */
-#define COMMIT_EVERY 500
+#define COMMIT_EVERY 2000
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
 /*
  * Members one listing may name. A listing is held in memory (the hrefs to
@@ -127,6 +137,9 @@ static void map_free(struct etag_map *m)
 	memset(m, 0, sizeof *m);
 }
 
+struct prefetch;
+static void prefetch_go(struct prefetch *f);
+
 struct pull {
 	struct dav_client *dc;
 	struct cache *c;
@@ -147,6 +160,7 @@ struct pull {
 	int truncated;		/* a 507 said there is more */
 	size_t batch;		/* hrefs per multiget, halved when refused */
 	size_t uncommitted;	/* cards stored in the open transaction */
+	struct prefetch *pf;	/* the next multiget, sent when this one answers */
 	int card_errors;	/* cards that failed to store */
 	struct kerr card_err;	/* the first of them */
 };
@@ -252,6 +266,8 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 	long i;
 	int again;
 
+	if (p->pf)
+		prefetch_go(p->pf);	/* the answer is coming: ask for the next */
 	path = member_path(p, r->href);
 	if (!path)
 		return 0;
@@ -313,19 +329,10 @@ static char *xml_escape(const char *s)
 	return sbuf_detach(&b, NULL);
 }
 
-/*
- * Fetches hrefs[0..n) in one multiget, committing what arrives every
- * COMMIT_EVERY cards, token (when not NULL) with the last of them.
- * 0 done, 1 when the server refused a request that large (nothing was
- * stored), -1 error.
- */
-static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
-		    struct strv *missing, struct kerr *err)
+static char *multiget_body(char **hrefs, size_t n)
 {
 	struct sbuf body = {0};
-	long status = 0;
 	size_t i;
-	int rc = -1;
 
 	sbuf_adds(&body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		  "<c:addressbook-multiget xmlns:d=\"DAV:\" "
@@ -338,21 +345,154 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 		free(e);
 	}
 	sbuf_adds(&body, "</c:addressbook-multiget>");
+	return sbuf_detach(&body, NULL);
+}
+
+/*
+ * A multiget sent from a thread of its own (with a client of its own)
+ * into a temporary file, once told to go. Only an optimization: whatever
+ * goes wrong with it, the hrefs are fetched the usual way instead.
+ */
+struct prefetch {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int go;			/* 1: send it, -1: never mind */
+	struct dav_client *dc;
+	const char *url;
+	char *body;
+	FILE *file;
+	char **hrefs;		/* what it asks for (p->fetch's, not owned) */
+	size_t n;
+	long status;
+	int ok;			/* a 207 answer is in file */
+};
+
+static void *prefetch_run(void *arg)
+{
+	struct prefetch *f = arg;
+	struct kerr err;
+	int go;
+
+	pthread_mutex_lock(&f->mu);
+	while (f->go == 0)
+		pthread_cond_wait(&f->cv, &f->mu);
+	go = f->go;
+	pthread_mutex_unlock(&f->mu);
+	if (go > 0 && dav_report_to_file(f->dc, f->url, "1", f->body, f->file,
+					  &f->status, &err) == 0)
+		f->ok = f->status == 207;
+	return NULL;
+}
+
+static void prefetch_free(struct prefetch *f)
+{
+	if (!f)
+		return;
+	dav_client_free(f->dc);
+	free(f->body);
+	if (f->file)
+		fclose(f->file);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f);
+}
+
+/* Prepares the multiget of hrefs[0..n); NULL when it cannot (no matter). */
+static struct prefetch *prefetch_new(struct pull *p, char **hrefs, size_t n)
+{
+	struct prefetch *f = xcalloc(1, sizeof *f);
+	struct kerr err;
+
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->url = p->book->url;
+	f->hrefs = hrefs;
+	f->n = n;
+	f->body = multiget_body(hrefs, n);
+	f->file = tmpfile();
+	f->dc = f->file ? dav_client_dup(p->dc, &err) : NULL;
+	if (!f->dc || pthread_create(&f->thread, NULL, prefetch_run, f) != 0) {
+		prefetch_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void prefetch_signal(struct prefetch *f, int go)
+{
+	pthread_mutex_lock(&f->mu);
+	if (f->go == 0) {
+		f->go = go;
+		pthread_cond_signal(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void prefetch_go(struct prefetch *f)
+{
+	prefetch_signal(f, 1);
+}
+
+/* Waits for the thread (telling it to give up if it never started). */
+static void prefetch_join(struct prefetch *f)
+{
+	prefetch_signal(f, -1);
+	pthread_join(f->thread, NULL);
+}
+
+/*
+ * Fetches hrefs[0..n) in one multiget, committing what arrives every
+ * COMMIT_EVERY cards, token (when not NULL) with the last of them. The
+ * answer is read from saved (a prefetch's 207 answer to these very hrefs)
+ * when not NULL, else asked for. fresh is 0 when the same hrefs were just
+ * asked for and stored in part: what arrived then is not counted twice.
+ * 0 done; 1 when the server refused a request that large, or saved would
+ * not parse (the caller asks again; what was stored stays); -1 error.
+ */
+static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
+		    FILE *saved, int fresh, struct strv *missing, struct kerr *err)
+{
+	char *body = NULL;
+	long status = 207;
+	size_t i;
+	int rc = -1, errors = p->card_errors;
+
 	p->want = hrefs;	/* sorted: apply() sorts, and missing keeps that order */
 	p->nwant = n;
-	free(p->got);
-	p->got = xcalloc(n + 1, 1);
+	if (fresh) {
+		free(p->got);
+		p->got = xcalloc(n + 1, 1);
+	}
 	if (cache_begin(p->c, err) < 0)
 		goto out;
 	p->uncommitted = 0;
-	if (dav_multistatus(p->dc, "REPORT", p->book->url, "1", body.buf, on_card,
-			    p, &status, NULL, NULL, err) < 0) {
-		cache_rollback(p->c);
-		kerr_wrap(err, "fetching cards of %s", p->book->url);
-		goto out;
+	if (saved) {
+		if (dav_multistatus_file(saved, on_card, p, err) < 0) {
+			if (p->card_errors != errors) {
+				cache_rollback(p->c);	/* the cache failed */
+				goto out;
+			}
+			/*
+			 * The answer broke off: keep the cards read before, so
+			 * p->got stays true, and ask the server again.
+			 */
+			if (cache_commit(p->c, err) == 0)
+				rc = 1;
+			goto out;
+		}
+	} else {
+		body = multiget_body(hrefs, n);
+		if (dav_multistatus(p->dc, "REPORT", p->book->url, "1", body,
+				    on_card, p, &status, NULL, NULL, err) < 0) {
+			cache_rollback(p->c);
+			kerr_wrap(err, "fetching cards of %s", p->book->url);
+			goto out;
+		}
 	}
 	if ((status == 413 || status == 507) && n > MULTIGET_MIN) {
 		cache_rollback(p->c);
+		p->batch = n / 2 > MULTIGET_MIN ? n / 2 : MULTIGET_MIN;
 		rc = 1;
 		goto out;
 	}
@@ -374,8 +514,19 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 			strv_push(missing, hrefs[i]);
 	rc = 0;
 out:
-	sbuf_free(&body);
+	free(body);
 	return rc;
+}
+
+/* How many of the rest hrefs the next multiget asks for. */
+static size_t next_chunk(const struct pull *p, size_t rest, int first)
+{
+	size_t n = rest < p->batch ? rest : p->batch;
+
+	/* The last (or only) one, split once so most of it is stored early. */
+	if (first && n == rest && rest >= PIPELINE_MIN)
+		n = rest - rest * 3 / 10;
+	return n;
 }
 
 /*
@@ -424,24 +575,49 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 		p->fetch.v[k] = NULL;
 	}
 	for (round = 0; round < 3 && p->fetch.n > 0; round++) {
+		struct prefetch *f = NULL;	/* answering p->fetch.v + i, if any */
+
 		for (i = 0; i < p->fetch.n; i += n) {
+			FILE *saved = NULL;
+			const char *tok;
+			size_t next;
 			int last, r;
 
-			n = p->fetch.n - i < p->batch ? p->fetch.n - i : p->batch;
+			if (f) {
+				prefetch_join(f);
+				n = f->n;
+				saved = f->ok ? f->file : NULL;
+			} else {
+				n = next_chunk(p, p->fetch.n - i, i == 0 && round == 0);
+			}
 			last = i + n >= p->fetch.n;
-			r = multiget(p, p->fetch.v + i, n,
-				     last && missing.n == 0 && round == 0 ? token : NULL,
-				     &missing, err);
+			/* The next multiget goes out when this one answers. */
+			next = last || round > 0 ? 0 : next_chunk(p, p->fetch.n - i - n, 0);
+			p->pf = next ? prefetch_new(p, p->fetch.v + i + n, next) : NULL;
+			if (p->pf && saved)
+				prefetch_go(p->pf);	/* nothing to wait for */
+			tok = last && missing.n == 0 && round == 0 ? token : NULL;
+			r = multiget(p, p->fetch.v + i, n, tok, saved, 1, &missing, err);
+			if (r == 1 && saved)	/* it did not parse: ask the server */
+				r = multiget(p, p->fetch.v + i, n, tok, NULL, 0,
+					     &missing, err);
+			prefetch_free(f);
+			f = p->pf;
+			p->pf = NULL;
+			if (r != 0 && f) {
+				prefetch_join(f);
+				prefetch_free(f);
+				f = NULL;
+			}
 			if (r < 0)
 				goto out;
 			if (r > 0) {
-				/* Refused as too large: the same hrefs, in halves. */
-				p->batch = n / 2 > MULTIGET_MIN ? n / 2 : MULTIGET_MIN;
-				n = 0;
+				n = 0;	/* refused as too large: again, in halves */
 				continue;
 			}
 			progress(p);
 		}
+		prefetch_free(f);	/* NULL: the last one never prefetches */
 		strv_free(&p->fetch);
 		p->fetch = missing;
 		p->fetch_cap = 0;

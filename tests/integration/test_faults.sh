@@ -15,6 +15,7 @@
 #  (f) SIGKILL at random moments during a push of 40 notes: the cache stays
 #      sound and the next run converges, every note on the server once
 #  (g) a front proxy with a request-size limit (413): multigets shrink
+#  (h) faults on the second, pipelined multiget of a 2,500-card book
 #
 # Every request of kith goes through the proxy; the checks read the server
 # straight from Radicale.
@@ -397,6 +398,55 @@ on_server=$(find "$RADICALE_STORE/alice/f" -maxdepth 1 -name '*.vcf' | wc -l)
 expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card')" "$on_server" \
 	"and every card on the server arrived, in smaller multigets"
 expect_eq "$(proxy_stat methods.REPORT)" 4 "a listing, the refused multiget, then two halves"
+
+# ---------------------------------------------------------------- (h) the pipelined multiget
+# 2,500 cards are fetched in two multigets, 1,750 then 750; the second is
+# sent from a thread into a temporary file as the first answer arrives.
+# Faults on that second one: retried there, or the hrefs asked again.
+seed_radicale_book p 2500 --seed 8 >/dev/null || fail "seeding 2500 people"
+warm_radicale_book "${RADICALE_URL}alice/p/" || fail "warming the 2500-card book"
+start_faultproxy "$RADICALE_URL"
+on_server=$(find "$RADICALE_STORE/alice/p" -maxdepth 1 -name '*.vcf' | wc -l)
+# The last href in kith's (byte) order is in the second multiget only.
+tail_href=$(find "$RADICALE_STORE/alice/p" -maxdepth 1 -name '*.vcf' -printf '%f\n' | LC_ALL=C sort | tail -n 1)
+for fault in none cut notxml garble 500; do
+	kith_env
+	kith account add p "${PROXY_URL}alice/p/" --user alice \
+		--password-command "$(radicale_password_command)" >/dev/null 2>&1 ||
+		fail "account add for the pipelined book"
+	[[ $fault == none ]] || proxy_force "$fault" REPORT 1 "" "$tail_href"
+	r0=$(proxy_stat methods.REPORT)
+	sync_ok "2,500 cards with a $fault fault on the second multiget: the sync succeeds"
+	expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card')" "$on_server" \
+		"$fault: every card arrived"
+	expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card_fts')" "$on_server" \
+		"$fault: and is searchable"
+	[[ $OUT == *" $on_server added, 0 changed, 0 removed"* ]] && pass "$fault: each counted once" ||
+		{ not_ok "$fault: counted once"; diag "$OUT"; }
+	# a listing and two multigets; a fault adds the request that repeats
+	want=3
+	[[ $fault == none ]] || want=4
+	expect_eq "$(($(proxy_stat methods.REPORT) - r0))" "$want" "$fault: $want REPORTs"
+done
+
+# The first multiget cut in the middle at every attempt: the sync fails,
+# but keeps the cards it committed (every 500), and the next one fetches
+# only the others.
+head_href=$(find "$RADICALE_STORE/alice/p" -maxdepth 1 -name '*.vcf' -printf '%f\n' | LC_ALL=C sort | head -n 1)
+kith_env
+kith account add p "${PROXY_URL}alice/p/" --user alice \
+	--password-command "$(radicale_password_command)" >/dev/null 2>&1 ||
+	fail "account add for the pipelined book"
+proxy_force cut REPORT 4 "" "$head_href"
+sync_fails "every attempt at the first multiget cut off: exit 1, saying so" 'kith: .*fetching cards of'
+proxy_clear
+kept=$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card')
+((kept >= 500 && kept < on_server)) && pass "the cards committed before the cut are kept ($kept)" ||
+	not_ok "cards committed before the cut kept (kept $kept)"
+sync_ok "the next sync succeeds"
+[[ $OUT == *" $((on_server - kept)) added, 0 changed"* ]] &&
+	pass "and fetches only the $((on_server - kept)) others" || { not_ok "only the others fetched"; diag "$OUT"; }
+expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card')" "$on_server" "all cards then"
 
 expect_eq "$CRASHES" 0 "no crash in any run"
 
