@@ -472,8 +472,8 @@ static int category_bars(struct ctx *ctx, struct bar **bars, size_t *nbars)
 		sh_step_error(ctx);
 		goto out;
 	}
-	st = sh_prepare(ctx, "SELECT id, categories FROM card WHERE is_group = 0"
-			" AND categories IS NOT NULL");
+	st = sh_prepare(ctx, "SELECT id, categories FROM card NOT INDEXED"
+			" WHERE is_group = 0 AND categories IS NOT NULL");
 	if (!st)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -585,8 +585,9 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	}
 	memcpy(from, months[0].label, 7);
 	memcpy(from + 7, "-01", 4);
+	/* Groups are a handful: a lookup in them beats a join per entry. */
 	st = sh_prepare(ctx, "SELECT substr(l.date, 1, 7), count(*) FROM log l"
-			" JOIN card c ON c.id = l.card WHERE c.is_group = 0"
+			" WHERE l.card NOT IN (SELECT id FROM card WHERE is_group = 1)"
 			" AND l.date >= ?1 GROUP BY 1");
 	if (!st)
 		goto out;
@@ -600,8 +601,8 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	st = sh_prepare(ctx, "SELECT count(*), count(CASE WHEN l.date >= ?1 THEN 1"
-			" END) FROM log l JOIN card c ON c.id = l.card WHERE"
-			" c.is_group = 0");
+			" END) FROM log l WHERE l.card NOT IN"
+			" (SELECT id FROM card WHERE is_group = 1)");
 	if (!st)
 		goto out;
 	date_format(ctx->today - 30, from);
@@ -615,9 +616,13 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	/* Days since the last contact. */
 	for (i = 0; i < 8; i++)
 		hist[i].label = xstrdup(spans[i]);
-	/* One pass over the people: count them, and the days since contact. */
+	/*
+	 * One pass over the people: count them, and the days since contact.
+	 * NOT INDEXED: reading the table in order beats a seek per person
+	 * through card_view, which leads with is_group.
+	 */
 	st = sh_prepare(ctx, "SELECT last_contact, cadence IS NOT NULL, org, city"
-			" FROM card WHERE is_group = 0");
+			" FROM card NOT INDEXED WHERE is_group = 0");
 	if (!st)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
