@@ -363,9 +363,8 @@ struct prefetch {
 	struct dav_client *dc;
 	const char *url;
 	char *body;
-	FILE *file;
-	char **hrefs;		/* what it asks for (p->fetch's, not owned) */
-	size_t n;
+	FILE *file;		/* unlinked, mode 0600: it holds cards */
+	size_t n;		/* hrefs asked for */
 	long status;
 	int ok;			/* a 207 answer is in file */
 };
@@ -409,7 +408,6 @@ static struct prefetch *prefetch_new(struct pull *p, char **hrefs, size_t n)
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
 	f->url = p->book->url;
-	f->hrefs = hrefs;
 	f->n = n;
 	f->body = multiget_body(hrefs, n);
 	f->file = tmpfile();
