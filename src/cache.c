@@ -18,8 +18,7 @@
  */
 enum stmt_id {
 	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_RAW_PUT, S_CARD_RAW,
-	S_OUTBOX_APPLY,
-	S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_PEND,
+	S_OUTBOX_APPLY, S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_PEND,
 	NSTMT
 };
 
@@ -338,6 +337,18 @@ static int fts_flush(struct cache *c, struct kerr *err)
 	return 0;
 }
 
+/*
+ * Ends the transaction with a ROLLBACK, which takes the temp rows along,
+ * and temp.fts_pending itself when this transaction created it.
+ */
+static void rolled_back(struct cache *c)
+{
+	c->depth = 0;
+	c->fts_pending = 0;
+	c->fts_table = 0;	/* CREATE TEMP TABLE IF NOT EXISTS again */
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int cache_commit(struct cache *c, struct kerr *err)
 {
 	if (c->depth == 0 || --c->depth > 0)
@@ -348,7 +359,7 @@ int cache_commit(struct cache *c, struct kerr *err)
 	}
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		db_error(c, err, "saving to the cache");
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		rolled_back(c);
 		return -1;
 	}
 	return 0;
@@ -358,9 +369,7 @@ void cache_rollback(struct cache *c)
 {
 	if (c->depth == 0)
 		return;
-	c->depth = 0;
-	c->fts_pending = 0;	/* the temp rows roll back with the rest */
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	rolled_back(c);
 }
 
 /* Prepares sql and binds the text arguments (NULL binds NULL). */

@@ -61,6 +61,35 @@ static char *slurp(const char *path)
 }
 
 /*
+ * The first card a connection stores is rolled back (a multiget that
+ * failed): the next one is still stored and searchable.
+ */
+static void first_rolled_back(const char *path)
+{
+	struct kerr err = {0};
+	struct cache *c = cache_open(path, &err);
+	long acct, book;
+
+	if (!c) {
+		ok(0, "a fresh cache opens");
+		return;
+	}
+	acct = cache_account(c, "home", &err);
+	book = cache_book(c, acct, "http://127.0.0.1/alice/book/", "Book", &err);
+	ok(cache_begin(c, &err) == 0 &&
+	   cache_card_put(c, book, "/alice/book/u1.vcf", "\"e1\"", card,
+			  sizeof card - 1, &err) == 0, "a first card in a transaction");
+	cache_rollback(c);
+	ok(cache_card_put(c, book, "/alice/book/u1.vcf", "\"e1\"", card,
+			  sizeof card - 1, &err) == 0,
+	   "after its rollback the next card is stored: %s", err.msg);
+	is_int(count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH 'garden'"), 1,
+	       "and searchable");
+	cache_close(c);
+	unlink(path);
+}
+
+/*
  * A cache written by the kith before migration 3 (tests/unit/data/
  * cache-v2.sql) opens upgraded: every raw card moved, byte for byte, the
  * log and the outbox as they were, last_text as a fresh view makes it.
@@ -272,6 +301,7 @@ int main(void)
 	ok(c && count(c, "SELECT count(*) FROM card") == 1, "reopens with its data");
 	cache_close(c);
 	unlink(path);
+	first_rolled_back(path);
 	upgrade_from_v2(path);
 	s = xasprintf("%s-wal", path);
 	unlink(s);
