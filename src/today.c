@@ -120,9 +120,7 @@ static int more_urgent(const struct today_cand *x, const struct today_cand *y,
 static size_t pool_fill(struct chooser *ch, int slot, long day)
 {
 	const size_t *order = ch->order[slot];
-	size_t i, m = 0;
-
-	size_t n = ch->norder[slot];
+	size_t i, m = 0, n = ch->norder[slot];
 
 	if (slot == SLOT_LOST) {
 		for (i = 0; i < n; i++)
