@@ -108,6 +108,20 @@ out:
 	return rc;
 }
 
+/* s[0..len) with every LF as CRLF; *out_len gets the new length. */
+static char *lf_to_crlf(const char *s, size_t len, size_t *out_len)
+{
+	struct sbuf b = {0};
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			sbuf_addc(&b, '\r');
+		sbuf_addc(&b, s[i]);
+	}
+	return sbuf_detach(&b, out_len);
+}
+
 /* Whether every annotation in want reads back from raw. */
 static int survived(const char *raw, size_t len, const struct vcard_annot *want)
 {
@@ -196,6 +210,17 @@ static int push_card(struct dav_client *dc, struct cache *c,
 				goto next;
 			step = 0;
 			goto next;
+		}
+		if (!memchr(p.raw, '\r', p.len)) {
+			/*
+			 * Fetched by multiget: XML read the server's CRLF as LF
+			 * (docs/decisions.md). vCard lines end in CRLF (RFC 6350
+			 * 3.2): they go back that way.
+			 */
+			char *crlf = lf_to_crlf(patched, plen, &plen);
+
+			free(patched);
+			patched = crlf;
 		}
 		memset(&req, 0, sizeof req);
 		req.method = "PUT";

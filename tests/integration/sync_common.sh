@@ -93,7 +93,10 @@ kith cadence Zanele 2w >/dev/null || not_ok "cadence"
 out=$(kith sync 2>&1)
 expect_eq "$?" 0 "push sync exits 0"
 grep -q "1 pushed" <<<"$out" && pass "one card pushed" || { not_ok "pushed"; diag "$out"; }
-raw=$(get_card "${book}kith-test-new-1.vcf" | tr -d '\r')
+get_card "${book}kith-test-new-1.vcf" >"$T/pushed.vcf"
+# The card came in through XML (CRLF read as LF); it goes out with CRLF.
+expect_eq "$(grep -c $'[^\r]$' "$T/pushed.vcf")" 0 "every line of the pushed card ends in CRLF (RFC 6350 3.2)"
+raw=$(tr -d '\r' <"$T/pushed.vcf")
 unfolded=$(sed ':a;N;$!ba;s/\n[ \t]//g' <<<"$raw")
 grep -q '^X-KITH-CADENCE:P2W$' <<<"$unfolded" && pass "X-KITH-CADENCE in the server's card" || { not_ok "cadence on server"; diag "$raw"; }
 grep -Eq '^X-KITH-LOG:2026-11-01 phone [0-9a-f]{8} Talked about her move to Durban\\?; call in spring$' <<<"$unfolded" &&
