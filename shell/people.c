@@ -273,6 +273,23 @@ void person_json_fields(struct sbuf *b, int *first,
 	strv_free(&phones);
 }
 
+/* people[0..n) as a JSON array of person_json_fields objects, a line each. */
+static void people_json(struct sbuf *b, const struct person *people, size_t n,
+			long today)
+{
+	size_t i;
+
+	sbuf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		int first = 1;
+
+		sbuf_adds(b, i ? ",\n{" : "{");
+		person_json_fields(b, &first, &people[i], today);
+		sbuf_addc(b, '}');
+	}
+	sbuf_adds(b, "]\n");
+}
+
 int sh_flush(struct sbuf *b)
 {
 	if (b->len)
@@ -489,15 +506,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	}
 
 	if (json) {
-		sbuf_addc(&b, '[');
-		for (i = 0; i < n; i++) {
-			int first = 1;
-
-			sbuf_adds(&b, i ? ",\n{" : "{");
-			person_json_fields(&b, &first, &people[i], ctx->today);
-			sbuf_addc(&b, '}');
-		}
-		sbuf_adds(&b, "]\n");
+		people_json(&b, people, n, ctx->today);
 		rc = sh_flush(&b);
 		goto out;
 	}
@@ -1565,15 +1574,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		goto out;
 
 	if (json) {
-		sbuf_addc(&b, '[');
-		for (i = 0; i < n; i++) {
-			int first = 1;
-
-			sbuf_adds(&b, i ? ",\n{" : "{");
-			person_json_fields(&b, &first, &people[i], ctx->today);
-			sbuf_addc(&b, '}');
-		}
-		sbuf_adds(&b, "]\n");
+		people_json(&b, people, n, ctx->today);
 		rc = sh_flush(&b);
 		goto out;
 	}

@@ -270,30 +270,21 @@ static int is_template(const char *name)
 /* The template's text: the user's file, else the built-in; NULL if none. */
 static char *template_text(const char *name)
 {
-	char *dir, *path;
-	FILE *f;
-	size_t i;
+	char *dir, *path, *text;
+	size_t i, len;
 
 	if (!template_name_ok(name))
 		return NULL;
 	dir = templates_dir();
 	if (dir) {
 		path = xasprintf("%s/%s", dir, name);
-		f = fopen(path, "r");
+		text = read_file(path, &len);
 		free(path);
 		free(dir);
-		if (f) {
-			struct sbuf b = {0};
-			char buf[4096];
-			size_t n;
-
-			while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-				sbuf_add(&b, buf, n);
-			fclose(f);
-			while (b.len && (b.buf[b.len - 1] == '\n' ||
-					 b.buf[b.len - 1] == '\r'))
-				b.buf[--b.len] = '\0';
-			return b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+		if (text) {
+			while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+				text[--len] = '\0';
+			return text;
 		}
 	}
 	for (i = 0; builtins[i].name; i++)
@@ -452,10 +443,9 @@ static char *draft_edit(const char *text)
 {
 	const char *editor = getenv("VISUAL"), *tmp = getenv("TMPDIR");
 	char *path, *cmd, *out = NULL;
-	struct sbuf b = {0};
+	size_t len;
 	pid_t pid;
 	int fd, status;
-	FILE *f;
 
 	if (!editor || !*editor)
 		editor = getenv("EDITOR");
@@ -491,17 +481,10 @@ static char *draft_edit(const char *text)
 		free(path);
 		return NULL;
 	}
-	f = fopen(path, "r");
-	if (f) {
-		char buf[4096];
-		size_t n;
-
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			sbuf_add(&b, buf, n);
-		fclose(f);
-		while (b.len && b.buf[b.len - 1] == '\n')
-			b.buf[--b.len] = '\0';
-		out = b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+	out = read_file(path, &len);
+	if (out) {
+		while (len && out[len - 1] == '\n')
+			out[--len] = '\0';
 	} else {
 		say_error("cannot read %s back: %s", path, strerror(errno));
 	}

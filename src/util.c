@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,29 @@ void sbuf_free(struct sbuf *b)
 	free(b->buf);
 	b->buf = NULL;
 	b->len = b->cap = 0;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct sbuf b = {0};
+	char buf[65536];
+	size_t n;
+	int saved;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sbuf_add(&b, buf, n);
+	if (ferror(f)) {
+		saved = errno;
+		fclose(f);
+		sbuf_free(&b);
+		errno = saved;
+		return NULL;
+	}
+	fclose(f);
+	return sbuf_detach(&b, len);
 }
 
 void strv_push_own(struct strv *l, char *s)

@@ -49,6 +49,12 @@ void sbuf_reset(struct sbuf *b);
 char *sbuf_detach(struct sbuf *b, size_t *len);
 void sbuf_free(struct sbuf *b);
 
+/*
+ * The whole file at path, NUL-terminated, its length in *len (when not
+ * NULL); NULL with errno set when it cannot be opened or read.
+ */
+char *read_file(const char *path, size_t *len);
+
 /* A list of owned strings. */
 struct strv {
 	char **v;

@@ -35,6 +35,25 @@ static int ms_push(void *arg, const char *buf, size_t len, struct kerr *err)
 	return davxml_permanent(m->x) ? HTTP_SINK_PERMANENT : -1;
 }
 
+/* A WebDAV request with an XML body whose answer streams into sink. */
+static void xml_request(struct http_req *req, const char *method,
+			const char *url, const char *depth, const char *body,
+			int (*sink)(void *, const char *, size_t, struct kerr *),
+			void (*reset)(void *), void *arg)
+{
+	memset(req, 0, sizeof *req);
+	req->method = method;
+	req->url = url;
+	req->depth = depth;
+	req->content_type = "application/xml; charset=utf-8";
+	req->body = body;
+	req->body_len = body ? strlen(body) : 0;
+	req->follow = 1;
+	req->sink = sink;
+	req->reset = reset;
+	req->arg = arg;
+}
+
 void dav_status_error(struct kerr *err, const char *method, const char *url,
 		      long status)
 {
@@ -82,17 +101,7 @@ int dav_multistatus(struct dav_client *dc, const char *method, const char *url,
 	memset(&m, 0, sizeof m);
 	m.fn = fn;
 	m.arg = arg;
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.depth = depth;
-	req.content_type = "application/xml; charset=utf-8";
-	req.body = body;
-	req.body_len = body ? strlen(body) : 0;
-	req.follow = 1;
-	req.sink = ms_push;
-	req.reset = ms_reset;
-	req.arg = &m;
+	xml_request(&req, method, url, depth, body, ms_push, ms_reset, &m);
 	if (http_request(dc, &req, &resp, err) < 0)
 		goto out;
 	*status = resp.status;
@@ -149,17 +158,7 @@ int dav_report_to_file(struct dav_client *dc, const char *url,
 	struct http_req req;
 	int rc = -1;
 
-	memset(&req, 0, sizeof req);
-	req.method = "REPORT";
-	req.url = url;
-	req.depth = depth;
-	req.content_type = "application/xml; charset=utf-8";
-	req.body = body;
-	req.body_len = strlen(body);
-	req.follow = 1;
-	req.sink = file_push;
-	req.reset = file_reset;
-	req.arg = f;
+	xml_request(&req, "REPORT", url, depth, body, file_push, file_reset, f);
 	file_reset(f);
 	if (http_request(dc, &req, &resp, err) < 0)
 		goto out;

@@ -11,21 +11,6 @@
 
 #include "cache.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct sbuf b = {0};
-	char buf[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(f);
-	return sbuf_detach(&b, len);
-}
-
 int main(int argc, char **argv)
 {
 	struct cache *c;
@@ -64,7 +49,7 @@ int main(int argc, char **argv)
 			continue;
 		file = xasprintf("%s/%s", argv[3], e->d_name);
 		href = xasprintf("%s%s", path, e->d_name);
-		raw = slurp(file, &len);
+		raw = read_file(file, &len);
 		if (raw && cache_card_put(c, book, href, "\"bench\"", raw, len, &err) < 0)
 			goto fail;
 		n++;

@@ -45,21 +45,6 @@ static char *text(struct cache *c, const char *sql)
 	return db_text(cache_db(c), sql);
 }
 
-static char *slurp(const char *path)
-{
-	struct sbuf b = {0};
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(f);
-	return sbuf_detach(&b, NULL);
-}
-
 /*
  * The first card a connection stores is rolled back (a multiget that
  * failed): the next one is still stored and searchable.
@@ -102,7 +87,7 @@ static void upgrade_from_v2(const char *path)
 	sqlite3 *db;
 
 	file = xasprintf("%s/tests/unit/data/cache-v2.sql", src ? src : ".");
-	sql = slurp(file);
+	sql = read_file(file, NULL);
 	ok(sql != NULL, "the schema 2 fixture reads: %s", file);
 	if (!sql || sqlite3_open(path, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {

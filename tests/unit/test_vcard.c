@@ -35,22 +35,6 @@ static int count(const char *hay, size_t n, const char *needle)
 	return k;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct sbuf b = {0};
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sbuf_add(&b, chunk, n);
-	fclose(f);
-	sbuf_add(&b, "", 0);
-	return sbuf_detach(&b, len);
-}
-
 static void log_set(struct vcard_log *e, const char *date, const char *via,
 		    const char *id, const char *text)
 {
@@ -900,7 +884,7 @@ static void corpus_file(const char *path, int in_errors)
 	struct vcard_info v, v2;
 	struct kerr err;
 	size_t len, n;
-	char *raw = slurp(path, &len), *out;
+	char *raw = read_file(path, &len), *out;
 	const char *name = strstr(path, "corpus/") ? strstr(path, "corpus/") + 7 : path;
 
 	if (!raw) {
@@ -1007,7 +991,7 @@ static void test_corpus(void)
 
 	/* vcarderrors/4.vcf starts with "--BEGIN:VCARD": kept verbatim, unread. */
 	char *p = xasprintf("%s/caldavtester/vcarderrors/4.vcf", dir);
-	raw = slurp(p, &len);
+	raw = read_file(p, &len);
 	if (raw) {
 		vcard_read(raw, len, &v);
 		ok(!v.ok && v.why, "vcarderrors/4.vcf is not ok: %s", v.why ? v.why : "");
@@ -1016,7 +1000,7 @@ static void test_corpus(void)
 	free(raw);
 	free(p);
 	p = xasprintf("%s/ezvcard/John_Doe_ANDROID.vcf", dir);
-	raw = slurp(p, &len);
+	raw = read_file(p, &len);
 	if (raw) {
 		vcard_read(raw, len, &v);
 		ok(v.ok && v.ncards == 6, "ANDROID: six cards (%d)", v.ncards);
