@@ -132,7 +132,7 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 	}
 	printf("Account %s: %zu address book%s\n", argv[1], n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
-		printf("  %s%s%s%s\n", books[i].url, books[i].displayname ? " (" : "",
+		term_printf(stdout, "  %s%s%s%s\n", books[i].url, books[i].displayname ? " (" : "",
 		       books[i].displayname ? books[i].displayname : "",
 		       books[i].displayname ? ")" : "");
 	printf("Password %s. Run 'kith sync' to fetch the contacts.\n",
@@ -158,10 +158,10 @@ static int account_list(struct ctx *ctx)
 		const struct config_account *a = &ctx->cfg.accounts[i];
 		char *safe = http_redact(a->url);
 
-		printf("%s  %s  user %s  password from %s\n", a->name, safe, a->user,
+		term_printf(stdout, "%s  %s  user %s  password from %s\n", a->name, safe, a->user,
 		       a->password_command ? "command" : "keyring");
 		for (j = 0; j < a->books.n; j++)
-			printf("  book %s\n", a->books.v[j]);
+			term_printf(stdout, "  book %s\n", a->books.v[j]);
 		free(safe);
 	}
 	return EXIT_OK;
@@ -256,8 +256,9 @@ static void on_progress(void *arg, const struct sync_stats *st)
 
 	if (!p->tty)
 		return;
-	fprintf(stderr, "\r%s: %ld cards, %.1f MB...", p->book, st->cards,
-		(double)st->bytes / 1e6);
+	fputc('\r', stderr);
+	term_printf(stderr, "%s: %ld cards, %.1f MB...", p->book, st->cards,
+		    (double)st->bytes / 1e6);
 	fflush(stderr);
 }
 
@@ -294,6 +295,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		say_error("%s", err.msg);
 		goto out;
 	}
+	dav_client_pin(dc);
 	rc = EXIT_OK;
 	for (i = 0; i < nbooks; i++) {
 		struct progress pr = {isatty(2), books[i].url, now_s()};
@@ -324,7 +326,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		}
 		if (pr.tty && st.cards)
 			fputc('\r', stderr);
-		printf("%s: %ld added, %ld changed, %ld removed, %ld pushed",
+		term_printf(stdout, "%s: %ld added, %ld changed, %ld removed, %ld pushed",
 		       books[i].displayname ? books[i].displayname : books[i].url,
 		       st.added, st.changed, st.removed, st.pushed);
 		if (st.kept)

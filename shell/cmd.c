@@ -61,12 +61,14 @@ const struct command commands[] = {
 void say_error(const char *fmt, ...)
 {
 	va_list ap;
+	struct sbuf b = {0};
 
-	fputs("kith: ", stderr);
+	/* The whole line is cleaned: its arguments may be a server's words. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sbuf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	term_printf(stderr, "kith: %s\n", b.buf ? b.buf : "");
+	sbuf_free(&b);
 }
 
 const struct command *cmd_find(const char *name, FILE *err)
@@ -88,10 +90,10 @@ const struct command *cmd_find(const char *name, FILE *err)
 	if (!err)
 		return NULL;
 	if (n == 0) {
-		fprintf(err, "kith: unknown command: %s (try 'help')\n", name);
+		term_printf(err, "kith: unknown command: %s (try 'help')\n", name);
 		return NULL;
 	}
-	fprintf(err, "kith: ambiguous command: %s, could be:", name);
+	term_printf(err, "kith: ambiguous command: %s, could be:", name);
 	n = 0;
 	for (c = commands; c->name; c++)
 		if (strncmp(c->name, name, len) == 0)
@@ -114,6 +116,42 @@ int ctx_cache(struct ctx *ctx)
 	return 0;
 }
 
+/*
+ * Every argument may end up in a card (a name, a note, an email): invalid
+ * UTF-8 there makes some servers (Xandikos) refuse every multiget holding
+ * the card, which stops every other client of the book, and a control
+ * character is not text. Refused here, before any command sees them.
+ */
+static int args_ok(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+		size_t n = strlen(s), k, off;
+		long c;
+
+		for (off = 0; off < n; off += k) {
+			k = str_utf8_next(s + off, n - off, &c);
+			if (c < 0) {
+				say_error("argument %d ('%s') is not valid UTF-8 "
+					  "(byte %zu): type it again in a UTF-8 "
+					  "terminal, or convert it with iconv", i,
+					  s, off + 1);
+				return -1;
+			}
+			if (c != '\t' && c != '\n' && term_unsafe(c) &&
+			    (c < 0x2000 || c > 0x206f)) {
+				say_error("argument %d has a control character "
+					  "(U+%04lX at byte %zu): kith stores text only",
+					  i, (unsigned long)c, off + 1);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int cmd_run(struct ctx *ctx, int argc, char **argv)
 {
 	const struct command *c;
@@ -123,6 +161,8 @@ int cmd_run(struct ctx *ctx, int argc, char **argv)
 		return EXIT_OK;
 	c = cmd_find(argv[0], stderr);
 	if (!c)
+		return EXIT_USAGE;
+	if (args_ok(argc, argv) < 0)
 		return EXIT_USAGE;
 	nargs = argc - 1;
 	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {

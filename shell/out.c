@@ -16,48 +16,13 @@ int out_columns(void)
 }
 
 /*
- * Decodes one UTF-8 character at s (s[0] != 0). Returns its length in
- * bytes and the code point in *cp, or 1 and -1 for an invalid byte.
+ * One UTF-8 character at s (s[0] != 0): its length, and the code point in
+ * *cp or -1. The string ends in NUL, which no continuation byte matches,
+ * so four bytes of room are never read past it.
  */
 static size_t u8_next(const char *s, long *cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i;
-	long c, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		min = 0x10000;
-	} else {
-		*cp = -1;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*cp = -1;
-			return 1;
-		}
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*cp = -1;
-		return 1;
-	}
-	*cp = c;
-	return len;
+	return str_utf8_next(s, 4, cp);
 }
 
 /* Columns a code point takes on a terminal; a short table, not wcwidth(). */
@@ -89,10 +54,10 @@ size_t out_width(const char *s)
 	return w;
 }
 
-/* Whether a code point is a control character that must not reach a terminal. */
+/* Control and bidi characters never reach the terminal raw (util.h). */
 static int cp_control(long c)
 {
-	return (c >= 0 && c < 0x20) || (c >= 0x7f && c < 0xa0);
+	return term_unsafe(c);
 }
 
 void out_text(struct sbuf *b, const char *s)
@@ -175,7 +140,7 @@ void json_str(struct sbuf *b, const char *s)
 			sbuf_adds(b, "\\r");
 		else if (c == '\t')
 			sbuf_adds(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
+		else if (term_unsafe(c))
 			sbuf_addf(b, "\\u%04lx", c);
 		else
 			sbuf_add(b, s, n);

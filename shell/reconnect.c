@@ -517,6 +517,15 @@ static int draft_print(struct ctx *ctx, const struct person *p,
 		strv_free(&names);
 		return EXIT_USAGE;
 	}
+	if (!str_utf8_valid(tmpl, strlen(tmpl))) {
+		out_text(&b, name);
+		say_error("the template '%s' is not valid UTF-8: save it as UTF-8 "
+			  "(iconv -t UTF-8) in $XDG_CONFIG_HOME/kith/templates/",
+			  b.buf);
+		sbuf_free(&b);
+		free(tmpl);
+		return EXIT_FAIL;
+	}
 	text = draft_fill(ctx, p, tmpl);
 	free(tmpl);
 	if (edit) {
@@ -526,7 +535,8 @@ static int draft_print(struct ctx *ctx, const struct person *p,
 			return EXIT_FAIL;
 		text = edited;
 	}
-	sbuf_adds(&b, text);
+	/* The draft holds the card's names: a terminal sees them cleaned. */
+	out_text(&b, text);
 	sbuf_addc(&b, '\n');
 	free(text);
 	return sh_flush(&b);

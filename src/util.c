@@ -241,3 +241,120 @@ int str_casestarts(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
+
+size_t str_utf8_next(const char *s, size_t n, long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i;
+	long c, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+		min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		*cp = -1;
+		return 1;
+	}
+	if (len > n) {
+		*cp = -1;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = -1;
+			return 1;
+		}
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		*cp = -1;
+		return 1;
+	}
+	*cp = c;
+	return len;
+}
+
+int str_utf8_valid(const char *s, size_t n)
+{
+	size_t i = 0;
+	long c;
+
+	while (i < n) {
+		i += str_utf8_next(s + i, n - i, &c);
+		if (c < 0)
+			return 0;
+	}
+	return 1;
+}
+
+int term_unsafe(long c)
+{
+	return (c >= 0 && c < 0x20) || (c >= 0x7f && c < 0xa0) ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0x2028 || c == 0x2029;
+}
+
+void term_clean(struct sbuf *b, const char *s, size_t n, int flags)
+{
+	size_t i = 0, k;
+	long c;
+
+	while (i < n) {
+		k = str_utf8_next(s + i, n - i, &c);
+		if (c == '\n' && (flags & TERM_KEEP_NL))
+			sbuf_addc(b, '\n');
+		else if (c < 0)
+			sbuf_adds(b, "\xef\xbf\xbd");
+		else if (term_unsafe(c))
+			sbuf_addc(b, ' ');
+		else
+			sbuf_add(b, s + i, k);
+		i += k;
+	}
+}
+
+char *term_dup(const char *s)
+{
+	struct sbuf b = {0};
+
+	if (s)
+		term_clean(&b, s, strlen(s), 0);
+	return sbuf_detach(&b, NULL);
+}
+
+void term_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	struct sbuf raw = {0}, out = {0};
+	int nl;
+
+	sbuf_vaddf(&raw, fmt, ap);
+	nl = raw.len > 0 && raw.buf[raw.len - 1] == '\n';
+	term_clean(&out, raw.buf ? raw.buf : "", raw.len - (size_t)nl, 0);
+	if (nl)
+		sbuf_addc(&out, '\n');
+	fwrite(out.buf ? out.buf : "", 1, out.len, f);
+	sbuf_free(&raw);
+	sbuf_free(&out);
+}
+
+void term_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	term_vprintf(f, fmt, ap);
+	va_end(ap);
+}

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define KITH_VERSION "0.1.0"
 
@@ -67,5 +68,33 @@ void strv_free(struct strv *l);
 
 int str_starts(const char *s, const char *prefix);
 int str_casestarts(const char *s, const char *prefix);
+
+/*
+ * Text for a terminal. Everything a server or a card chose (names, hrefs,
+ * displaynames, error bodies) passes through here before it is printed:
+ * a terminal acts on C0 and C1 controls (ESC sequences can retitle the
+ * window, move the cursor, hide text), and bidi controls make a line read
+ * differently from its bytes. Those become a space; invalid UTF-8 becomes
+ * U+FFFD. Newlines are kept only with TERM_KEEP_NL.
+ */
+enum { TERM_KEEP_NL = 1 };
+
+/* Decodes one UTF-8 character at s[0..n), n > 0: its length, the code point
+ * in *cp, or 1 and -1 for an invalid byte. */
+size_t str_utf8_next(const char *s, size_t n, long *cp);
+/* Whether s[0..n) is valid UTF-8 (RFC 3629). */
+int str_utf8_valid(const char *s, size_t n);
+/* Whether a code point must never reach a terminal as it is. */
+int term_unsafe(long cp);
+void term_clean(struct sbuf *b, const char *s, size_t n, int flags);
+/* A cleaned copy of s for one line of output (NULL gives ""). The caller frees. */
+char *term_dup(const char *s);
+/*
+ * printf for lines a person reads: the whole formatted text is cleaned,
+ * one trailing newline kept, so a server string can neither forge a line
+ * nor send an escape sequence.
+ */
+void term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

@@ -1513,6 +1513,13 @@ static int want_valid(const struct vcard_annot *w, struct kerr *err)
 				 e->date, e->via, e->id);
 			return -1;
 		}
+		/* The last guard: one bad byte makes some servers refuse the book. */
+		if (e->text && !utf8_valid((const unsigned char *)e->text,
+					   strlen(e->text))) {
+			kerr_set(err, "log entry %.9s: its text is not valid UTF-8",
+				 e->id);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -33,6 +33,12 @@ struct dav_client *dav_client_new(const struct dav_opts *opts, struct kerr *err)
  */
 struct dav_client *dav_client_dup(struct dav_client *dc, struct kerr *err);
 void dav_client_free(struct dav_client *dc);
+/*
+ * For sync: a redirect to another origin than the first request's is an
+ * error, not followed (discovery decides where the books are; a sync
+ * takes data only from there).
+ */
+void dav_client_pin(struct dav_client *dc);
 /* Requests sent so far (for the no-change sync check). */
 long dav_client_requests(struct dav_client *dc);
 

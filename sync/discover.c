@@ -227,7 +227,14 @@ static int on_response(void *arg, struct dav_response *r, struct kerr *err)
 		f->principal = http_resolve(f->base, r->principal);
 	if (self && r->home && !f->home)
 		f->home = http_resolve(f->base, r->home);
-	if (r->is_addressbook) {
+	if (r->is_addressbook && !http_path_plain(r->href)) {
+		/* "/alice/../" would resolve to the server root: not a book. */
+		char *safe = http_redact(r->href);
+
+		term_printf(stderr, "kith: warning: skipped the address book %s: "
+			    "its URL has '.' or '..' segments\n", safe);
+		free(safe);
+	} else if (r->is_addressbook) {
 		if (self) {
 			f->self_is_book = 1;
 			free(f->self_name);
@@ -338,7 +345,7 @@ static int same_origin_books(const char *url, struct dav_book **books,
 		*books = NULL;
 		rc = -1;
 	} else if (other) {
-		fprintf(stderr, "kith: warning: skipped %s: it is on another host "
+		term_printf(stderr, "kith: warning: skipped %s: it is on another host "
 			"than %s\n", other, url);
 	}
 	*n = k;

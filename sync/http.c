@@ -48,6 +48,7 @@ struct dav_client {
 	long requests;
 	int trace;		/* KITH_DEBUG_REQUESTS: a line per request on stderr */
 	int digest;		/* the server asked for Digest, not Basic */
+	int pinned;		/* redirects to another origin are refused */
 	char *auth_origin;	/* credentials go only to this origin */
 	struct dav_client *parent; /* a dup's: its requests count there when freed */
 	char errbuf[CURL_ERROR_SIZE];
@@ -88,7 +89,7 @@ static void trace_request(struct dav_client *dc, const struct http_req *req,
 
 	curl_easy_getinfo(dc->curl, CURLINFO_TOTAL_TIME_T, &total);
 	curl_easy_getinfo(dc->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
-	fprintf(stderr, "kith: %s %s: %ld, %ld bytes in %.3f s%s\n", req->method,
+	term_printf(stderr, "kith: %s %s: %ld, %ld bytes in %.3f s%s\n", req->method,
 		safe, rc == CURLE_OK ? status : 0L, (long)down, (double)total / 1e6,
 		rc == CURLE_OK ? "" : " (transport error)");
 	free(safe);
@@ -102,6 +103,7 @@ struct dav_client *dav_client_dup(struct dav_client *dc, struct kerr *err)
 	if (!d)
 		return NULL;
 	d->digest = dc->digest;
+	d->pinned = dc->pinned;
 	d->auth_origin = dc->auth_origin ? xstrdup(dc->auth_origin) : NULL;
 	d->parent = dc;
 	return d;
@@ -119,6 +121,11 @@ void dav_client_free(struct dav_client *dc)
 	free(dc->cafile);
 	free(dc->auth_origin);
 	free(dc);
+}
+
+void dav_client_pin(struct dav_client *dc)
+{
+	dc->pinned = 1;
 }
 
 long dav_client_requests(struct dav_client *dc)
@@ -223,7 +230,7 @@ char *http_path(const char *href)
 			int c = hi * 16 + lo;
 
 			/* RFC 3986 2.3: unreserved characters mean the same encoded or not. */
-			if (isalnum(c) || strchr("-._~", c))
+			if (isalnum(c) || (c && strchr("-._~", c)))
 				sbuf_addc(&b, (char)c);
 			else
 				sbuf_addf(&b, "%%%02X", c);
@@ -237,6 +244,79 @@ char *http_path(const char *href)
 	if (b.len == 0)
 		sbuf_addc(&b, '/');
 	return sbuf_detach(&b, NULL);
+}
+
+char *http_collection_path(const char *url)
+{
+	char *p = http_path(url), *s;
+
+	if (p[strlen(p) - 1] == '/')
+		return p;
+	s = xasprintf("%s/", p);
+	free(p);
+	return s;
+}
+
+/* Whether a percent-decoded segment could step out of or alias its collection. */
+static int bad_segment(const char *seg)
+{
+	struct sbuf d = {0};
+	const char *p;
+	int bad = 0, hi, lo;
+
+	for (p = seg; *p; p++) {
+		if (*p == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = hexval((unsigned char)p[2])) >= 0) {
+			sbuf_addc(&d, (char)(hi * 16 + lo));
+			p += 2;
+		} else {
+			sbuf_addc(&d, *p);
+		}
+	}
+	if (d.len == 0 || strcmp(d.buf, ".") == 0 || strcmp(d.buf, "..") == 0)
+		bad = 1;
+	for (p = d.buf; !bad && p < d.buf + d.len; p++)
+		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			bad = 1;
+	sbuf_free(&d);
+	return bad;
+}
+
+int http_path_plain(const char *url)
+{
+	char *path = http_path(url), *seg, *save = NULL;
+	int plain = 1;
+
+	for (seg = strtok_r(path, "/", &save); seg && plain;
+	     seg = strtok_r(NULL, "/", &save))
+		plain = !bad_segment(seg);
+	free(path);
+	return plain;
+}
+
+char *http_member(const char *book_path, const char *book_origin,
+		  const char *href)
+{
+	size_t blen = strlen(book_path);
+	char *path;
+
+	if (strstr(href, "://")) {
+		char *origin = http_origin(href);
+		int same = origin && book_origin && strcmp(origin, book_origin) == 0;
+
+		free(origin);
+		if (!same)
+			return NULL;
+	} else if (href[0] != '/') {
+		return NULL;	/* RFC 4918 8.3: an absolute URI or path */
+	}
+	path = http_path(href);
+	if (strncmp(path, book_path, blen) != 0 || strchr(path + blen, '/') ||
+	    bad_segment(path + blen)) {
+		free(path);
+		return NULL;
+	}
+	return path;
 }
 
 struct attempt {
@@ -616,6 +696,20 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 					 "more than 5 redirects (check the URL)" :
 					 "the server redirected to an invalid URL");
 				free(safe);
+				free(next);
+				goto out;
+			}
+			if (dc->pinned && !send_auth_last(dc, next)) {
+				char *safe = http_redact(url), *to = http_redact(next);
+
+				kerr_set(err, "%s %s: the server redirected to %s, on "
+					 "another host; kith syncs an address book only "
+					 "from the host you named and never sends your "
+					 "password elsewhere: if you trust that host, add "
+					 "the account again with its URL", req->method,
+					 safe, to);
+				free(safe);
+				free(to);
 				free(next);
 				goto out;
 			}

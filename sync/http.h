@@ -74,4 +74,25 @@ char *http_path(const char *href);
 /* "https://host:port" of a URL; the caller frees. NULL when none. */
 char *http_origin(const char *url);
 
+/*
+ * Whether href names a member of a collection: the one rule for every
+ * href a server sends (sync-collection, PROPFIND, multiget) and every URL
+ * kith writes to. book_path is http_path() of the collection's URL ending
+ * in '/', book_origin its http_origin(). A member is an absolute path, or
+ * an absolute URL on the same origin, whose normalized path is book_path
+ * followed by one segment that, percent-decoded, is not "." or ".." and
+ * holds no '/', '\\', NUL or control character (RFC 3986 5.2.4: a client
+ * resolving "/book/.." writes to "/"). Returns that normalized path (the
+ * caller frees), NULL when href is not a member.
+ */
+char *http_member(const char *book_path, const char *book_origin,
+		  const char *href);
+/*
+ * Whether url's path has no segment that is, percent-decoded, "." or ".."
+ * (a collection URL from a server must name itself plainly).
+ */
+int http_path_plain(const char *url);
+/* http_path() of a collection URL, ending in '/'. The caller frees. */
+char *http_collection_path(const char *url);
+
 #endif

@@ -188,27 +188,30 @@ static void list_push(struct strv *l, size_t *cap, const char *s)
  */
 static char *member_path(struct pull *p, const char *href)
 {
-	char *path, *origin;
-	size_t blen = strlen(p->book_path);
+	return http_member(p->book_path, p->book_origin, href);
+}
 
-	if (strstr(href, "://")) {
-		origin = http_origin(href);
-		if (!origin || !p->book_origin || strcmp(origin, p->book_origin) != 0) {
-			free(origin);
-			return NULL;
-		}
-		free(origin);
-	} else if (href[0] != '/') {
-		return NULL;	/* RFC 4918 8.3: an absolute URI or path */
-	}
-	path = http_path(href);
+/*
+ * Whether a listing came from another collection than the book (a
+ * redirect on the same host): its hrefs would all look foreign, and a
+ * complete listing naming none of the cards would delete them here.
+ */
+static int moved(struct pull *p, const char *final, struct kerr *err)
+{
+	char *fp;
+	int other;
 
-	if (strncmp(path, p->book_path, blen) != 0 || path[blen] == '\0' ||
-	    strchr(path + blen, '/')) {
-		free(path);
-		return NULL;
-	}
-	return path;
+	if (!final)
+		return 0;
+	fp = http_collection_path(final);
+	other = strcmp(fp, p->book_path) != 0;
+	free(fp);
+	if (other)
+		kerr_set(err, "the server answered for the address book %s from "
+			 "%s instead: the book may have moved; run 'kith account "
+			 "add' again with the server's URL to find it", p->book->url,
+			 final);
+	return other;
 }
 
 /* A sync report or etag listing entry: note what changed. */
@@ -665,7 +668,7 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 	int rounds = 0, full = token == NULL, rc = -1;
 
 	for (;;) {
-		char *body = sync_body(token), *newtok = NULL;
+		char *body = sync_body(token), *newtok = NULL, *final = NULL;
 		long status = 0;
 
 		p->truncated = 0;
@@ -674,11 +677,19 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 		strv_free(&p->gone);
 		p->fetch_cap = p->gone_cap = 0;
 		if (dav_multistatus(p->dc, "REPORT", p->book->url, depth, body,
-				    on_listing, p, &status, NULL, &newtok, err) < 0) {
+				    on_listing, p, &status, &final, &newtok, err) < 0) {
 			free(body);
+			free(final);
 			goto out;
 		}
 		free(body);
+		if (moved(p, final, err)) {
+			free(final);
+			free(newtok);
+			goto out;
+		}
+		free(final);
+		final = NULL;
 		if (status == 400 && strcmp(depth, "0") == 0 && rounds == 0) {
 			/* RFC 6578 3.3 says Depth: 0; Google and others want 1. */
 			depth = "1";
@@ -768,6 +779,7 @@ static int on_ctag(void *arg, struct dav_response *r, struct kerr *err)
 static int pull_etags(struct pull *p, struct kerr *err)
 {
 	struct ctag_ctx cx = {p, NULL};
+	char *final = NULL;
 	long status = 0;
 	size_t i;
 	int rc = -1;
@@ -785,7 +797,9 @@ static int pull_etags(struct pull *p, struct kerr *err)
 	p->fetch_cap = p->gone_cap = 0;
 	p->listed = 0;
 	if (dav_multistatus(p->dc, "PROPFIND", p->book->url, "1", etag_body,
-			    on_listing, p, &status, NULL, NULL, err) < 0)
+			    on_listing, p, &status, &final, NULL, err) < 0)
+		goto out;
+	if (moved(p, final, err))
 		goto out;
 	if (status != 207) {
 		dav_status_error(err, "PROPFIND", p->book->url, status);
@@ -800,6 +814,7 @@ static int pull_etags(struct pull *p, struct kerr *err)
 		goto out;
 	rc = 0;
 out:
+	free(final);
 	free(cx.ctag);
 	return rc;
 }
@@ -819,14 +834,14 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 	p.progress = prog;
 	p.parg = arg;
 	p.batch = MULTIGET_MAX;
-	p.book_path = http_path(book->url);
-	if (p.book_path[strlen(p.book_path) - 1] != '/') {
-		char *s = xasprintf("%s/", p.book_path);
-
-		free(p.book_path);
-		p.book_path = s;
-	}
+	p.book_path = http_collection_path(book->url);
 	p.book_origin = http_origin(book->url);
+	if (!http_path_plain(book->url)) {
+		kerr_set(err, "the address book URL %s has '.' or '..' segments, so "
+			 "its members cannot be told apart: fix the book line in "
+			 "the config, or add the account again", book->url);
+		goto out;
+	}
 	if (cache_card_etags(c, book->id, map_add, &p.map, err) < 0)
 		goto out;
 	map_sort(&p.map);

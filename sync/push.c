@@ -145,16 +145,30 @@ static int survived(const char *raw, size_t len, const struct vcard_annot *want)
 	return ok;
 }
 
+/* Whether url names a card directly inside the book at book_url. */
+static int inside_book(const char *book_url, const char *url)
+{
+	char *bp = http_collection_path(book_url), *bo = http_origin(book_url);
+	char *m = http_member(bp, bo, url);
+	int yes = m != NULL;
+
+	free(m);
+	free(bp);
+	free(bo);
+	return yes;
+}
+
 static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warn(const char *fmt, ...)
 {
+	struct sbuf b = {0};
 	va_list ap;
 
-	fprintf(stderr, "kith: warning: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sbuf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	term_printf(stderr, "kith: warning: %s\n", b.buf ? b.buf : "");
+	sbuf_free(&b);
 }
 
 /* Pushes one card. 0 pushed (or nothing to do), 1 kept for later, -1 error. */
@@ -196,7 +210,17 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		vcard_annot_copy(&want, &vi.annot);
 		vcard_info_free(&vi);
 		url = http_resolve(book->url, p.href);
-		if (!url || cache_outbox_apply(c, id, &want, &last_op, err) < 0)
+		if (!url || !inside_book(book->url, url)) {
+			/*
+			 * The last guard: resolving "/book/.." gives "/", and kith
+			 * would PUT there with the user's password.
+			 */
+			kerr_set(err, "%s: kith will not write to %s: it is not a card "
+				 "inside the address book %s", p.fn, url ? url : p.href,
+				 book->url);
+			goto next;
+		}
+		if (cache_outbox_apply(c, id, &want, &last_op, err) < 0)
 			goto next;
 		patched = vcard_patch(p.raw, p.len, &want, mirror, &plen, err);
 		if (!patched) {
@@ -370,7 +394,7 @@ int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *b
 
 		if (r < 0) {
 			/* One card's failure does not stop the others. */
-			fprintf(stderr, "kith: %s\n", cerr.msg);
+			term_printf(stderr, "kith: %s\n", cerr.msg);
 			st->failed++;
 			nfail++;
 		}

@@ -39,5 +39,21 @@ int main(void)
 	ok(strlen(e.msg) == sizeof e.msg - 1, "a long message is cut, not overrun");
 	free(s);
 	ok(str_casestarts("HTTPS://x", "https://"), "str_casestarts ignores case");
+
+	/* Terminal safety: C0, DEL, C1 (raw and as UTF-8), bidi, invalid bytes. */
+	s = term_dup("a\033[31mb\x7f\xc2\x9b" "c\x9b" "d\xe2\x80\xae" "e\xe2\x81\xa6" "f\n");
+	is_str(s, "a [31mb  c\xef\xbf\xbd" "d e f ", "term_dup neutralises every control");
+	free(s);
+	s = term_dup("Bj\xc3\xb6rn \xe6\x9d\x8e \xf0\x9f\x98\x80");
+	is_str(s, "Bj\xc3\xb6rn \xe6\x9d\x8e \xf0\x9f\x98\x80", "term_dup keeps text");
+	free(s);
+	term_clean(&b, "x\ny", 3, TERM_KEEP_NL);
+	is_str(b.buf, "x\ny", "TERM_KEEP_NL keeps newlines");
+	sbuf_free(&b);
+	ok(str_utf8_valid("caf\xc3\xa9", 5) && !str_utf8_valid("caf\xe9", 4),
+	   "str_utf8_valid tells UTF-8 from Latin-1");
+	ok(!str_utf8_valid("\xed\xa0\x80", 3) && !str_utf8_valid("\xc0\xaf", 2),
+	   "surrogates and overlong forms are invalid");
+	ok(!str_utf8_valid("\xe2\x82", 2), "a cut character is invalid");
 	return tap_done();
 }
