@@ -32,13 +32,14 @@ static int valid_name(const char *s)
 }
 
 /* The account's password: its command, else the keyring, else a prompt. */
-static char *password_for(const struct config_account *a, int may_prompt,
-			  struct kerr *err)
+static char *password_for(const struct ctx *ctx, const struct config_account *a,
+			  int may_prompt, struct kerr *err)
 {
 	char *pw;
 
 	if (a->password_command)
-		return cred_from_command(a->password_command, err);
+		return cred_from_command(a->password_command,
+					 ctx->cfg.password_timeout, err);
 	pw = cred_lookup(a->name, a->user, err);
 	if (pw || !may_prompt)
 		return pw;
@@ -50,6 +51,32 @@ static char *password_for(const struct config_account *a, int may_prompt,
 		free(prompt);
 	}
 	return pw;
+}
+
+/*
+ * Drops the books whose URL cannot be written to the config as it is (a
+ * server chose it: a newline there would become a config line of its own)
+ * and names each; the number left.
+ */
+static size_t keep_writable_books(struct dav_book *books, size_t n)
+{
+	size_t i, kept = 0;
+	struct kerr err;
+
+	for (i = 0; i < n; i++) {
+		if (config_value_ok("its URL", books[i].url, &err) < 0) {
+			term_printf(stderr, "kith: skipping an address book%s%s%s: "
+				    "%s, which kith will not write to its config\n",
+				    books[i].displayname ? " (" : "",
+				    books[i].displayname ? books[i].displayname : "",
+				    books[i].displayname ? ")" : "", err.msg);
+			free(books[i].url);
+			free(books[i].displayname);
+			continue;
+		}
+		books[kept++] = books[i];
+	}
+	return kept;
 }
 
 static int account_add(struct ctx *ctx, int argc, char **argv)
@@ -89,8 +116,16 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 		say_error("bad URL '%s': give an http:// or https:// URL", argv[2]);
 		return EXIT_USAGE;
 	}
+	if (config_value_ok("the user name", user, &err) < 0 ||
+	    config_value_ok("the URL", argv[2], &err) < 0 ||
+	    (cmd && config_value_ok("the password command", cmd, &err) < 0) ||
+	    (cafile && config_value_ok("the CA file name", cafile, &err) < 0)) {
+		say_error("%s: kith keeps it in its config, one line per value",
+			  err.msg);
+		return EXIT_USAGE;
+	}
 	if (cmd)
-		pw = cred_from_command(cmd, &err);
+		pw = cred_from_command(cmd, ctx->cfg.password_timeout, &err);
 	else
 		pw = cred_prompt(isatty(0) ? "Password: " : "", &err);
 	if (!pw) {
@@ -104,6 +139,11 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 	dc = dav_client_new(&opts, &err);
 	if (!dc || dav_discover(dc, argv[2], &books, &n, &err) < 0) {
 		say_error("%s", err.msg);
+		goto out;
+	}
+	if (n && (n = keep_writable_books(books, n)) == 0) {
+		say_error("account add: the server offered no address book kith "
+			  "can keep: give the address book's own URL");
 		goto out;
 	}
 	if (!cmd && cred_store(argv[1], user, argv[2], pw, &err) < 0) {
@@ -281,7 +321,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		say_error("%s", err.msg);
 		return EXIT_FAIL;
 	}
-	pw = password_for(a, isatty(0), &err);
+	pw = password_for(ctx, a, isatty(0), &err);
 	if (!pw) {
 		say_error("account %s: %s", a->name, err.msg);
 		goto out;

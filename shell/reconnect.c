@@ -311,7 +311,9 @@ static void count_words(char *out, size_t size, long n, const char *unit)
 /* Time since a day, in words for a message: "three months", "over a year". */
 static void since_words(long days, char out[48])
 {
-	if (days < 3)
+	if (days < 0)
+		snprintf(out, 48, "a while");	/* a touch dated ahead */
+	else if (days < 3)
 		snprintf(out, 48, "only a few days");
 	else if (days < 7)
 		snprintf(out, 48, "%s days", number_words[days]);

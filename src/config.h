@@ -17,6 +17,16 @@
  *
  *	[kith]
  *	note_mirror = on
+ *	password_timeout = 30
+ *
+ * Reading is strict where a mistake could run the wrong command or talk to
+ * the wrong server: a line longer than CONFIG_LINE_MAX, a control
+ * character, a key outside a section, a duplicate account or key, an empty
+ * value or an account without url or user is an error naming the file and
+ * line. Unknown sections and keys are ignored (a newer kith may write
+ * them). Writing edits only the lines kith manages (url, user,
+ * password_command, cafile, book) and keeps everything else the user
+ * wrote: comments, unknown keys, order.
  */
 #ifndef KITH_CONFIG_H
 #define KITH_CONFIG_H
@@ -32,11 +42,17 @@ struct config_account {
 	struct strv books;	/* address book URLs found by discovery */
 };
 
+#define CONFIG_LINE_MAX 4096	/* bytes in one line, its newline excluded */
+#define CONFIG_VALUE_MAX 2048	/* bytes in one value kith writes */
+#define CONFIG_FILE_MAX (1 << 20)
+
 struct config {
 	char *path;
 	struct config_account *accounts;
 	size_t naccounts;
 	int note_mirror;	/* 1 unless "note_mirror = off" */
+	int password_timeout;	/* seconds a password_command may take */
+	char *text;		/* the file as read, so a save can keep it */
 };
 
 /*
@@ -47,8 +63,23 @@ char *config_dir(const char *kind, struct kerr *err);
 
 /* Loads the config file (a missing file is an empty config). */
 int config_load(struct config *cfg, struct kerr *err);
+/*
+ * Parses text (len bytes, not necessarily NUL-terminated) read from path
+ * into a zeroed cfg; path only names the file in errors. 0, or -1 with err
+ * naming path and line; cfg is to be freed either way.
+ */
+int config_parse(struct config *cfg, const char *path, const char *text,
+		 size_t len, struct kerr *err);
+/* The file config_save would write: cfg->text with kith's lines edited. */
+char *config_render(const struct config *cfg);
 /* Writes it back atomically (temp file 0600, fsync, rename). */
-int config_save(const struct config *cfg, struct kerr *err);
+int config_save(struct config *cfg, struct kerr *err);
+/*
+ * Whether s may be written as the value of "what": not empty, at most
+ * CONFIG_VALUE_MAX bytes, UTF-8, no control character, no space at either
+ * end. 0, or -1 with err saying why.
+ */
+int config_value_ok(const char *what, const char *s, struct kerr *err);
 void config_free(struct config *cfg);
 
 struct config_account *config_account(struct config *cfg, const char *name);

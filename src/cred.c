@@ -1,11 +1,14 @@
 #include "cred.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -28,18 +31,36 @@ static void chomp(char *s)
 	s[strcspn(s, "\r\n")] = '\0';
 }
 
-char *cred_from_command(const char *cmd, struct kerr *err)
+static long now_ms(void)
 {
-	char buf[4096];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * The child runs in its own process group so that a timeout can stop
+ * whatever it started. kith is done with it once it has exited and its
+ * output is drained: a grandchild that keeps the pipe open (an agent it
+ * started) does not hold kith.
+ */
+char *cred_from_command(const char *cmd, int timeout, struct kerr *err)
+{
+	char buf[CRED_MAX + 2];
 	size_t n = 0;
-	ssize_t r;
-	int fds[2], status;
+	int fds[2], status = 0, reaped = 0, open_fd = 1;
+	long deadline;
+	char *nl, *pw;
 	pid_t pid;
 
+	if (timeout <= 0)
+		timeout = 30;
 	if (pipe(fds) < 0) {
 		kerr_set(err, "password command: pipe: %s", strerror(errno));
 		return NULL;
 	}
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -48,26 +69,80 @@ char *cred_from_command(const char *cmd, struct kerr *err)
 		return NULL;
 	}
 	if (pid == 0) {
-		close(fds[0]);
+		setpgid(0, 0);
 		dup2(fds[1], 1);
 		close(fds[1]);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(fds[1]);
-	while (n < sizeof buf - 1) {
-		r = read(fds[0], buf + n, sizeof buf - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
+	deadline = now_ms() + timeout * 1000L;
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		long left = deadline - now_ms();
+		int pr;
+
+		if (!reaped) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			if (w == pid)
+				reaped = 1;
+		}
+		if (!open_fd && reaped)
 			break;
-		n += (size_t)r;
+		if (left <= 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			if (!reaped)
+				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+					;
+			if (open_fd)
+				close(fds[0]);
+			explicit_bzero(buf, sizeof buf);
+			kerr_set(err, "password command did not finish within %d s, "
+				 "so kith stopped it: check password_command, or "
+				 "raise password_timeout in [kith] of the config",
+				 timeout);
+			return NULL;
+		}
+		if (!open_fd) {
+			struct timespec ts = { 0, 10 * 1000000L };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		pr = poll(&p, 1, reaped ? 0 : (int)(left < 50 ? left : 50));
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0) {
+			if (reaped)
+				break;	/* exited, and nothing more to read */
+			continue;
+		}
+		{
+			char sink[4096];
+			ssize_t r;
+
+			if (n < sizeof buf - 1)
+				r = read(fds[0], buf + n, sizeof buf - 1 - n);
+			else
+				r = read(fds[0], sink, sizeof sink);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				close(fds[0]);
+				open_fd = 0;
+			} else if (n < sizeof buf - 1) {
+				n += (size_t)r;
+			} else {
+				explicit_bzero(sink, sizeof sink);
+			}
+		}
 	}
+	if (open_fd)
+		close(fds[0]);
 	buf[n] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	chomp(buf);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		explicit_bzero(buf, sizeof buf);
 		kerr_set(err, "password command failed (exit %d): check "
@@ -75,17 +150,26 @@ char *cred_from_command(const char *cmd, struct kerr *err)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return NULL;
 	}
-	if (buf[0] == '\0') {
-		kerr_set(err, "password command printed nothing: check "
-			 "password_command in the config");
+	nl = memchr(buf, '\n', n);
+	if (!nl && n > CRED_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		kerr_set(err, "password command printed a line longer than %d "
+			 "bytes: kith will not cut a password short", CRED_MAX);
 		return NULL;
 	}
-	{
-		char *pw = xstrdup(buf);
-
+	if (nl)
+		*nl = '\0';
+	if (buf[0] && buf[strlen(buf) - 1] == '\r')
+		buf[strlen(buf) - 1] = '\0';
+	if (buf[0] == '\0') {
 		explicit_bzero(buf, sizeof buf);
-		return pw;
+		kerr_set(err, "password command printed nothing on its first "
+			 "line: check password_command in the config");
+		return NULL;
 	}
+	pw = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return pw;
 }
 
 char *cred_prompt(const char *prompt, struct kerr *err)

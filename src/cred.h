@@ -9,11 +9,16 @@
 
 #include "util.h"
 
+#define CRED_MAX 4096	/* bytes in a password */
+
 /*
- * Runs cmd with /bin/sh and returns the first line of its output.
- * NULL with err when it fails or prints nothing.
+ * Runs cmd with /bin/sh and returns the first line of its output (the rest
+ * is ignored, as "pass show" prints metadata after the password). NULL
+ * with err when it fails, prints nothing on its first line, prints a first
+ * line longer than CRED_MAX, or runs longer than timeout seconds (then its
+ * process group is killed).
  */
-char *cred_from_command(const char *cmd, struct kerr *err);
+char *cred_from_command(const char *cmd, int timeout, struct kerr *err);
 
 /*
  * Reads a password: without echo from the terminal when standard input is

@@ -34,7 +34,7 @@ void date_ymd(long days, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static int month_len(int y, int m)
+int date_month_len(int y, int m)
 {
 	static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -55,7 +55,7 @@ int date_parse(const char *s, long *days, struct kerr *err)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_len(y, m))
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > date_month_len(y, m))
 		goto bad;
 	*days = date_from_ymd(y, m, d);
 	return 0;
@@ -71,6 +71,16 @@ void date_format(long days, char out[11])
 	char buf[48];
 
 	date_ymd(days, &y, &m, &d);
+	/* Out of the four-digit years, show the nearest day that has them. */
+	if (y > 9999) {
+		y = 9999;
+		m = 12;
+		d = 31;
+	} else if (y < 1) {
+		y = 1;
+		m = 1;
+		d = 1;
+	}
 	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
 	memcpy(out, buf, 10);
 	out[10] = '\0';
@@ -152,7 +162,7 @@ long duration_add(long days, const struct duration *d)
 	months += (long)y * 12 + (m - 1);
 	y = (int)(months / 12);
 	m = (int)(months % 12) + 1;
-	mlen = month_len(y, m);
+	mlen = date_month_len(y, m);
 	return date_from_ymd(y, m, dd > mlen ? mlen : dd);
 }
 

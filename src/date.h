@@ -14,6 +14,8 @@
 int date_parse(const char *s, long *days, struct kerr *err);
 /* Writes YYYY-MM-DD (out holds 11 bytes). */
 void date_format(long days, char out[11]);
+/* Days in month m (1-12) of year y. */
+int date_month_len(int y, int m);
 void date_ymd(long days, int *y, int *m, int *d);
 long date_from_ymd(int y, int m, int d);
 /* KITH_TODAY=YYYY-MM-DD when set and valid, else the local date. */

@@ -327,7 +327,8 @@ long today_bday_in(const char *bday, long today)
 	} else {
 		return -1;
 	}
-	if (m < 1 || m > 12 || d < 1 || d > 31)
+	/* 29 February exists in some year; 30 February and 31 April never. */
+	if (m < 1 || m > 12 || d < 1 || d > (m == 2 ? 29 : date_month_len(2000, m)))
 		return -1;
 	date_ymd(today, &ty, &tm, &td);
 	for (year = ty; year <= ty + 1; year++) {

@@ -528,6 +528,17 @@ static int name_is(const struct vc_prop *p, const char *lit)
 
 /* ---- kith's values ---- */
 
+/* Days in month m of year y; y 0 stands for "any year" (29 February ok). */
+static int month_days(int y, int m)
+{
+	static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && (y == 0 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return 29;
+	return len[m - 1];
+}
+
+/* A real calendar day, year 1 to 9999: no 30 February, no year 0. */
 static int parse_date(const char *s, size_t n, char out[11])
 {
 	if (n != 10 || s[4] != '-' || s[7] != '-')
@@ -535,9 +546,11 @@ static int parse_date(const char *s, size_t n, char out[11])
 	for (size_t i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+		(s[3] - '0');
 	int m = (s[5] - '0') * 10 + (s[6] - '0');
 	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > 31)
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
 		return -1;
 	memcpy(out, s, 10);
 	out[10] = '\0';
@@ -550,11 +563,17 @@ static int parse_cadence(const char *s, size_t n, char out[16])
 
 	if (n < 3 || n > 15 || (s[0] != 'P' && s[0] != 'p'))
 		return -1;
-	for (i = 1; i < n - 1; i++)
+	long num = 0;
+
+	for (i = 1; i < n - 1; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-	if (!strchr("DWMYdwmy", s[n - 1]))
-		return -1;
+		num = num * 10 + (s[i] - '0');
+		if (num > 10000)
+			return -1;	/* the longest cadence kith keeps */
+	}
+	if (num == 0 || !strchr("DWMYdwmy", s[n - 1]))
+		return -1;	/* P0D is no cadence at all */
 	for (i = 0; i < n; i++)
 		out[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
 	out[n] = '\0';
@@ -680,10 +699,20 @@ static void set_once(char **dst, char *s)
 	*dst = s;
 }
 
+/* Whether the four digits at md are a month and a day it has in year y. */
+static int md_ok(int y, const char *md)
+{
+	int m = (md[0] - '0') * 10 + (md[1] - '0');
+	int d = (md[2] - '0') * 10 + (md[3] - '0');
+
+	return m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+}
+
 static char *bday_norm(const char *s, size_t n, const char *omit)
 {
 	char d[16];
 	size_t k = 0;
+	int y;
 
 	trim(&s, &n);
 	if (n >= 2 && s[0] == '-' && s[1] == '-') {
@@ -691,7 +720,7 @@ static char *bday_norm(const char *s, size_t n, const char *omit)
 		for (size_t i = 2; i < n && k < 4; i++)
 			if (s[i] >= '0' && s[i] <= '9')
 				d[k++] = s[i];
-		if (k != 4)
+		if (k != 4 || !md_ok(0, d))
 			return NULL;
 		return xasprintf("--%.2s-%.2s", d, d + 2);
 	}
@@ -703,8 +732,14 @@ static char *bday_norm(const char *s, size_t n, const char *omit)
 	}
 	if (k != 8)
 		return NULL;
-	/* Apple writes an unknown year as 1604 with X-APPLE-OMIT-YEAR=1604. */
-	if (omit && strncmp(omit, d, 4) == 0)
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	if (!md_ok(y, d + 4))
+		return NULL;	/* 0000-02-30: no such day, no birthday */
+	/*
+	 * Apple writes an unknown year as 1604 with X-APPLE-OMIT-YEAR=1604;
+	 * others write year 0000, which no calendar has.
+	 */
+	if (y == 0 || (omit && strncmp(omit, d, 4) == 0))
 		return xasprintf("--%.2s-%.2s", d + 4, d + 6);
 	return xasprintf("%.4s-%.2s-%.2s", d, d + 4, d + 6);
 }

@@ -286,6 +286,12 @@ static void test_bday(void)
 	is_int(today_bday_in("soon", t), -1, "garbage is no birthday");
 	is_int(today_bday_in(NULL, t), -1, "no birthday");
 	is_int(today_bday_in("--13-01", t), -1, "a bad month");
+	is_int(today_bday_in("--02-30", day("2027-02-28")), -1,
+	       "30 February is no birthday, not today's");
+	is_int(today_bday_in("1990-04-31", day("2027-04-30")), -1,
+	       "31 April is no birthday");
+	is_int(today_bday_in("--02-29", day("2027-02-28")), 0,
+	       "--02-29 still counts on the 28th");
 }
 
 int main(void)

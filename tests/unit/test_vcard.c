@@ -332,6 +332,27 @@ static void test_bday(void)
 	v = rd("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:B\r\nBDAY;VALUE=text:circa 1800\r\nEND:VCARD\r\n");
 	ok(v.ok && v.bday == NULL, "bday: text value is not a date");
 	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nBDAY:0000-02-30\r\nEND:VCARD\r\n");
+	ok(v.ok && v.bday == NULL, "bday: 0000-02-30 is no day");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nBDAY:0000-07-14\r\nEND:VCARD\r\n");
+	is_str(v.bday, "--07-14", "bday: year 0000 means no year");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:B\r\nBDAY:--0431\r\nEND:VCARD\r\n");
+	ok(v.ok && v.bday == NULL, "bday: --0431 is no day");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:B\r\nBDAY:--0229\r\nEND:VCARD\r\n");
+	is_str(v.bday, "--02-29", "bday: --0229 is a day");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nBDAY:2023-02-29\r\nEND:VCARD\r\n");
+	ok(v.ok && v.bday == NULL, "bday: 29 February of a common year is no day");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nX-KITH-CADENCE:P0D\r\nEND:VCARD\r\n");
+	ok(v.ok && v.annot.cadence[0] == '\0', "cadence: P0D is no cadence");
+	vcard_info_free(&v);
+	v = rd("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nX-KITH-CADENCE:P99999999999D\r\nEND:VCARD\r\n");
+	ok(v.ok && v.annot.cadence[0] == '\0', "cadence: an absurd number is no cadence");
+	vcard_info_free(&v);
 }
 
 static void test_missing(void)
@@ -436,6 +457,8 @@ static void test_annot_read(void)
 		"X-KITH-LOG:2026-13-02 email 0b91d4ab bad month\r\n"
 		"X-KITH-LOG:2026-10-02 email zzzzzzzz bad id\r\n"
 		"X-KITH-LOG:2026-10-03 meet 0b91d4ac\r\n"
+		"X-KITH-LOG:2026-02-30 email 0b91d4ad no such day\r\n"
+		"X-KITH-LOG:0000-01-01 email 0b91d4ae year zero\r\n"
 		"X-KITH-FUTURE:whatever\r\n"
 		"NOTE:Met at school\\n\xe2\x80\x94 kith \xe2\x80\x94\\ncadence: every 30 days\r\n"
 		"END:VCARD\r\n");
