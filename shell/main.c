@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 		argv[1] = "version";
 	if (config_load(&ctx.cfg, &err) < 0) {
 		say_error("%s", err.msg);
+		config_free(&ctx.cfg);
 		return EXIT_FAIL;
 	}
 	if (argc > 1) {
