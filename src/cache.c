@@ -19,7 +19,7 @@
 enum stmt_id {
 	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_RAW_PUT, S_CARD_RAW,
 	S_OUTBOX_APPLY, S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_PEND,
-	NSTMT
+	S_LOG_ROWS, S_LOG_DELETE_ONE, NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
@@ -46,6 +46,9 @@ static const char *const stmt_sql[NSTMT] = {
 		" WHERE id = ?1",
 	[S_FTS_PEND] = "INSERT OR REPLACE INTO temp.fts_pending(id, fn, org,"
 		" emails, categories, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_LOG_ROWS] = "SELECT id, date, via, text, pending FROM log "
+		"WHERE card = ?1 ORDER BY rowid",
+	[S_LOG_DELETE_ONE] = "DELETE FROM log WHERE card = ?1 AND id = ?2",
 };
 
 struct cache {
@@ -882,6 +885,146 @@ static char *join(const struct strv *l, const char *sep)
 	return l->n ? sbuf_detach(&b, NULL) : NULL;
 }
 
+static int log_insert(struct cache *c, long card, const struct vcard_log *e,
+		      int pending, struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_LOG_INSERT, err);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	bind_static(st, 2, e->id);
+	bind_static(st, 3, e->date);
+	bind_static(st, 4, e->via);
+	bind_static(st, 5, e->text ? e->text : "");
+	sqlite3_bind_int(st, 6, pending);
+	return exec_stmt(c, st, err, "updating the log");
+}
+
+/*
+ * The log rows of a card as they stand, in rowid order (card order), their
+ * pending flags in *pend. -1 with err when the cache cannot be read.
+ */
+static int log_rows(struct cache *c, long card, struct vcard_annot *old,
+		    char **pend, struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_LOG_ROWS, err);
+	size_t cap = 0;
+	int rc;
+
+	memset(old, 0, sizeof *old);
+	*pend = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vcard_log e;
+		const char *t;
+
+		memset(&e, 0, sizeof e);
+		snprintf(e.id, sizeof e.id, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(e.date, sizeof e.date, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(e.via, sizeof e.via, "%s", (const char *)sqlite3_column_text(st, 2));
+		t = (const char *)sqlite3_column_text(st, 3);
+		e.text = (char *)(t ? t : "");
+		if (vcard_annot_add(old, &e) != 0)
+			continue;
+		if (old->nlog > cap) {
+			cap = cap ? cap * 2 : 64;
+			*pend = xrealloc(*pend, cap);
+		}
+		(*pend)[old->nlog - 1] = (char)sqlite3_column_int(st, 4);
+	}
+	stmt_done(st);
+	if (rc != SQLITE_DONE) {
+		db_error(c, err, "reading the log");
+		return -1;
+	}
+	return 0;
+}
+
+static int log_same(const struct vcard_log *a, const struct vcard_log *b)
+{
+	return strcmp(a->date, b->date) == 0 && strcmp(a->via, b->via) == 0 &&
+	       strcmp(a->text ? a->text : "", b->text ? b->text : "") == 0;
+}
+
+/*
+ * Brings a card's log rows in line with view; an entry is pending unless
+ * the server copy holds it. Rows already right stay: a card with 100,000
+ * entries gets one new row for one new note, not 100,000. That holds only
+ * while the rows kept are in the view's order and every new row comes
+ * after them (rowid order is card order, which history and the last note
+ * read); otherwise every row is written again.
+ */
+static int write_log(struct cache *c, long card, const struct vcard_annot *server,
+		     const struct vcard_annot *view, int fresh, struct kerr *err)
+{
+	struct vcard_annot old;
+	char *pend = NULL, *keep = NULL, *need = NULL;
+	int rc = -1, incremental = 0;
+	sqlite3_stmt *st;
+	size_t i;
+
+	memset(&old, 0, sizeof old);
+	if (!fresh) {
+		long lastpos = -1;
+		int changed = 0;
+
+		if (log_rows(c, card, &old, &pend, err) < 0)
+			goto out;
+		keep = xcalloc(old.nlog + 1, 1);
+		need = xcalloc(view->nlog + 1, 1);
+		incremental = 1;
+		for (i = 0; i < view->nlog && incremental; i++) {
+			const struct vcard_log *e = &view->log[i];
+			int pending = !vcard_annot_has(server, e->id);
+			long j = vcard_annot_find(&old, e->id);
+
+			if (j >= 0 && log_same(&old.log[j], e) && pend[j] == pending) {
+				if (changed || j < lastpos)
+					incremental = 0;
+				lastpos = j;
+				keep[j] = 1;
+			} else {
+				changed = 1;
+				need[i] = 1;
+			}
+		}
+	}
+	if (!fresh && !incremental) {
+		st = stmt(c, S_LOG_DELETE, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, card);
+		if (exec_stmt(c, st, err, "updating the log") < 0)
+			goto out;
+	}
+	for (i = 0; incremental && i < old.nlog; i++) {
+		if (keep[i])
+			continue;
+		st = stmt(c, S_LOG_DELETE_ONE, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, card);
+		bind_static(st, 2, old.log[i].id);
+		if (exec_stmt(c, st, err, "updating the log") < 0)
+			goto out;
+	}
+	for (i = 0; i < view->nlog; i++)
+		if ((!incremental || need[i]) &&
+		    log_insert(c, card, &view->log[i],
+			       !vcard_annot_has(server, view->log[i].id), err) < 0)
+			goto out;
+	rc = 0;
+out:
+	vcard_annot_free(&old);
+	free(pend);
+	free(keep);
+	free(need);
+	return rc;
+}
+
 /*
  * Writes the log rows, the view columns and the search index of a card.
  * fresh: the row was inserted just now, so it has no log rows yet.
@@ -896,39 +1039,18 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	const char *last_text = NULL;
 	struct sbuf notes = {0};
 	sqlite3_stmt *st = NULL;
-	size_t i, j;
+	size_t i;
 	int rc = -1;
 
-	if (!fresh) {
-		st = stmt(c, S_LOG_DELETE, err);
-		if (!st)
-			goto out;
-		sqlite3_bind_int64(st, 1, card);
-		if (exec_stmt(c, st, err, "updating the log") < 0)
-			goto out;
-	}
+	if (write_log(c, card, server, view, fresh, err) < 0)
+		goto out;
 	for (i = 0; i < view->nlog; i++) {
 		const struct vcard_log *e = &view->log[i];
-		int pending = 1;
 
-		for (j = 0; j < server->nlog; j++)
-			if (strcmp(server->log[j].id, e->id) == 0)
-				pending = 0;
 		if (last && strcmp(e->date, last) == 0) {
 			last_via = e->via;
 			last_text = e->text;
 		}
-		st = stmt(c, S_LOG_INSERT, err);
-		if (!st)
-			goto out;
-		sqlite3_bind_int64(st, 1, card);
-		bind_static(st, 2, e->id);
-		bind_static(st, 3, e->date);
-		bind_static(st, 4, e->via);
-		bind_static(st, 5, e->text ? e->text : "");
-		sqlite3_bind_int(st, 6, pending);
-		if (exec_stmt(c, st, err, "updating the log") < 0)
-			goto out;
 		sbuf_adds(&notes, e->text ? e->text : "");
 		sbuf_addc(&notes, '\n');
 	}

@@ -636,21 +636,85 @@ static int parse_log(const char *s, size_t n, struct vcard_log *e)
 	return 0;
 }
 
-static int annot_find(const struct vcard_annot *a, const char *id)
+/*
+ * The id index: a card may carry tens of thousands of log entries, and
+ * reading, merging and checking a push each look every id up, so a linear
+ * search would make them quadratic. The index is a cache of log[]: pushes
+ * keep it, anything that moves entries drops it (idx_n = 0), and a lookup
+ * rebuilds it when it does not cover every entry.
+ */
+static size_t id_hash(const char *id)
 {
+	size_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+static void idx_insert(struct vcard_annot *a, size_t i)
+{
+	size_t m = a->idx_cap - 1, k = id_hash(a->log[i].id) & m;
+
+	while (a->idx[k])
+		k = (k + 1) & m;
+	a->idx[k] = (unsigned)(i + 1);
+	a->idx_n++;
+}
+
+static void idx_rebuild(struct vcard_annot *a)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * a->nlog)
+		cap *= 2;
+	free(a->idx);
+	a->idx = xcalloc(cap, sizeof *a->idx);
+	a->idx_cap = cap;
+	a->idx_n = 0;
 	for (size_t i = 0; i < a->nlog; i++)
-		if (strcmp(a->log[i].id, id) == 0)
-			return (int)i;
+		idx_insert(a, i);
+}
+
+static void idx_drop(struct vcard_annot *a)
+{
+	a->idx_n = 0;
+}
+
+/* The first entry with this id, or -1. The index is a cache: const holds. */
+static long annot_find(const struct vcard_annot *ca, const char *id)
+{
+	struct vcard_annot *a = (struct vcard_annot *)ca;
+	size_t m, k;
+
+	if (a->nlog < 16) {
+		for (size_t i = 0; i < a->nlog; i++)
+			if (strcmp(a->log[i].id, id) == 0)
+				return (long)i;
+		return -1;
+	}
+	if (a->idx_n != a->nlog || !a->idx_cap)
+		idx_rebuild(a);
+	m = a->idx_cap - 1;
+	for (k = id_hash(id) & m; a->idx[k]; k = (k + 1) & m)
+		if (strcmp(a->log[a->idx[k] - 1].id, id) == 0)
+			return (long)a->idx[k] - 1;
 	return -1;
 }
 
 static void annot_push(struct vcard_annot *a, const struct vcard_log *e, int own)
 {
-	a->log = xrealloc(a->log, (a->nlog + 1) * sizeof *a->log);
+	if (a->nlog == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 8;
+		a->log = xrealloc(a->log, a->cap * sizeof *a->log);
+	}
 	a->log[a->nlog] = *e;
 	if (!own)
 		a->log[a->nlog].text = xstrdup(e->text ? e->text : "");
 	a->nlog++;
+	/* Keep a full index full while it has room; else rebuild on need. */
+	if (a->idx_cap && a->idx_n == a->nlog - 1 && 2 * a->nlog <= a->idx_cap)
+		idx_insert(a, a->nlog - 1);
 }
 
 /* ---- the NOTE ---- */
@@ -1164,6 +1228,7 @@ void vcard_annot_free(struct vcard_annot *a)
 	for (size_t i = 0; i < a->nlog; i++)
 		free(a->log[i].text);
 	free(a->log);
+	free(a->idx);
 	memset(a, 0, sizeof *a);
 }
 
@@ -1184,15 +1249,26 @@ int vcard_annot_add(struct vcard_annot *a, const struct vcard_log *e)
 	return 0;
 }
 
+int vcard_annot_has(const struct vcard_annot *a, const char *id)
+{
+	return annot_find(a, id) >= 0;
+}
+
+long vcard_annot_find(const struct vcard_annot *a, const char *id)
+{
+	return annot_find(a, id);
+}
+
 int vcard_annot_remove(struct vcard_annot *a, const char *id)
 {
-	int i = annot_find(a, id);
+	long i = annot_find(a, id);
 
 	if (i < 0)
 		return 1;
 	free(a->log[i].text);
 	memmove(a->log + i, a->log + i + 1, (a->nlog - (size_t)i - 1) * sizeof *a->log);
 	a->nlog--;
+	idx_drop(a);
 	return 0;
 }
 
@@ -1202,6 +1278,37 @@ static int in_strv(const struct strv *l, const char *s)
 		if (strcmp(l->v[i], s) == 0)
 			return 1;
 	return 0;
+}
+
+/* Sorts the log by date, keeping card order among equal dates (a merge sort). */
+static void annot_sort(struct vcard_annot *a)
+{
+	size_t n = a->nlog, w, i;
+	struct vcard_log *tmp;
+	int sorted = 1;
+
+	for (i = 1; i < n && sorted; i++)
+		sorted = strcmp(a->log[i - 1].date, a->log[i].date) <= 0;
+	if (sorted)
+		return;
+	tmp = xmalloc(n * sizeof *tmp);
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t l = i, mid = i + w < n ? i + w : n;
+			size_t r = mid, end = i + 2 * w < n ? i + 2 * w : n, o = i;
+
+			while (l < mid && r < end)
+				tmp[o++] = strcmp(a->log[r].date, a->log[l].date) < 0 ?
+					   a->log[r++] : a->log[l++];
+			while (l < mid)
+				tmp[o++] = a->log[l++];
+			while (r < end)
+				tmp[o++] = a->log[r++];
+		}
+		memcpy(a->log, tmp, n * sizeof *tmp);
+	}
+	free(tmp);
+	idx_drop(a);
 }
 
 /*
@@ -1216,16 +1323,7 @@ void vcard_annot_merge(struct vcard_annot *a, const struct vcard_annot *other,
 	for (size_t i = 0; i < other->nlog; i++)
 		if (!in_strv(removed, other->log[i].id))
 			vcard_annot_add(a, &other->log[i]);
-	for (size_t i = 1; i < a->nlog; i++) {
-		struct vcard_log e = a->log[i];
-		size_t j = i;
-
-		while (j > 0 && strcmp(a->log[j - 1].date, e.date) > 0) {
-			a->log[j] = a->log[j - 1];
-			j--;
-		}
-		a->log[j] = e;
-	}
+	annot_sort(a);
 	if (!a->cadence[0])
 		memcpy(a->cadence, other->cadence, sizeof a->cadence);
 	if (!a->snooze[0])

@@ -31,6 +31,11 @@ struct vcard_annot {
 	char snooze[11];	/* YYYY-MM-DD, "" if none */
 	struct vcard_log *log;	/* in card order; owned */
 	size_t nlog;
+	/* Private to vcard.c: room in log, and an id index rebuilt on need. */
+	size_t cap;
+	unsigned *idx;		/* open addressing: entry index + 1, 0 empty */
+	size_t idx_cap;		/* slots, a power of two; 0: no index */
+	size_t idx_n;		/* entries indexed: the index holds when == nlog */
 };
 
 /* What display and search need from a card. All strings owned, NULL when absent. */
@@ -66,6 +71,10 @@ void vcard_annot_free(struct vcard_annot *a);
 void vcard_annot_copy(struct vcard_annot *dst, const struct vcard_annot *src);
 /* Adds a copy of e unless its id is present: 0 added, 1 already there. */
 int vcard_annot_add(struct vcard_annot *a, const struct vcard_log *e);
+/* Whether a holds an entry with this id (constant time on average). */
+int vcard_annot_has(const struct vcard_annot *a, const char *id);
+/* The index in a->log of the first entry with this id, or -1. */
+long vcard_annot_find(const struct vcard_annot *a, const char *id);
 /* Removes the entry with that id: 0 removed, 1 not there. */
 int vcard_annot_remove(struct vcard_annot *a, const char *id);
 /*

@@ -126,21 +126,15 @@ static char *lf_to_crlf(const char *s, size_t len, size_t *out_len)
 static int survived(const char *raw, size_t len, const struct vcard_annot *want)
 {
 	struct vcard_info vi;
-	size_t i, j;
+	size_t i;
 	int ok = 1;
 
 	vcard_read(raw, len, &vi);
 	if (strcmp(vi.annot.cadence, want->cadence) != 0 ||
 	    strcmp(vi.annot.snooze, want->snooze) != 0)
 		ok = 0;
-	for (i = 0; ok && i < want->nlog; i++) {
-		int found = 0;
-
-		for (j = 0; j < vi.annot.nlog; j++)
-			if (strcmp(vi.annot.log[j].id, want->log[i].id) == 0)
-				found = 1;
-		ok = found;
-	}
+	for (i = 0; ok && i < want->nlog; i++)
+		ok = vcard_annot_has(&vi.annot, want->log[i].id);
 	vcard_info_free(&vi);
 	return ok;
 }

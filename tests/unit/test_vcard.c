@@ -817,6 +817,52 @@ static void test_server_rewrite(void)
 
 /* ---- annotations ---- */
 
+/* Thousands of entries: the id index through adds, removes, merge and sort. */
+static void test_merge_big(void)
+{
+	struct vcard_annot a = {0}, b = {0};
+	struct vcard_log e;
+	char id[9], date[11];
+	int i, sorted = 1, found = 1, stable = 1;
+
+	for (i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "%08x", i);
+		snprintf(date, sizeof date, "20%02d-%02d-01", 25 - i % 20, 1 + i % 12);
+		log_set(&e, date, "phone", id, "x");
+		vcard_annot_add(&a, &e);
+	}
+	for (i = 2000; i < 5000; i++) {
+		snprintf(id, sizeof id, "%08x", i);
+		log_set(&e, "2010-01-01", "email", id, "y");
+		vcard_annot_add(&b, &e);
+	}
+	log_set(&e, "2010-01-01", "email", "00000010", "dup");
+	is_int(vcard_annot_add(&a, &e), 1, "big: a known id is refused past the linear range");
+	is_int(vcard_annot_remove(&a, "00000005"), 0, "big: remove by id");
+	is_int(vcard_annot_has(&a, "00000005"), 0, "big: removed is gone");
+	is_int(vcard_annot_has(&a, "00000006"), 1, "big: its neighbour stays");
+	vcard_annot_merge(&a, &b, NULL);
+	is_int(a.nlog, 4999, "big: merge adds only the new ids");
+	for (i = 1; i < (int)a.nlog; i++) {
+		if (strcmp(a.log[i - 1].date, a.log[i].date) > 0)
+			sorted = 0;
+		if (!strcmp(a.log[i - 1].date, a.log[i].date) &&
+		    !strcmp(a.log[i].date, "2010-01-01") &&
+		    strcmp(a.log[i - 1].id, a.log[i].id) > 0)
+			stable = 0;
+	}
+	ok(sorted, "big: sorted by date after merge");
+	ok(stable, "big: equal dates keep their order");
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "%08x", i);
+		if (vcard_annot_has(&a, id) != (i != 5))
+			found = 0;
+	}
+	ok(found, "big: every id found after the sort");
+	vcard_annot_free(&a);
+	vcard_annot_free(&b);
+}
+
 static void test_merge(void)
 {
 	struct vcard_annot a = {0}, b = {0};
@@ -1086,6 +1132,7 @@ int main(void)
 	test_patch_refuse_keep();
 	test_server_rewrite();
 	test_merge();
+	test_merge_big();
 	test_newid_new_escape();
 	test_patch_bad_group();
 	test_corpus();
