@@ -37,6 +37,7 @@ struct vc_prop {
 	int valid;			/* has a name and a ':' */
 	int qp;				/* ENCODING=QUOTED-PRINTABLE */
 	int charset;			/* a CHARSET parameter is present */
+	int charset_utf8;		/* and it says UTF-8 */
 	int dangling;			/* QP value ends in a soft break with nothing after */
 };
 
@@ -66,6 +67,8 @@ struct patch_ctx {
 	char *note_prefix;		/* group.NOTE;params as written */
 	char *note_group;
 	char *note_full;		/* decoded text of the chosen NOTE */
+	char *note_raw;			/* its value as written (unfolded, escaped) */
+	size_t note_rawlen;
 	const char *end_line;		/* start of the first card's END:VCARD */
 	int dangling;
 };
@@ -190,9 +193,50 @@ static void qp_decode(struct sbuf *o, const char *s, size_t n)
 }
 
 /*
- * RFC 6350 3.4 TEXT unescaping. Unknown escapes keep their backslash: a
- * sloppy writer's "C:\temp" survives. CRLF (from QP) and a lone CR become LF.
+ * RFC 6350 3.4 TEXT unescaping. Escapes vCard does not define are read as
+ * the common clients read them: before ASCII punctuation (Apple and Gmail
+ * write \") the backslash goes; before a letter, a digit or anything else
+ * it stays, so a sloppy writer's "C:\temp" survives. CRLF (from QP) and a
+ * lone CR become LF.
  */
+/* Whether "\c" reads as c alone: ASCII punctuation, \, \, and \; included. */
+static int unescape_punct(char c)
+{
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
+	       (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+/*
+ * How many bytes of the escaped text s[0..n) unescape to exactly want
+ * bytes; -1 when no escape boundary falls there. The inverse of unescape
+ * for a prefix, so that the user's own text is kept as written.
+ */
+static long unescaped_prefix(const char *s, size_t n, size_t want)
+{
+	size_t i = 0, out = 0;
+
+	while (i < n && out < want) {
+		if (s[i] == '\\' && i + 1 < n) {
+			char c = s[i + 1];
+
+			if (c == 'n' || c == 'N' || unescape_punct(c)) {
+				i += 2;
+				out++;
+			} else {
+				i++;
+				out++;
+			}
+		} else if (s[i] == '\r') {
+			i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+			out++;
+		} else {
+			i++;
+			out++;
+		}
+	}
+	return out == want ? (long)i : -1;
+}
+
 static void unescape(struct sbuf *o, const char *s, size_t n)
 {
 	size_t i = 0, run = 0;
@@ -204,7 +248,7 @@ static void unescape(struct sbuf *o, const char *s, size_t n)
 			sbuf_add(o, s + run, i - run);
 			if (c == 'n' || c == 'N') {
 				sbuf_addc(o, '\n');
-			} else if (c == '\\' || c == ',' || c == ';' || c == ':') {
+			} else if (unescape_punct(c)) {
 				sbuf_addc(o, c);
 			} else {
 				/* The next byte is read on its own (it may be a CR). */
@@ -333,7 +377,7 @@ static void prop_split(struct vc_prop *p)
 	int inq = 0;
 
 	p->valid = 0;
-	p->qp = p->charset = 0;
+	p->qp = p->charset = p->charset_utf8 = 0;
 	for (c = s; c < e && *c != ';' && *c != ':'; c++)
 		;
 	if (c == e || c == s)
@@ -376,8 +420,10 @@ static void prop_split(struct vc_prop *p)
 			if ((nl == 0 || eq_ci(nm, nl, "ENCODING")) &&
 			    eq_ci(v, vl, "QUOTED-PRINTABLE"))
 				p->qp = 1;
-			else if (eq_ci(nm, nl, "CHARSET"))
+			else if (eq_ci(nm, nl, "CHARSET")) {
 				p->charset = 1;
+				p->charset_utf8 = eq_ci(v, vl, "UTF-8");
+			}
 		}
 	}
 }
@@ -849,6 +895,9 @@ static void take_note(struct vcard_info *out, struct patch_ctx *pc,
 	pc->note_start = p->start;
 	pc->note_stop = p->stop;
 	pc->note_qp = p->qp;
+	free(pc->note_raw);
+	pc->note_raw = xstrndup(v, vl);
+	pc->note_rawlen = vl;
 	free(pc->note_prefix);
 	free(pc->note_group);
 	pc->note_prefix = xstrndup(p->line, (size_t)(p->params + p->plen - p->line));
@@ -859,7 +908,8 @@ static void take_note(struct vcard_info *out, struct patch_ctx *pc,
 	size_t quotes = 0;
 	for (const char *q = pc->note_prefix; *q; q++)
 		quotes += *q == '"';
-	pc->note_rebuild_prefix = p->qp || p->charset || quotes % 2;
+	pc->note_rebuild_prefix = p->qp || (p->charset && !p->charset_utf8) ||
+				  quotes % 2;
 	/*
 	 * RFC 6350 3.3: a group is letters, digits and '-'. Anything else
 	 * (bytes of another charset, found by the fuzzer) is not carried
@@ -1586,7 +1636,7 @@ static char *note_want(const char *user, const struct vcard_annot *w)
 }
 
 static void emit_note(struct sbuf *o, const struct patch_ctx *pc, const char *text,
-		      int v21, const char *eol)
+		      const char *user, int v21, const char *eol)
 {
 	int force_qp = pc->note_start && pc->note_qp;
 
@@ -1607,8 +1657,28 @@ static void emit_note(struct sbuf *o, const struct patch_ctx *pc, const char *te
 		sbuf_free(&t);
 		return;
 	}
-	char *e = vcard_escape(text);
+	char *e = NULL;
 
+	/*
+	 * The user's text is kept as their client wrote it (its escapes
+	 * included, \" and all): only kith's block after it is escaped anew.
+	 */
+	if (pc->note_start && pc->note_raw && user && !strncmp(text, user, strlen(user))) {
+		long r = unescaped_prefix(pc->note_raw, pc->note_rawlen, strlen(user));
+
+		/* A raw CR or LF would end the line there: escape afresh. */
+		if (r >= 0 && (memchr(pc->note_raw, '\r', (size_t)r) ||
+			       memchr(pc->note_raw, '\n', (size_t)r)))
+			r = -1;
+		if (r >= 0) {
+			char *rest = vcard_escape(text + strlen(user));
+
+			e = xasprintf("%.*s%s", (int)r, pc->note_raw, rest);
+			free(rest);
+		}
+	}
+	if (!e)
+		e = vcard_escape(text);
 	if (pc->note_start && !pc->note_rebuild_prefix) {
 		/* Keep the user's group and parameters (LANGUAGE, ALTID...). */
 		struct sbuf l = {0};
@@ -1704,6 +1774,7 @@ static void patch_ctx_free(struct patch_ctx *pc)
 	free(pc->note_prefix);
 	free(pc->note_group);
 	free(pc->note_full);
+	free(pc->note_raw);
 }
 
 /*
@@ -1760,13 +1831,13 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		nw = note_want(in.note, want);
 		if (!pc.note_start) {
 			if (*nw)
-				emit_note(&ins, &pc, nw, v21, eol);
+				emit_note(&ins, &pc, nw, in.note, v21, eol);
 		} else if (strcmp(nw, pc.note_full ? pc.note_full : "") != 0) {
 			struct sbuf nl = {0};
 
 			/* A NOTE that becomes empty goes away entirely. */
 			if (*nw)
-				emit_note(&nl, &pc, nw, v21, eol);
+				emit_note(&nl, &pc, nw, in.note, v21, eol);
 			ed[ned].start = pc.note_start;
 			ed[ned].stop = pc.note_stop;
 			ed[ned].len = nl.len;

@@ -170,9 +170,10 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		     const struct cache_book *book, long id, int mirror,
 		     struct sync_stats *st, struct kerr *err)
 {
-	int attempt, rc = -1;
+	/* exact: 0 not tried, 1 the cache holds the server's bytes, -1 GET failed */
+	int attempt, rc = -1, exact = 0;
 
-	for (attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+	for (attempt = 0; attempt < MAX_CONFLICTS + 1; attempt++) {
 		struct vcard_annot want;
 		struct vcard_info vi;
 		struct http_resp resp;
@@ -200,9 +201,6 @@ static int push_card(struct dav_client *dc, struct cache *c,
 			pending_free(&p);
 			return -1;
 		}
-		vcard_read(p.raw, p.len, &vi);
-		vcard_annot_copy(&want, &vi.annot);
-		vcard_info_free(&vi);
 		url = http_resolve(book->url, p.href);
 		if (!url || !inside_book(book->url, url)) {
 			/*
@@ -214,6 +212,35 @@ static int push_card(struct dav_client *dc, struct cache *c,
 				 book->url);
 			goto next;
 		}
+		if (p.state == CARD_SYNCED && !exact && !memchr(p.raw, '\r', p.len)) {
+			/*
+			 * A copy without a CR came by multiget, where XML turned
+			 * every CRLF into LF: the card's own line endings are lost
+			 * there. Its exact bytes come from GET, so that every line
+			 * kith does not own goes back as it was. A server that
+			 * cannot serve GET (some answer 500) leaves the multiget
+			 * copy, sent back with CRLF below.
+			 */
+			struct kerr gerr;
+			int r;
+
+			exact = 1;
+			r = refetch(dc, c, book, url, p.href, &gone, &gerr);
+			if (r == 0 && gone) {
+				if (cache_card_gone(c, book->id, p.href, err) < 0)
+					goto next;
+				step = 2;
+				goto next;
+			}
+			if (r == 0) {
+				step = 2;	/* again, from the exact copy */
+				goto next;
+			}
+			exact = -1;
+		}
+		vcard_read(p.raw, p.len, &vi);
+		vcard_annot_copy(&want, &vi.annot);
+		vcard_info_free(&vi);
 		if (cache_outbox_apply(c, id, &want, &last_op, err) < 0)
 			goto next;
 		patched = vcard_patch(p.raw, p.len, &want, mirror, &plen, err);
@@ -229,11 +256,11 @@ static int push_card(struct dav_client *dc, struct cache *c,
 			step = 0;
 			goto next;
 		}
-		if (!memchr(p.raw, '\r', p.len)) {
+		if (exact < 0 && !memchr(p.raw, '\r', p.len)) {
 			/*
-			 * Fetched by multiget: XML read the server's CRLF as LF
-			 * (docs/decisions.md). vCard lines end in CRLF (RFC 6350
-			 * 3.2): they go back that way.
+			 * The multiget copy, since GET failed: XML read the
+			 * server's CRLF as LF (docs/decisions.md). vCard lines
+			 * end in CRLF (RFC 6350 3.2): they go back that way.
 			 */
 			char *crlf = lf_to_crlf(patched, plen, &plen);
 

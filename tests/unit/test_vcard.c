@@ -567,6 +567,48 @@ static void test_patch_basic(void)
 	vcard_annot_free(&w);
 }
 
+/* The user's NOTE bytes and each line's ending survive a patch. */
+static void test_patch_keeps_bytes(void)
+{
+	const char *gm = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:John Doe\r\n"
+			 "NOTE:He said \\\"hi\\\"\\: ok\\, C:\\temp\\nline two\r\n"
+			 "END:VCARD\r\n";
+	const char *mixed = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mixed\r\n"
+			    "PHOTO;ENCODING=b;TYPE=JPEG:AAAA\n BBBB\n CCCC\r\n"
+			    "TEL:+1\n"
+			    "END:VCARD\r\n";
+	struct vcard_annot w = {0};
+	struct vcard_info v;
+	struct vcard_log e;
+	struct kerr err;
+	size_t n;
+	char *out;
+
+	v = rd(gm);
+	is_str(v.note, "He said \"hi\": ok, C:\\temp\nline two",
+	       "read: \\\" reads as a quote, \\t before a letter keeps its backslash");
+	vcard_info_free(&v);
+	log_set(&e, "2026-11-20", "phone", "7f3a9c2e", "coffee");
+	vcard_annot_add(&w, &e);
+	out = vcard_patch(gm, strlen(gm), &w, 1, &n, &err);
+	ok(out && strstr(out, "NOTE:He said \\\"hi\\\"\\: ok\\, C:\\temp\\nline two\\n"
+			 "\xe2\x80\x94 kith \xe2\x80\x94\\n"),
+	   "patch: the user's NOTE text keeps its bytes, escapes and all");
+	v = rd(out ? out : "");
+	is_str(v.note, "He said \"hi\": ok, C:\\temp\nline two", "and reads back the same");
+	vcard_info_free(&v);
+	free(out);
+
+	out = vcard_patch(mixed, strlen(mixed), &w, 1, &n, &err);
+	ok(out && !strncmp(out, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mixed\r\n"
+			   "PHOTO;ENCODING=b;TYPE=JPEG:AAAA\n BBBB\n CCCC\r\nTEL:+1\n", 81),
+	   "patch: LF-folded PHOTO and an LF line keep their endings among CRLF ones");
+	ok(out && strstr(out, "X-KITH-LOG:2026-11-20 phone 7f3a9c2e coffee\r\n") &&
+	   strstr(out, "\r\nEND:VCARD\r\n"), "patch: new lines take the majority ending");
+	free(out);
+	vcard_annot_free(&w);
+}
+
 static void test_patch_note_cases(void)
 {
 	const char *nonote = "BEGIN:VCARD\nVERSION:4.0\nFN:Aoife\nEND:VCARD\n";
@@ -1127,6 +1169,7 @@ int main(void)
 	test_annot_read();
 	test_patch_basic();
 	test_patch_note_cases();
+	test_patch_keeps_bytes();
 	test_patch_fold_utf8();
 	test_patch_v21();
 	test_patch_refuse_keep();
