@@ -373,6 +373,8 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 			printf(", %ld deleted on the server with notes kept here", st.kept);
 		if (st.failed)
 			printf(", %ld failed", st.failed);
+		if (st.unreadable)
+			printf(", %ld unreadable on the server", st.unreadable);
 		printf(" (%.1f s)\n", now_s() - pr.start);
 		if (failed)
 			rc = EXIT_FAIL;

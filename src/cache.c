@@ -142,6 +142,18 @@ static const char *const migrations[] = {
 	"UPDATE card SET last_text = (SELECT l.text FROM log l"
 	"  WHERE l.card = card.id AND l.date = card.last_contact"
 	"  ORDER BY l.rowid DESC LIMIT 1) WHERE last_contact IS NOT NULL;",
+	/*
+	 * 4: cards the server could not serve (a multiget and a GET of the
+	 * card alone failed), at the etag its listing gave: not asked for
+	 * again until that etag changes.
+	 */
+	"CREATE TABLE unreadable("
+	"  book INTEGER NOT NULL REFERENCES book(id) ON DELETE CASCADE,"
+	"  href TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  status INTEGER NOT NULL,"
+	"  since TEXT NOT NULL DEFAULT (date('now')),"
+	"  PRIMARY KEY(book, href));",
 };
 
 /* The migration that moves the raw cards out (see migrate). */
@@ -739,6 +751,60 @@ int cache_card_etags(struct cache *c, long book,
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		rc = fn(arg, (const char *)sqlite3_column_text(st, 0),
 			(const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_unreadable_etags(struct cache *c, long book,
+			   int (*fn)(void *arg, const char *href, const char *etag),
+			   void *arg, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT href, coalesce(etag, '') FROM "
+				"unreadable WHERE book = ?1");
+	int rc = 0, r;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_error(c, err, "reading the unreadable cards");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_unreadable_set(struct cache *c, long book, const char *href,
+			 const char *etag, long status, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "INSERT OR REPLACE INTO unreadable(book,"
+				" href, etag, status) VALUES (?1, ?2, ?3, ?4)");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	bind_static(st, 2, href);
+	bind_static(st, 3, etag && *etag ? etag : NULL);
+	sqlite3_bind_int64(st, 4, status);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(c, err, "noting an unreadable card");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_unreadable_clear(struct cache *c, long book, const char *href,
+			   struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "DELETE FROM unreadable WHERE book = ?1"
+				" AND href = ?2");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	bind_static(st, 2, href);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(c, err, "updating the unreadable cards");
 	sqlite3_finalize(st);
 	return rc;
 }

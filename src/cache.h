@@ -90,6 +90,18 @@ int cache_card_gone(struct cache *c, long book, const char *href,
 int cache_card_etags(struct cache *c, long book,
 		     int (*fn)(void *arg, const char *href, const char *etag),
 		     void *arg, struct kerr *err);
+/*
+ * Cards the server could not serve: noted at the etag its listing gave
+ * (or NULL), cleared when one arrives, listed for the next sync so that it
+ * is asked for again only when its etag changes.
+ */
+int cache_unreadable_etags(struct cache *c, long book,
+			   int (*fn)(void *arg, const char *href, const char *etag),
+			   void *arg, struct kerr *err);
+int cache_unreadable_set(struct cache *c, long book, const char *href,
+			 const char *etag, long status, struct kerr *err);
+int cache_unreadable_clear(struct cache *c, long book, const char *href,
+			   struct kerr *err);
 /* The card id for (book, href), 0 when absent. */
 long cache_card_id(struct cache *c, long book, const char *href);
 

@@ -62,6 +62,7 @@ struct sync_stats {
 	long bytes;		/* bytes received */
 	long cards;		/* cards received */
 	long kept;		/* deleted on the server with notes kept here */
+	long unreadable;	/* cards the server could not serve (see pull.c) */
 };
 
 /* Called now and then during long transfers. */

@@ -49,6 +49,7 @@ struct dav_client {
 	int trace;		/* KITH_DEBUG_REQUESTS: a line per request on stderr */
 	int digest;		/* the server asked for Digest, not Basic */
 	int pinned;		/* redirects to another origin are refused */
+	int status_once;	/* an HTTP error status is not retried */
 	char *auth_origin;	/* credentials go only to this origin */
 	struct dav_client *parent; /* a dup's: its requests count there when freed */
 	char errbuf[CURL_ERROR_SIZE];
@@ -121,6 +122,11 @@ void dav_client_free(struct dav_client *dc)
 	free(dc->cafile);
 	free(dc->auth_origin);
 	free(dc);
+}
+
+void dav_client_status_once(struct dav_client *dc, int on)
+{
+	dc->status_once = on;
 }
 
 void dav_client_pin(struct dav_client *dc)
@@ -731,7 +737,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 		}
 		if (req->no_retry || attempt >= MAX_ATTEMPTS)
 			break;
-		if (cc == CURLE_OK && !retryable(resp->status))
+		if (cc == CURLE_OK && (!retryable(resp->status) || dc->status_once))
 			break;
 		if (cc != CURLE_OK && cc != CURLE_RECV_ERROR &&
 		    cc != CURLE_SEND_ERROR && cc != CURLE_PARTIAL_FILE &&

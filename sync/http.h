@@ -95,4 +95,11 @@ int http_path_plain(const char *url);
 /* http_path() of a collection URL, ending in '/'. The caller frees. */
 char *http_collection_path(const char *url);
 
+/*
+ * While on, an HTTP error status is answered at once, not retried (a
+ * dropped connection still is): pull's bisection of a refused multiget
+ * expects the refusal, and each retry costs seconds of backoff.
+ */
+void dav_client_status_once(struct dav_client *dc, int on);
+
 #endif

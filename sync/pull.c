@@ -9,6 +9,14 @@
  * only in the transaction that commits the last change it covers, so a
  * killed sync resumes from the old token and re-fetches only what the
  * cache does not already hold (etags match).
+ *
+ * One card the server cannot serve does not stop the book: a multiget
+ * refused with 500 or another 4xx is split in halves until the card is
+ * found, which is then asked for alone (GET); when that fails too, it is
+ * noted as unreadable at the etag its listing gave, named once, and not
+ * asked for again until that etag changes. The rest of the book syncs and
+ * its token advances. (Xandikos answers 500 to any multiget that holds a
+ * card whose bytes are not UTF-8.)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -45,6 +53,12 @@
  */
 #define COMMIT_EVERY 2000
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
+/*
+ * Cards asked for alone after their multigets were refused, per sync:
+ * past that, the refusal is the book's (a server that refuses every
+ * multiget), not one card's, and the sync fails as before.
+ */
+#define MAX_ALONE 64
 /*
  * Members one listing may name. A listing is held in memory (the hrefs to
  * fetch or delete), about 100 bytes per member; 200,000 is twenty times
@@ -102,6 +116,7 @@ static void map_sort(struct etag_map *m)
 	free(m->href);
 	free(m->etag);
 	free(idx);
+	free(m->seen);
 	m->href = h;
 	m->etag = e;
 	m->seen = xcalloc(m->n + 1, 1);
@@ -165,6 +180,12 @@ struct pull {
 	struct prefetch *pf;	/* the next multiget, sent when this one answers */
 	int card_errors;	/* cards that failed to store */
 	struct kerr card_err;	/* the first of them */
+	struct etag_map bad;	/* cards noted unreadable, at their etags */
+	struct etag_map lmap;	/* (href, etag) the listing gave for fetch */
+	int lmap_sorted;
+	long refused;		/* the status of the last refused multiget */
+	int alone;		/* cards asked for alone in this sync */
+	int token_pending;	/* a refused batch held the token */
 };
 
 /* strv_push with a doubling capacity: listings run to many thousands. */
@@ -239,13 +260,27 @@ static int on_listing(void *arg, struct dav_response *r, struct kerr *err)
 	if (r->status == 404) {
 		if (i >= 0)
 			list_push(&p->gone, &p->gone_cap, path);
+		if (p->bad.n && map_find(&p->bad, path) >= 0 &&
+		    cache_unreadable_clear(p->c, p->book->id, path, err) < 0) {
+			free(path);
+			return -1;
+		}
 	} else if (r->ok_props && r->is_collection) {
 		/* a sub-collection is not a card */
 	} else if (r->ok_props || r->status == 200 || r->status == 0) {
+		long b = p->bad.n ? map_find(&p->bad, path) : -1;
+
 		if (i >= 0)
 			p->map.seen[i] = 1;
-		if (i < 0 || !r->etag || strcmp(p->map.etag[i], r->etag) != 0)
+		if (i >= 0 && r->etag && strcmp(p->map.etag[i], r->etag) == 0) {
+			/* unchanged */
+		} else if (b >= 0 && r->etag && strcmp(p->bad.etag[b], r->etag) == 0) {
+			p->st->unreadable++;	/* still the version it could not serve */
+		} else {
 			list_push(&p->fetch, &p->fetch_cap, path);
+			map_add(&p->lmap, path, r->etag);
+			p->lmap_sorted = 0;
+		}
 	}
 	free(path);
 	return 0;
@@ -287,7 +322,9 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 		return 0;	/* missing: retried, never taken as deleted */
 	}
 	i = map_find(&p->map, path);
-	if (cache_card_put(p->c, p->book->id, path, r->etag, r->data.buf ?
+	if ((p->bad.n && map_find(&p->bad, path) >= 0 &&
+	     cache_unreadable_clear(p->c, p->book->id, path, &cerr) < 0) ||
+	    cache_card_put(p->c, p->book->id, path, r->etag, r->data.buf ?
 			   r->data.buf : "", r->data.len, &cerr) < 0) {
 		if (p->card_errors++ == 0)
 			p->card_err = cerr;
@@ -451,7 +488,9 @@ static void prefetch_join(struct prefetch *f)
  * when not NULL, else asked for. fresh is 0 when the same hrefs were just
  * asked for and stored in part: what arrived then is not counted twice.
  * 0 done; 1 when the server refused a request that large, or saved would
- * not parse (the caller asks again; what was stored stays); -1 error.
+ * not parse (the caller asks again; what was stored stays); 2 when it
+ * refused these hrefs with 500 or a 4xx (nothing stored: the caller
+ * bisects); -1 error.
  */
 static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 		    FILE *saved, int fresh, struct strv *missing, struct kerr *err)
@@ -499,6 +538,15 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 		rc = 1;
 		goto out;
 	}
+	if (status == 500 || (status >= 400 && status < 500 && status != 401 &&
+			      status != 403 && status != 404 && status != 405 &&
+			      status != 413)) {
+		/* Perhaps one card the server cannot serve: the caller bisects. */
+		cache_rollback(p->c);
+		p->refused = status;
+		rc = 2;
+		goto out;
+	}
 	if (status != 207) {
 		cache_rollback(p->c);
 		dav_status_error(err, "REPORT addressbook-multiget", p->book->url,
@@ -519,6 +567,111 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 out:
 	free(body);
 	return rc;
+}
+
+static void say_unreadable(struct pull *p, const char *href, long status)
+{
+	term_printf(stderr, "kith: %s: the server cannot serve the card %s "
+		    "(HTTP %ld, alone and in a multiget): kith skips it until it "
+		    "changes on the server; the rest of the book syncs\n",
+		    p->book->url, href, status);
+}
+
+/*
+ * Asks for the card at href alone, after a multiget holding it was
+ * refused with status: stored when GET serves it, else noted unreadable.
+ */
+static int fetch_alone(struct pull *p, const char *href, long status,
+		       struct kerr *err)
+{
+	struct http_resp resp;
+	struct http_req req;
+	char *url;
+	long i, l;
+	int rc = -1;
+
+	if (p->alone++ >= MAX_ALONE) {
+		dav_status_error(err, "REPORT addressbook-multiget", p->book->url,
+				 status);
+		return -1;
+	}
+	url = http_resolve(p->book->url, href);
+	if (!url) {
+		kerr_set(err, "%s: cannot resolve %s", p->book->url, href);
+		return -1;
+	}
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	req.method = "GET";
+	req.url = url;
+	if (http_request(p->dc, &req, &resp, err) < 0)
+		goto out;
+	i = map_find(&p->map, href);
+	if (resp.status == 200) {
+		if (cache_begin(p->c, err) < 0)
+			goto out;
+		if (cache_unreadable_clear(p->c, p->book->id, href, err) < 0 ||
+		    cache_card_put(p->c, p->book->id, href, resp.etag,
+				   resp.body.buf ? resp.body.buf : "",
+				   resp.body.len, err) < 0) {
+			cache_rollback(p->c);
+			goto out;
+		}
+		if (cache_commit(p->c, err) < 0)
+			goto out;
+		if (i >= 0)
+			p->st->changed++;
+		else
+			p->st->added++;
+		p->st->cards++;
+		p->st->bytes += (long)resp.body.len;
+	} else if (resp.status == 404 || resp.status == 410) {
+		/* Gone since the listing: the next one says so. */
+	} else {
+		if (!p->lmap_sorted) {
+			map_sort(&p->lmap);
+			p->lmap_sorted = 1;
+		}
+		l = map_find(&p->lmap, href);
+		if (cache_unreadable_set(p->c, p->book->id, href,
+					 l >= 0 ? p->lmap.etag[l] : NULL,
+					 resp.status, err) < 0)
+			goto out;
+		say_unreadable(p, href, resp.status != 0 ? resp.status : status);
+		p->st->unreadable++;
+	}
+	rc = 0;
+out:
+	http_resp_free(&resp);
+	free(url);
+	return rc;
+}
+
+/*
+ * hrefs[0..n) were refused together: asks for each half, and splits a
+ * refused half again, down to one card asked for alone.
+ */
+static int bisect(struct pull *p, char **hrefs, size_t n, long status,
+		  struct strv *missing, struct kerr *err)
+{
+	size_t h = n / 2, k, j;
+
+	if (n == 1)
+		return fetch_alone(p, hrefs[0], status, err);
+	for (k = 0; k < 2; k++) {
+		char **part = k ? hrefs + h : hrefs;
+		size_t pn = k ? n - h : h;
+		int r = multiget(p, part, pn, NULL, NULL, 1, missing, err);
+
+		if (r == 2)
+			r = bisect(p, part, pn, p->refused, missing, err);
+		else if (r == 1)
+			for (j = 0, r = 0; j < pn; j++)
+				strv_push(missing, part[j]);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* How many of the rest hrefs the next multiget asks for. */
@@ -542,6 +695,7 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 	size_t i, n;
 	int round, rc = -1;
 
+	p->token_pending = 0;
 	if (cache_begin(p->c, err) < 0)
 		goto out;
 	for (i = 0; i < p->gone.n; i++) {
@@ -607,6 +761,14 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 			prefetch_free(f);
 			f = p->pf;
 			p->pf = NULL;
+			if (r == 2) {
+				if (tok)
+					p->token_pending = 1;
+				dav_client_status_once(p->dc, 1);
+				r = bisect(p, p->fetch.v + i, n, p->refused,
+					   &missing, err);
+				dav_client_status_once(p->dc, 0);
+			}
 			if (r != 0 && f) {
 				prefetch_join(f);
 				prefetch_free(f);
@@ -633,7 +795,7 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 			 p->book->url, p->fetch.n, p->fetch.v[0]);
 		goto out;
 	}
-	if (round > 1 && token) {
+	if ((round > 1 || p->token_pending) && token) {
 		/* Retried cards arrived: now the token may be stored. */
 		if (cache_book_set_state(p->c, p->book->id, token, NULL, err) < 0)
 			goto out;
@@ -842,9 +1004,11 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 			 "the config, or add the account again", book->url);
 		goto out;
 	}
-	if (cache_card_etags(c, book->id, map_add, &p.map, err) < 0)
+	if (cache_card_etags(c, book->id, map_add, &p.map, err) < 0 ||
+	    cache_unreadable_etags(c, book->id, map_add, &p.bad, err) < 0)
 		goto out;
 	map_sort(&p.map);
+	map_sort(&p.bad);
 	r = pull_sync_collection(&p, err);
 	if (r == 1)
 		r = pull_etags(&p, err);
@@ -854,6 +1018,8 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 out:
 	progress(&p);
 	map_free(&p.map);
+	map_free(&p.bad);
+	map_free(&p.lmap);
 	strv_free(&p.fetch);
 	strv_free(&p.gone);
 	free(p.got);
