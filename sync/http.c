@@ -50,6 +50,7 @@ struct dav_client {
 	int digest;		/* the server asked for Digest, not Basic */
 	int pinned;		/* redirects to another origin are refused */
 	int status_once;	/* an HTTP error status is not retried */
+	size_t stream_cap;	/* bytes one streamed answer may run to; 0: MAX_STREAM */
 	char *auth_origin;	/* credentials go only to this origin */
 	struct dav_client *parent; /* a dup's: its requests count there when freed */
 	char errbuf[CURL_ERROR_SIZE];
@@ -122,6 +123,11 @@ void dav_client_free(struct dav_client *dc)
 	free(dc->cafile);
 	free(dc->auth_origin);
 	free(dc);
+}
+
+void dav_client_stream_cap(struct dav_client *dc, size_t bytes)
+{
+	dc->stream_cap = bytes;
 }
 
 void dav_client_status_once(struct dav_client *dc, int on)
@@ -326,6 +332,7 @@ char *http_member(const char *book_path, const char *book_origin,
 }
 
 struct attempt {
+	struct dav_client *dc;
 	struct http_resp *resp;
 	const struct http_req *req;
 	struct kerr sink_err;
@@ -407,13 +414,15 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg)
 	if (a->req->sink && a->resp->status >= 200 && a->resp->status < 300) {
 		int r;
 
+		size_t cap = a->dc->stream_cap ? a->dc->stream_cap : (size_t)MAX_STREAM;
+
 		a->streamed += len;
-		if (a->streamed > (size_t)MAX_STREAM) {
+		if (a->streamed > cap) {
 			a->sink_failed = a->sink_permanent = 1;
 			kerr_set(&a->sink_err, "the server's answer goes on past "
-				 "%ld MB; kith stopped reading it (a broken or "
+				 "%zu MB; kith stopped reading it (a broken or "
 				 "hostile server: check the URL, or ask its admin)",
-				 MAX_STREAM / (1024 * 1024));
+				 cap / (1024 * 1024));
 			return 0;
 		}
 		r = a->req->sink(a->req->arg, buf, len, &a->sink_err);
@@ -664,6 +673,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 			    strcmp(origin, dc->auth_origin) == 0;
 		http_resp_free(resp);
 		memset(&a, 0, sizeof a);
+		a.dc = dc;
 		a.resp = resp;
 		a.req = req;
 		a.retry_after = -1;

@@ -102,4 +102,11 @@ char *http_collection_path(const char *url);
  */
 void dav_client_status_once(struct dav_client *dc, int on);
 
+/*
+ * Bytes one streamed answer may run to before kith stops reading it; 0
+ * gives back the default (256 MB). A multiget's bound grows with the
+ * cards it asks for (pull.c), a listing's does not.
+ */
+void dav_client_stream_cap(struct dav_client *dc, size_t bytes);
+
 #endif

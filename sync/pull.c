@@ -52,6 +52,17 @@
  * segment: 2,000 used a tenth less CPU than 500 at 10,000 cards.
  */
 #define COMMIT_EVERY 2000
+#define COMMIT_BYTES (32L << 20)	/* or every 32 MB of cards, photos counted */
+/*
+ * A multiget's answer is bounded by the cards it asks for, not by the
+ * book: 1 MB a card on average (DAVXML_MAX_CARD bounds each one), at
+ * least the 256 MB a listing gets. Once cards have arrived, batches are
+ * sized so that one answer is about BATCH_BYTES: 1,300 cards with 230 kB
+ * photos (295 MB) then go in five requests, each committed as it streams.
+ */
+#define STREAM_PER_CARD (1L << 20)
+#define STREAM_MIN (256L << 20)
+#define BATCH_BYTES (64L << 20)
 #define MAX_TRUNCATED 100	/* 507 continuations before giving up */
 /*
  * Cards asked for alone after their multigets were refused, per sync:
@@ -157,6 +168,14 @@ static void map_free(struct etag_map *m)
 struct prefetch;
 static void prefetch_go(struct prefetch *f);
 
+/* The bound of a multiget's answer for n cards. */
+static size_t stream_cap(size_t n)
+{
+	size_t cap = n * (size_t)STREAM_PER_CARD + (1u << 20);
+
+	return cap > (size_t)STREAM_MIN ? cap : (size_t)STREAM_MIN;
+}
+
 struct pull {
 	struct dav_client *dc;
 	struct cache *c;
@@ -177,6 +196,7 @@ struct pull {
 	int truncated;		/* a 507 said there is more */
 	size_t batch;		/* hrefs per multiget, halved when refused */
 	size_t uncommitted;	/* cards stored in the open transaction */
+	long uncommitted_bytes;	/* and their bytes */
 	struct prefetch *pf;	/* the next multiget, sent when this one answers */
 	int card_errors;	/* cards that failed to store */
 	struct kerr card_err;	/* the first of them */
@@ -334,10 +354,12 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 		return -1;
 	}
 	free(path);
-	if (++p->uncommitted >= COMMIT_EVERY) {
+	p->uncommitted_bytes += (long)r->data.len;
+	if (++p->uncommitted >= COMMIT_EVERY || p->uncommitted_bytes >= COMMIT_BYTES) {
 		if (cache_commit(p->c, err) < 0 || cache_begin(p->c, err) < 0)
 			return -1;
 		p->uncommitted = 0;
+		p->uncommitted_bytes = 0;
 	}
 	/* An answer cut and sent again stores a card twice: count it once. */
 	again = p->got[w - p->want];
@@ -452,6 +474,8 @@ static struct prefetch *prefetch_new(struct pull *p, char **hrefs, size_t n)
 	f->body = multiget_body(hrefs, n);
 	f->file = tmpfile();
 	f->dc = f->file ? dav_client_dup(p->dc, &err) : NULL;
+	if (f->dc)
+		dav_client_stream_cap(f->dc, stream_cap(n));
 	if (!f->dc || pthread_create(&f->thread, NULL, prefetch_run, f) != 0) {
 		prefetch_free(f);
 		return NULL;
@@ -509,6 +533,7 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	if (cache_begin(p->c, err) < 0)
 		goto out;
 	p->uncommitted = 0;
+	p->uncommitted_bytes = 0;
 	if (saved) {
 		if (dav_multistatus_file(saved, on_card, p, err) < 0) {
 			if (p->card_errors != errors) {
@@ -524,9 +549,14 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 			goto out;
 		}
 	} else {
+		int r;
+
 		body = multiget_body(hrefs, n);
-		if (dav_multistatus(p->dc, "REPORT", p->book->url, "1", body,
-				    on_card, p, &status, NULL, NULL, err) < 0) {
+		dav_client_stream_cap(p->dc, stream_cap(n));
+		r = dav_multistatus(p->dc, "REPORT", p->book->url, "1", body,
+				    on_card, p, &status, NULL, NULL, err);
+		dav_client_stream_cap(p->dc, 0);
+		if (r < 0) {
 			cache_rollback(p->c);
 			kerr_wrap(err, "fetching cards of %s", p->book->url);
 			goto out;
@@ -679,6 +709,16 @@ static size_t next_chunk(const struct pull *p, size_t rest, int first)
 {
 	size_t n = rest < p->batch ? rest : p->batch;
 
+	if (p->st->cards > 0 && p->st->bytes > 0) {
+		/* Sized by what arrived so far: about BATCH_BYTES an answer. */
+		long avg = p->st->bytes / p->st->cards;
+		size_t by_bytes = (size_t)(BATCH_BYTES / (avg > 0 ? avg : 1));
+
+		if (by_bytes < 1)
+			by_bytes = 1;
+		if (n > by_bytes)
+			n = by_bytes;
+	}
 	/* The last (or only) one, split once so most of it is stored early. */
 	if (first && n == rest && rest >= PIPELINE_MIN)
 		n = rest - rest * 3 / 10;
