@@ -1673,8 +1673,21 @@ static void emit_note(struct sbuf *o, const struct patch_ctx *pc, const char *te
 		if (r >= 0) {
 			char *rest = vcard_escape(text + strlen(user));
 
+			struct sbuf back = {0};
+
 			e = xasprintf("%.*s%s", (int)r, pc->note_raw, rest);
 			free(rest);
+			/*
+			 * Kept bytes must still read as the text: a backslash
+			 * that was literal only because it ended the value
+			 * would escape kith's first byte after it.
+			 */
+			unescape(&back, e, strlen(e));
+			if (!back.buf || strcmp(back.buf, text) != 0) {
+				free(e);
+				e = NULL;
+			}
+			sbuf_free(&back);
 		}
 	}
 	if (!e)

@@ -577,6 +577,8 @@ static void test_patch_keeps_bytes(void)
 			    "PHOTO;ENCODING=b;TYPE=JPEG:AAAA\n BBBB\n CCCC\r\n"
 			    "TEL:+1\n"
 			    "END:VCARD\r\n";
+	const char *tail = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tail\r\n"
+			   "NOTE:ends in a backslash \\\r\nEND:VCARD\r\n";
 	struct vcard_annot w = {0};
 	struct vcard_info v;
 	struct vcard_log e;
@@ -596,6 +598,14 @@ static void test_patch_keeps_bytes(void)
 	   "patch: the user's NOTE text keeps its bytes, escapes and all");
 	v = rd(out ? out : "");
 	is_str(v.note, "He said \"hi\": ok, C:\\temp\nline two", "and reads back the same");
+	vcard_info_free(&v);
+	free(out);
+
+	/* A backslash that is literal only because it ends the value. */
+	out = vcard_patch(tail, strlen(tail), &w, 1, &n, &err);
+	v = rd(out ? out : "");
+	is_str(v.note, "ends in a backslash \\", "patch: a NOTE ending in a lone backslash keeps it");
+	ok(v.annot.nlog == 1, "and kith's block after it still reads");
 	vcard_info_free(&v);
 	free(out);
 
