@@ -11,6 +11,7 @@ static const char *const opts_log[] = {"--via", "--date", NULL};
 static const char *const opts_cadence[] = {"--category", NULL};
 static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
 static const char *const opts_draft[] = {"--edit", NULL};
+static const char *const opts_gone[] = {"list", "restore", "move", "drop", "--to", "--json", NULL};
 static const char *const opts_add[] = {"--email", "--phone", "--org", "--book", NULL};
 static const char *const opts_account[] = {"add", "list", "remove", "--user",
 	"--password-command", "--cafile", NULL};
@@ -26,6 +27,9 @@ const struct command commands[] = {
 	{"draft", "PERSON [TEMPLATE] [--edit]",
 	 "a message to start from: reconnect, birthday, congrats, thanks, or yours",
 	 1, -1, NEED_CACHE, cmd_draft, opts_draft},
+	{"gone", "[--json] | restore PERSON | move PERSON --to OTHER | drop PERSON",
+	 "notes of cards deleted on the server: list, re-create, move or drop them",
+	 0, -1, NEED_CACHE, cmd_gone, opts_gone},
 	{"help", "[COMMAND]", "list the commands, or explain one", 0, 1, 0, cmd_help, NULL},
 	{"history", "[PERSON] [--json] [--limit N]", "recent touches across everyone, newest first",
 	 0, -1, NEED_CACHE, cmd_history, opts_json_limit},

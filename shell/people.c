@@ -457,8 +457,9 @@ int person_writable(const struct person *p)
 	}
 	if (p->state == CARD_GONE) {
 		say_error("%s was deleted on the server; the notes kept here "
-			  "cannot be saved to it: re-create the contact on the "
-			  "server and sync", p->label);
+			  "cannot be saved to it: 'gone restore' creates it "
+			  "again, 'gone move' keeps the notes on someone else",
+			  p->label);
 		return -1;
 	}
 	return 0;
@@ -741,7 +742,7 @@ static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
 
 static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		      const struct vcard_info *vi, const struct person_log_row *rows,
-		      size_t nrows)
+		      size_t nrows, long unreadable)
 {
 	struct strv cats = {0};
 	int first = 1;
@@ -758,6 +759,8 @@ static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		json_kv_strv(b, &first, "categories", &cats);
 	json_kv_str(b, &first, "note", p->note);
 	json_kv_str(b, &first, "why", p->parsed ? NULL : p->why);
+	if (unreadable > 0)
+		json_kv_int(b, &first, "server_unreadable", unreadable);
 	json_key(b, &first, "log");
 	sbuf_addc(b, '[');
 	for (i = 0; i < nrows; i++) {
@@ -776,7 +779,7 @@ static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
 
 static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		      const struct vcard_info *vi, const struct person_log_row *rows,
-		      size_t nrows)
+		      size_t nrows, long unreadable, const char *since)
 {
 	struct strv emails = {0}, phones = {0}, cats = {0};
 	char w[32], due[11], when[48];
@@ -792,9 +795,15 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		sbuf_addf(b, "  %sdeleted on the server; %zu note%s kept here%s\n",
 			  sh_color(ctx, OUT_RED), pending, pending == 1 ? "" : "s",
 			  sh_color(ctx, OUT_RESET));
+		sbuf_adds(b, "  'gone' lists the ways out: restore, move or drop\n");
 	} else if (p->state == CARD_LOCAL) {
 		sbuf_adds(b, "  made here; not on the server until the next sync\n");
 	}
+	if (unreadable > 0)
+		sbuf_addf(b, "  %sthe server cannot serve this card's newest version "
+			  "(HTTP %ld, since %s): shown as last read; sync asks "
+			  "again when it changes%s\n", sh_color(ctx, OUT_RED),
+			  unreadable, since, sh_color(ctx, OUT_RESET));
 	if (!p->parsed) {
 		field(b, "problem", p->why ? p->why : "unknown");
 		sbuf_adds(b, "  kith keeps this card exactly as the server has it "
@@ -912,8 +921,10 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	struct vcard_info vi;
 	struct person p;
 	struct sbuf b = {0};
+	struct kerr err;
 	size_t nrows = 0;
-	char *query;
+	char *query, since[11] = "";
+	long status = 0;
 	int json, rc;
 
 	memset(&vi, 0, sizeof vi);
@@ -933,10 +944,14 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	if (person_log(ctx, p.id, &rows, &nrows) < 0)
 		goto out;
 	card_lists(ctx, p.id, &vi);
+	if (cache_card_unreadable(ctx->cache, p.id, &status, since, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
 	if (json)
-		show_json(ctx, &b, &p, &vi, rows, nrows);
+		show_json(ctx, &b, &p, &vi, rows, nrows, status);
 	else
-		show_text(ctx, &b, &p, &vi, rows, nrows);
+		show_text(ctx, &b, &p, &vi, rows, nrows, status, since);
 	rc = sh_flush(&b);
 out:
 	vcard_info_free(&vi);

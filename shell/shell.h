@@ -187,6 +187,7 @@ int cmd_add(struct ctx *ctx, int argc, char **argv);
 int cmd_history(struct ctx *ctx, int argc, char **argv);
 int cmd_stats(struct ctx *ctx, int argc, char **argv);
 int cmd_search(struct ctx *ctx, int argc, char **argv);
+int cmd_gone(struct ctx *ctx, int argc, char **argv);
 
 /*
  * Draft templates: the names of the built-in and the user's templates

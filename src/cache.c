@@ -707,7 +707,6 @@ int cache_card_gone(struct cache *c, long book, const char *href,
 		    struct kerr *err)
 {
 	long id = cache_card_id(c, book, href), n;
-	sqlite3_stmt *st;
 	char sql[128];
 
 	if (id <= 0)
@@ -721,19 +720,73 @@ int cache_card_gone(struct cache *c, long book, const char *href,
 			 CARD_GONE, id);
 		return cache_exec(c, sql, err) < 0 ? -1 : 1;
 	}
+	return cache_card_drop(c, id, err);
+}
+
+int cache_card_restore(struct cache *c, long card, struct kerr *err)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "UPDATE card SET state = %d, etag = NULL "
+		 "WHERE id = %ld AND state = %d", CARD_LOCAL, card, CARD_GONE);
+	return cache_exec(c, sql, err);
+}
+
+int cache_card_move_notes(struct cache *c, long from, long to, long *moved,
+			  struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*moved = 0;
+	if (cache_begin(c, err) < 0)
+		return -1;
+	st = prep(c, err, "SELECT a, b, c, d FROM outbox WHERE card = ?1 AND "
+		  "op = 'log' ORDER BY id");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, from);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cache_outbox_add(c, to, "log",
+				     (const char *)sqlite3_column_text(st, 0),
+				     (const char *)sqlite3_column_text(st, 1),
+				     (const char *)sqlite3_column_text(st, 2),
+				     (const char *)sqlite3_column_text(st, 3), err) < 0) {
+			sqlite3_finalize(st);
+			goto fail;
+		}
+		(*moved)++;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		db_error(c, err, "reading the outbox");
+		goto fail;
+	}
+	if (cache_card_drop(c, from, err) < 0)
+		goto fail;
+	return cache_commit(c, err);
+fail:
+	cache_rollback(c);
+	return -1;
+}
+
+int cache_card_drop(struct cache *c, long card, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	char sql[128];
+
 	st = prep(c, err, "DELETE FROM card WHERE id = ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, card);
 	if (run(c, st, err, "removing a card") < 0)
 		return -1;
 	if (c->fts_table) {
-		/* A search row put earlier in this transaction goes too. */
-		snprintf(sql, sizeof sql, "DELETE FROM temp.fts_pending WHERE id = %ld", id);
+		snprintf(sql, sizeof sql, "DELETE FROM temp.fts_pending WHERE id = %ld", card);
 		if (cache_exec(c, sql, err) < 0)
 			return -1;
 	}
-	snprintf(sql, sizeof sql, "DELETE FROM card_fts WHERE rowid = %ld", id);
+	snprintf(sql, sizeof sql, "DELETE FROM card_fts WHERE rowid = %ld", card);
 	return cache_exec(c, sql, err);
 }
 
@@ -791,6 +844,31 @@ int cache_unreadable_set(struct cache *c, long book, const char *href,
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(c, err, "noting an unreadable card");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int cache_card_unreadable(struct cache *c, long card, long *status,
+			  char since[11], struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT u.status, u.since FROM unreadable u"
+				" JOIN card c ON c.book = u.book AND c.href = u.href"
+				" WHERE c.id = ?1");
+	int r;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+
+		*status = sqlite3_column_int64(st, 0);
+		snprintf(since, 11, "%s", d ? d : "");
+		r = 1;
+	} else {
+		r = r == SQLITE_DONE ? 0 : db_error(c, err, "reading the unreadable cards");
+	}
+	sqlite3_finalize(st);
+	return r;
 }
 
 int cache_unreadable_clear(struct cache *c, long book, const char *href,

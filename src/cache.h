@@ -86,6 +86,17 @@ int cache_card_put(struct cache *c, long book, const char *href,
  */
 int cache_card_gone(struct cache *c, long book, const char *href,
 		    struct kerr *err);
+/*
+ * The way out for the notes of a card deleted on the server (CARD_GONE):
+ * restore makes it CARD_LOCAL again, so the next sync creates it anew with
+ * its notes; move_notes re-logs its pending log entries on another card
+ * (*moved of them) and drops it; drop removes a card, its log and its
+ * outbox, on purpose. Inside the caller's transaction when one is open.
+ */
+int cache_card_restore(struct cache *c, long card, struct kerr *err);
+int cache_card_move_notes(struct cache *c, long from, long to, long *moved,
+			  struct kerr *err);
+int cache_card_drop(struct cache *c, long card, struct kerr *err);
 /* Calls fn for every (href, etag) of the book that came from the server. */
 int cache_card_etags(struct cache *c, long book,
 		     int (*fn)(void *arg, const char *href, const char *etag),
@@ -102,6 +113,12 @@ int cache_unreadable_set(struct cache *c, long book, const char *href,
 			 const char *etag, long status, struct kerr *err);
 int cache_unreadable_clear(struct cache *c, long book, const char *href,
 			   struct kerr *err);
+/*
+ * Whether the server could not serve the newest version of card: 1 with
+ * the status it answered and the day kith first saw it, 0 when not.
+ */
+int cache_card_unreadable(struct cache *c, long card, long *status,
+			  char since[11], struct kerr *err);
 /* The card id for (book, href), 0 when absent. */
 long cache_card_id(struct cache *c, long book, const char *href);
 

@@ -190,7 +190,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 			return -1;
 		if (p.state == CARD_GONE) {
 			warn("%s was deleted on the server; its notes are kept "
-			     "here (see 'show %s')", p.fn, p.fn);
+			     "here: 'kith gone' lists them and the ways out", p.fn);
 			pending_free(&p);
 			st->kept++;
 			return 1;
@@ -256,7 +256,8 @@ static int push_card(struct dav_client *dc, struct cache *c,
 			step = 0;
 			goto next;
 		}
-		if (exact < 0 && !memchr(p.raw, '\r', p.len)) {
+		if ((exact < 0 || p.state == CARD_LOCAL) &&
+		    !memchr(p.raw, '\r', p.len)) {
 			/*
 			 * The multiget copy, since GET failed: XML read the
 			 * server's CRLF as LF (docs/decisions.md). vCard lines

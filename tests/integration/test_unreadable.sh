@@ -5,7 +5,8 @@
 # splits the refused batch until it finds the card, asks for it alone, and
 # syncs the rest with its token. Through scripts/faultproxy the card's GET
 # fails too: it is then noted unreadable at its etag, named once, not asked
-# for again until it changes, and fetched when it does.
+# for again until it changes, and fetched when it does; a card kith holds
+# whose newer version cannot be served is shown as last read, and says so.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_servers
@@ -72,5 +73,24 @@ expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" "SELECT count(*) FROM unreada
 	"and no longer noted unreadable"
 kith show bjorn@broken.test 2>&1 | grep -q "Björn Mended" && pass "the mended card is shown" ||
 	not_ok "the mended card is shown"
+
+# ---- a card kith holds whose newer version the server cannot serve
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad-1\r\nFN:Bj\xc3\r\n \xb6rn Broken Again\r\nEMAIL:bjorn@broken.test\r\nEND:VCARD\r\n' \
+	>"$dir/zz-bad.vcf"
+commit "broken again"
+proxy_force 500 GET 20 zz-bad.vcf
+kith sync >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "a sync where a known card's new version cannot be served succeeds"
+kith show bjorn@broken.test >"$T/show" 2>&1
+grep -q "Björn Mended" "$T/show" && grep -q "cannot serve this card's newest version (HTTP 500" "$T/show" &&
+	pass "show gives the last copy read and says the server cannot serve the newest" ||
+	not_ok "show says unreadable: $(cat "$T/show")"
+n=$(kith show --json bjorn@broken.test | "$PY" -c 'import json, sys; print(json.load(sys.stdin).get("server_unreadable"))')
+expect_eq "$n" 500 "show --json: server_unreadable is the status"
+other=$(kith list --json | "$PY" -c 'import json, sys
+print([p["fn"] for p in json.load(sys.stdin) if "Björn" not in p["fn"]][0])')
+kith show "$other" >"$T/show" 2>&1 && ! grep -q "cannot serve" "$T/show" &&
+	pass "another card is not marked" || not_ok "another card is not marked: $(cat "$T/show")"
+proxy_clear
 
 finish

@@ -1,0 +1,203 @@
+/*
+ * gone.c: the notes of people whose card was deleted on the server.
+ *
+ * A card deleted on the server while notes typed here were not yet on it
+ * stays in the cache (CARD_GONE) so that no note is lost, and sync warns
+ * about it every time. This is the way out:
+ *
+ *	gone [--json]			list them, with the notes kept
+ *	gone restore PERSON		create the card again at the next sync
+ *	gone move PERSON --to OTHER	log the notes on OTHER, forget PERSON
+ *	gone drop PERSON		forget PERSON and its notes, on purpose
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "shell.h"
+
+static int gone_list(struct ctx *ctx, int json)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	int first = 1, n = 0, r;
+
+	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", (SELECT count(*) FROM log l"
+			" WHERE l.card = c.id AND l.pending)" PERSON_FROM
+			"WHERE c.state = 2 ORDER BY c.fn, c.id");
+	if (!st)
+		return EXIT_FAIL;
+	if (json)
+		sbuf_addc(&b, '[');
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct person p;
+		long notes = sqlite3_column_int64(st, 21);
+
+		person_read(st, &p);
+		if (json) {
+			int f = 1;
+
+			if (!first)
+				sbuf_addc(&b, ',');
+			first = 0;
+			sbuf_addc(&b, '{');
+			json_kv_str(&b, &f, "name", p.label);
+			json_kv_str(&b, &f, "href", p.href);
+			json_kv_str(&b, &f, "book", p.book);
+			json_kv_int(&b, &f, "notes", notes);
+			sbuf_addc(&b, '}');
+		} else {
+			out_text(&b, p.label);
+			sbuf_addf(&b, "  %ld note%s kept  ", notes, notes == 1 ? "" : "s");
+			out_text(&b, p.href);
+			sbuf_addc(&b, '\n');
+		}
+		n++;
+		person_free(&p);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		say_error("reading the cache: %s", sqlite3_errmsg(cache_db(ctx->cache)));
+		sbuf_free(&b);
+		return EXIT_FAIL;
+	}
+	if (json) {
+		sbuf_adds(&b, "]\n");
+	} else if (n == 0) {
+		sbuf_adds(&b, "No notes of deleted cards: every note has a card on "
+			  "the server.\n");
+	} else {
+		sbuf_addf(&b, "\n%d card%s deleted on the server. For each: 'gone "
+			  "restore PERSON' to create it again, 'gone move PERSON "
+			  "--to OTHER' to keep the notes on someone else, or 'gone "
+			  "drop PERSON' to let them go.\n", n, n == 1 ? "" : "s");
+	}
+	return sh_flush(&b) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* The person named by argv[from..argc), who must be one of the gone. */
+static int gone_person(struct ctx *ctx, int argc, char **argv, int from,
+		       struct person *p)
+{
+	char *query = sh_join_words(argc, argv, from);
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (!query) {
+		say_error("usage: gone (restore | drop) PERSON, or gone move PERSON --to OTHER");
+		return EXIT_USAGE;
+	}
+	rc = person_lookup(ctx, query, p);
+	if (rc == EXIT_OK && p->state != CARD_GONE) {
+		struct sbuf b = {0};
+
+		out_text(&b, p->label);
+		say_error("%s still has a card on the server: 'gone' is for the "
+			  "notes of deleted cards", b.buf);
+		sbuf_free(&b);
+		person_free(p);
+		rc = EXIT_USAGE;
+	}
+	free(query);
+	return rc;
+}
+
+/* Prints a line about who (and other), each made safe for the terminal. */
+static void said(const char *before, const char *who, const char *after,
+		 const char *other)
+{
+	struct sbuf b = {0};
+
+	sbuf_adds(&b, before);
+	out_text(&b, who);
+	sbuf_adds(&b, after);
+	if (other)
+		out_text(&b, other);
+	sbuf_addc(&b, '\n');
+	sh_flush(&b);
+}
+
+int cmd_gone(struct ctx *ctx, int argc, char **argv)
+{
+	struct person p, to;
+	char *other = NULL, num[64];
+	struct kerr err;
+	long moved = 0;
+	int json, rc;
+
+	json = opt_take(&argc, argv, "--json", 0, NULL);
+	if (json < 0 || opt_take(&argc, argv, "--to", 1, &other) < 0 ||
+	    opt_none_left("gone", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "list") == 0))
+		return other ? EXIT_USAGE : gone_list(ctx, json);
+	if (strcmp(argv[1], "restore") != 0 && strcmp(argv[1], "move") != 0 &&
+	    strcmp(argv[1], "drop") != 0) {
+		say_error("gone: '%s' is not list, restore, move or drop", argv[1]);
+		return EXIT_USAGE;
+	}
+	if ((strcmp(argv[1], "move") == 0) != (other != NULL)) {
+		say_error("usage: gone move PERSON --to OTHER (--to goes with move only)");
+		return EXIT_USAGE;
+	}
+	rc = gone_person(ctx, argc, argv, 2, &p);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = EXIT_FAIL;
+	if (strcmp(argv[1], "restore") == 0) {
+		if (cache_card_restore(ctx->cache, p.id, &err) < 0) {
+			say_error("%s", err.msg);
+			goto out;
+		}
+		said("", p.label, " will be created again on the server at the "
+		     "next sync, with its notes", NULL);
+	} else if (strcmp(argv[1], "drop") == 0) {
+		long notes = 0;
+		struct sbuf q = {0};
+		sqlite3_stmt *st;
+
+		sbuf_addf(&q, "SELECT count(*) FROM log WHERE card = %ld AND pending", p.id);
+		st = sh_prepare(ctx, q.buf);
+		sbuf_free(&q);
+		if (!st)
+			goto out;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			notes = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (cache_begin(ctx->cache, &err) < 0 ||
+		    cache_card_drop(ctx->cache, p.id, &err) < 0 ||
+		    cache_commit(ctx->cache, &err) < 0) {
+			say_error("%s", err.msg);
+			goto out;
+		}
+		snprintf(num, sizeof num, " and the %ld note%s kept for it",
+			 notes, notes == 1 ? "" : "s");
+		said("dropped ", p.label, num, NULL);
+	} else {
+		memset(&to, 0, sizeof to);
+		rc = person_lookup(ctx, other, &to);
+		if (rc != EXIT_OK)
+			goto out;
+		rc = EXIT_USAGE;
+		if (to.id == p.id || person_writable(&to) < 0) {
+			if (to.id == p.id)
+				say_error("gone move: --to names the same person");
+			person_free(&to);
+			goto out;
+		}
+		rc = EXIT_FAIL;
+		if (cache_card_move_notes(ctx->cache, p.id, to.id, &moved, &err) < 0) {
+			say_error("%s", err.msg);
+			person_free(&to);
+			goto out;
+		}
+		snprintf(num, sizeof num, " (%ld note%s) to ", moved,
+			 moved == 1 ? "" : "s");
+		said("moved the notes of ", p.label, num, to.label);
+		person_free(&to);
+	}
+	rc = EXIT_OK;
+out:
+	person_free(&p);
+	return rc;
+}
