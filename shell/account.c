@@ -137,6 +137,8 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 	opts.password = pw;
 	opts.cafile = cafile;
 	dc = dav_client_new(&opts, &err);
+	if (dc)
+		dav_client_doing(dc, "account add");
 	if (!dc || dav_discover(dc, argv[2], &books, &n, &err) < 0) {
 		say_error("%s", err.msg);
 		goto out;
@@ -162,19 +164,32 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	acct = cache_account(ctx->cache, argv[1], &err);
-	for (i = 0; acct > 0 && i < n; i++)
-		if (cache_book(ctx->cache, acct, books[i].url, books[i].displayname,
-			       &err) < 0)
+	for (i = 0; acct > 0 && i < n; i++) {
+		/* Discovery's Digest challenge spares the first sync a 401. */
+		struct cache_book b = {0};
+
+		b.id = cache_book(ctx->cache, acct, books[i].url, books[i].displayname,
+				  &err);
+		if (b.id < 0 || sync_remember(dc, ctx->cache, &b, &err) < 0)
 			acct = -1;
+	}
 	if (acct < 0) {
 		say_error("%s", err.msg);
 		goto out;
 	}
 	printf("Account %s: %zu address book%s\n", argv[1], n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		char *path = http_path(books[i].url);
+
 		term_printf(stdout, "  %s%s%s%s\n", books[i].url, books[i].displayname ? " (" : "",
 		       books[i].displayname ? books[i].displayname : "",
 		       books[i].displayname ? ")" : "");
+		if (!path || strcmp(path, "/") == 0)
+			term_printf(stderr, "kith: note: %s is the server's root; "
+				    "if the first sync finds no cards, give the "
+				    "address book's own URL\n", books[i].url);
+		free(path);
+	}
 	printf("Password %s. Run 'kith sync' to fetch the contacts.\n",
 	       cmd ? "comes from the password command" :
 	       "stored in the keyring");
@@ -302,6 +317,22 @@ static void on_progress(void *arg, const struct sync_stats *st)
 	fflush(stderr);
 }
 
+/*
+ * A first sync that finds no card, or a book at the server's root, is
+ * more often a wrong URL than an empty address book: say so, once.
+ */
+static void say_empty_book(const struct cache_book *b)
+{
+	char *path = http_path(b->url);
+	int root = !path || strcmp(path, "/") == 0;
+
+	free(path);
+	term_printf(stderr, "kith: note: %s holds no cards on the server%s; if "
+		    "you expected contacts there, give the address book's own URL "
+		    "('kith account add NAME URL' again; 'kith account list' shows "
+		    "this one)\n", b->url, root ? " and is the server's root" : "");
+}
+
 static int sync_account(struct ctx *ctx, struct config_account *a)
 {
 	struct cache_book *books = NULL;
@@ -344,6 +375,10 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		size_t nfresh = 0, j;
 		int failed = 0;
 
+		int first = !books[i].sync_token && !books[i].ctag;
+		const char *name = books[i].displayname && *books[i].displayname ?
+				   books[i].displayname : books[i].url;
+
 		memset(&st, 0, sizeof st);
 		if (sync_pull(dc, ctx->cache, &books[i], &st, on_progress, &pr, &err) < 0) {
 			if (pr.tty)
@@ -361,14 +396,17 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 					say_error("%s", err.msg);
 					failed = 1;
 				}
+				if (sync_remember(dc, ctx->cache, &fresh[j], &err) < 0) {
+					say_error("%s", err.msg);
+					failed = 1;
+				}
 			}
 			cache_books_free(fresh, nfresh);
 		}
 		if (pr.tty && st.cards)
 			fputc('\r', stderr);
 		term_printf(stdout, "%s: %ld added, %ld changed, %ld removed, %ld pushed",
-		       books[i].displayname ? books[i].displayname : books[i].url,
-		       st.added, st.changed, st.removed, st.pushed);
+		       name, st.added, st.changed, st.removed, st.pushed);
 		if (st.kept)
 			printf(", %ld deleted on the server with notes kept here", st.kept);
 		if (st.failed)
@@ -376,6 +414,8 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		if (st.unreadable)
 			printf(", %ld unreadable on the server", st.unreadable);
 		printf(" (%.1f s)\n", now_s() - pr.start);
+		if (first && !failed && st.cards == 0 && st.unreadable == 0)
+			say_empty_book(&books[i]);
 		if (failed)
 			rc = EXIT_FAIL;
 		if (st.added || st.removed)

@@ -154,6 +154,11 @@ static const char *const migrations[] = {
 	"  status INTEGER NOT NULL,"
 	"  since TEXT NOT NULL DEFAULT (date('now')),"
 	"  PRIMARY KEY(book, href));",
+	/*
+	 * 5: what sync learned about the book's server (sync/learned.c):
+	 * its Digest challenge, no sync-collection, and the like.
+	 */
+	"ALTER TABLE book ADD COLUMN learned TEXT;",
 };
 
 /* The migration that moves the raw cards out (see migrate). */
@@ -548,15 +553,16 @@ int cache_books(struct cache *c, long account, struct cache_book **books,
 		size_t *n, struct kerr *err)
 {
 	sqlite3_stmt *st;
+	int r;
 
 	*books = NULL;
 	*n = 0;
-	st = prep(c, err, "SELECT id, url, displayname, sync_token, ctag "
+	st = prep(c, err, "SELECT id, url, displayname, sync_token, ctag, learned "
 		  "FROM book WHERE account = ?1 ORDER BY id");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, account);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cache_book *b;
 
 		*books = xrealloc(*books, (*n + 1) * sizeof **books);
@@ -566,8 +572,15 @@ int cache_books(struct cache *c, long account, struct cache_book **books,
 		b->displayname = col_dup(st, 2);
 		b->sync_token = col_dup(st, 3);
 		b->ctag = col_dup(st, 4);
+		b->learned = col_dup(st, 5);
 	}
 	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		cache_books_free(*books, *n);
+		*books = NULL;
+		*n = 0;
+		return db_error(c, err, "reading the address books");
+	}
 	return 0;
 }
 
@@ -580,8 +593,21 @@ void cache_books_free(struct cache_book *books, size_t n)
 		free(books[i].displayname);
 		free(books[i].sync_token);
 		free(books[i].ctag);
+		free(books[i].learned);
 	}
 	free(books);
+}
+
+int cache_book_set_learned(struct cache *c, long book, const char *learned,
+			   struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "UPDATE book SET learned = ?2 WHERE id = ?1");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	bind_text(st, 2, learned);
+	return run(c, st, err, "saving what the server can do");
 }
 
 int cache_book_set_state(struct cache *c, long book, const char *sync_token,

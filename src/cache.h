@@ -61,6 +61,7 @@ struct cache_book {
 	char *displayname;
 	char *sync_token;	/* NULL until the first complete sync */
 	char *ctag;
+	char *learned;		/* what sync learned of the server; sync's to read */
 };
 
 long cache_book(struct cache *c, long account, const char *url,
@@ -71,6 +72,8 @@ int cache_books(struct cache *c, long account, struct cache_book **books,
 void cache_books_free(struct cache_book *books, size_t n);
 int cache_book_set_state(struct cache *c, long book, const char *sync_token,
 			 const char *ctag, struct kerr *err);
+int cache_book_set_learned(struct cache *c, long book, const char *learned,
+			   struct kerr *err);
 
 /*
  * Stores the server's copy of a card (insert or replace by book and href)

@@ -41,6 +41,18 @@ void dav_client_free(struct dav_client *dc);
 void dav_client_pin(struct dav_client *dc);
 /* Requests sent so far (for the no-change sync check). */
 long dav_client_requests(struct dav_client *dc);
+/* The command the user is in ("sync", "account add"), for hints. */
+void dav_client_doing(struct dav_client *dc, const char *command);
+/*
+ * What the client learned about authenticating: NULL (Basic), "Digest"
+ * (left to libcurl), or the server's Digest challenge, which kith answers
+ * itself, with *nc requests made on its nonce. Not secret: a challenge
+ * holds no password. restore gives a new client what an earlier one
+ * learned, so that its first request is already authenticated.
+ */
+const char *dav_client_auth(struct dav_client *dc, unsigned long *nc);
+void dav_client_auth_restore(struct dav_client *dc, const char *challenge,
+			     unsigned long nc);
 
 struct dav_book {
 	char *url;
@@ -73,5 +85,11 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 	      struct kerr *err);
 int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *book,
 	      int note_mirror, struct sync_stats *st, struct kerr *err);
+/*
+ * Keeps what dc learned while syncing book (its Digest challenge, the
+ * requests made on it) for the next sync; call after the push.
+ */
+int sync_remember(struct dav_client *dc, struct cache *c,
+		  const struct cache_book *book, struct kerr *err);
 
 #endif

@@ -4,8 +4,27 @@
 
 #include <stdio.h>
 
+#include "dav.h"
 #include "davxml.h"
+#include "digest.h"
 #include "http.h"
+
+/* learned.c: what a book's server taught an earlier sync. */
+struct learned {
+	char *auth;		/* dav_client_auth's answer, NULL for Basic */
+	unsigned long nc;
+	int no_sync;		/* syncs since sync-collection was refused; 0: ask */
+	int depth1;		/* sync-collection wants Depth 1 (RFC 6578 says 0) */
+};
+/* A server that refused sync-collection is asked again after this many syncs. */
+#define LEARNED_RETRY 100
+
+void learned_read(const char *text, struct learned *l);
+void learned_free(struct learned *l);
+/* Stores l, with dc's authentication as it is now, when it changed. */
+int learned_save(struct dav_client *dc, struct cache *c,
+		 const struct cache_book *book, const struct learned *l,
+		 struct kerr *err);
 
 /*
  * Sends a WebDAV request whose answer is a multistatus, streaming it
@@ -31,7 +50,7 @@ int dav_report_to_file(struct dav_client *dc, const char *url,
 int dav_multistatus_file(FILE *f, davxml_fn fn, void *arg, struct kerr *err);
 
 /* "GET https://host/path: 403 Forbidden" into err, with a hint. */
-void dav_status_error(struct kerr *err, const char *method, const char *url,
-		      long status);
+void dav_status_error(struct kerr *err, const char *doing, const char *method,
+		      const char *url, long status);
 
 #endif

@@ -54,36 +54,40 @@ static void xml_request(struct http_req *req, const char *method,
 	req->arg = arg;
 }
 
-void dav_status_error(struct kerr *err, const char *method, const char *url,
-		      long status)
+void dav_status_error(struct kerr *err, const char *doing, const char *method,
+		      const char *url, long status)
 {
-	char *safe = http_redact(url);
-	const char *hint = "";
+	char *safe = http_redact(url), hint[256];
 
 	switch (status) {
 	case 401:
-		hint = " (wrong user or password: run 'kith account add' again, "
-		       "or fix password_command)";
+		snprintf(hint, sizeof hint, " (wrong user or password: run 'kith "
+			 "account add' again, or fix password_command)");
 		break;
 	case 403:
-		hint = " (the server refused: the account may not have access)";
+		snprintf(hint, sizeof hint, " (the server refused: the account "
+			 "may not have access)");
 		break;
 	case 404:
-		hint = " (no such resource: check the URL)";
+		snprintf(hint, sizeof hint, " (no such resource: check the URL)");
 		break;
 	case 429:
 	case 503:
-		hint = " (the server is busy: sync again later)";
+		snprintf(hint, sizeof hint, " (the server is busy: run 'kith %s' "
+			 "again later)", doing);
 		break;
 	case 412:
-		hint = " (the resource changed meanwhile: sync again)";
+		snprintf(hint, sizeof hint, " (the resource changed meanwhile: "
+			 "run 'kith %s' again)", doing);
 		break;
 	default:
 		if (status >= 500)
-			hint = " (a server error: sync again later, or ask its admin)";
+			snprintf(hint, sizeof hint, " (a server error: run 'kith %s' "
+				 "again later, or ask its admin)", doing);
 		else
-			hint = " (an answer kith did not expect: sync again; if it "
-			       "persists, check the URL or ask the server's admin)";
+			snprintf(hint, sizeof hint, " (an answer kith did not expect: "
+				 "run 'kith %s' again; if it persists, check the "
+				 "URL or ask the server's admin)", doing);
 	}
 	kerr_set(err, "%s %s: HTTP %ld%s", method, safe, status, hint);
 	free(safe);
@@ -202,92 +206,160 @@ static const char propfind_body[] =
 	"<d:prop><d:resourcetype/><d:displayname/><d:current-user-principal/>"
 	"<c:addressbook-home-set/></d:prop></d:propfind>";
 
+/* One response of a discovery PROPFIND, as the server wrote it. */
+struct seen {
+	char *href, *principal, *home, *displayname;
+	int collection, book;
+};
+
 struct found {
-	const char *base;	/* the URL hrefs resolve against */
 	char *principal;
 	char *home;
 	int self_is_book;
 	char *self_name;
-	struct dav_book *books;
+	struct dav_book *books;	/* children that say they are address books */
 	size_t n;
-	const char *self_path;
+	struct dav_book *colls;	/* children that are collections of any kind */
+	size_t ncolls;
+	long cards;		/* children that are not collections */
+	struct seen *seen;	/* the answer, until it is read */
+	size_t nseen;
 };
 
 static int on_response(void *arg, struct dav_response *r, struct kerr *err)
 {
 	struct found *f = arg;
-	char *path = http_path(r->href);
-	int self = strcmp(path, f->self_path) == 0;
+	struct seen *e;
 
-	/*
-	 * Only the resource asked about speaks for the user: Radicale 3 gives
-	 * a child principal's home set as "/" when listed from the root.
-	 */
-	if (self && r->principal && !f->principal)
-		f->principal = http_resolve(f->base, r->principal);
-	if (self && r->home && !f->home)
-		f->home = http_resolve(f->base, r->home);
-	if (r->is_addressbook && !http_path_plain(r->href)) {
-		/* "/alice/../" would resolve to the server root: not a book. */
-		char *safe = http_redact(r->href);
-
-		term_printf(stderr, "kith: warning: skipped the address book %s: "
-			    "its URL has '.' or '..' segments\n", safe);
-		free(safe);
-	} else if (r->is_addressbook) {
-		if (self) {
-			f->self_is_book = 1;
-			free(f->self_name);
-			f->self_name = r->displayname ? xstrdup(r->displayname) : NULL;
-		} else {
-			struct dav_book *b;
-
-			f->books = xrealloc(f->books, (f->n + 1) * sizeof *f->books);
-			b = &f->books[f->n++];
-			b->url = http_resolve(f->base, r->href);
-			b->displayname = r->displayname && *r->displayname ?
-					 xstrdup(r->displayname) : NULL;
-			if (!b->url) {
-				f->n--;
-			}
-		}
-	}
-	free(path);
+	(void)err;
+	/* davxml bounds the answer; this bounds what discovery keeps of it. */
+	if (f->nseen >= 10000)
+		return 0;
+	f->seen = xrealloc(f->seen, (f->nseen + 1) * sizeof *f->seen);
+	e = &f->seen[f->nseen++];
+	e->href = xstrdup(r->href);
+	e->principal = r->principal ? xstrdup(r->principal) : NULL;
+	e->home = r->home ? xstrdup(r->home) : NULL;
+	e->displayname = r->displayname && *r->displayname ? xstrdup(r->displayname) : NULL;
+	e->collection = r->is_collection;
+	e->book = r->is_addressbook;
 	return 0;
 }
 
-/* PROPFIND url at depth; fills f. -1 on transport/XML errors; *status set. */
+static void push_book(struct dav_book **v, size_t *n, char *url, const char *name)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[*n].url = url;
+	(*v)[*n].displayname = name ? xstrdup(name) : NULL;
+	(*n)++;
+}
+
+/* Whether a and b name the same collection (a trailing slash aside). */
+static int same_collection(const char *a, const char *b)
+{
+	char *pa = a ? http_path(a) : NULL, *pb = b ? http_path(b) : NULL;
+	size_t la = pa ? strlen(pa) : 0, lb = pb ? strlen(pb) : 0;
+	int same;
+
+	while (la > 1 && pa[la - 1] == '/')
+		la--;
+	while (lb > 1 && pb[lb - 1] == '/')
+		lb--;
+	same = pa && pb && la == lb && strncmp(pa, pb, la) == 0;
+	free(pa);
+	free(pb);
+	return same;
+}
+
+static void seen_free(struct found *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nseen; i++) {
+		free(f->seen[i].href);
+		free(f->seen[i].principal);
+		free(f->seen[i].home);
+		free(f->seen[i].displayname);
+	}
+	free(f->seen);
+	f->seen = NULL;
+	f->nseen = 0;
+}
+
+/*
+ * Reads the collected answer against base, the URL that answered (after
+ * redirects): hrefs resolve against it, and the response for its own path
+ * speaks for the resource asked about.
+ */
+static void read_seen(struct found *f, const char *base)
+{
+	size_t i;
+
+	for (i = 0; i < f->nseen; i++) {
+		struct seen *e = &f->seen[i];
+		/* Calypso answers for "/a/" as "/a": the same collection. */
+		char *url = http_resolve(base, e->href);
+		int self = url && same_collection(url, base);
+
+		free(url);
+
+		/*
+		 * Only the resource asked about speaks for the user: Radicale 3
+		 * gives a child principal's home set as "/" when listed from
+		 * the root.
+		 */
+		if (self && e->principal && !f->principal)
+			f->principal = http_resolve(base, e->principal);
+		if (self && e->home && !f->home)
+			f->home = http_resolve(base, e->home);
+		if ((e->book || e->collection) && !http_path_plain(e->href)) {
+			/* "/alice/../" would resolve to the server root: not a book. */
+			char *safe = http_redact(e->href);
+
+			if (e->book)
+				term_printf(stderr, "kith: warning: skipped the address "
+					    "book %s: its URL has '.' or '..' segments\n", safe);
+			free(safe);
+		} else if (self) {
+			if (e->book) {
+				f->self_is_book = 1;
+				free(f->self_name);
+				f->self_name = e->displayname ? xstrdup(e->displayname) : NULL;
+			}
+		} else if (e->collection || e->book) {
+			char *child = http_resolve(base, e->href);
+
+			if (child && e->book)
+				push_book(&f->books, &f->n, xstrdup(child), e->displayname);
+			if (child && e->collection)
+				push_book(&f->colls, &f->ncolls, xstrdup(child), e->displayname);
+			free(child);
+		} else {
+			f->cards++;
+		}
+	}
+	seen_free(f);
+}
+
+/*
+ * PROPFIND url at depth; fills f. -1 on transport/XML errors; *status set.
+ * One request, redirects included: the answer is read against the URL
+ * that gave it (DAViCal redirects /.well-known/carddav to its principal).
+ */
 static int probe(struct dav_client *dc, const char *url, const char *depth,
 		 struct found *f, long *status, char **final, struct kerr *err)
 {
-	char *path;
 	int rc;
 
 	*final = NULL;
-	/* Resolve hrefs against the URL that answered, after redirects. */
-	f->base = url;
-	path = http_path(url);
-	f->self_path = path;
 	rc = dav_multistatus(dc, "PROPFIND", url, depth, propfind_body,
 			     on_response, f, status, final, NULL, err);
-	free(path);
-	if (rc == 0 && *final && strcmp(*final, url) != 0 && *status == 207) {
-		/* Hrefs were resolved against the old URL; redo against the final. */
-		char *p2 = http_path(*final);
-
-		free(f->principal);
-		free(f->home);
-		f->principal = f->home = NULL;
-		dav_books_free(f->books, f->n);
-		f->books = NULL;
-		f->n = 0;
-		f->self_is_book = 0;
-		f->base = *final;
-		f->self_path = p2;
-		rc = dav_multistatus(dc, "PROPFIND", *final, depth, propfind_body,
-				     on_response, f, status, NULL, NULL, err);
-		free(p2);
-	}
+	if (rc == 0 && *status == 207)
+		read_seen(f, *final ? *final : url);
+	else
+		seen_free(f);	/* what a broken answer left */
+	if (rc == 0 && !*final)
+		*final = xstrdup(url);
 	return rc;
 }
 
@@ -308,6 +380,7 @@ static void found_free(struct found *f)
 	free(f->home);
 	free(f->self_name);
 	dav_books_free(f->books, f->n);
+	dav_books_free(f->colls, f->ncolls);
 	memset(f, 0, sizeof *f);
 }
 
@@ -354,9 +427,78 @@ static int same_origin_books(const char *url, struct dav_book **books,
 	return rc;
 }
 
+/* Levels and requests discovery spends looking inside folders of books. */
+#define FOLDER_DEPTH 3
+#define FOLDER_PROBES 32
+
+static int expand(struct dav_client *dc, const char *url, int depth, int *probes,
+		  struct dav_book **books, size_t *n, struct kerr *err);
+
+/* The books among f's children: what they say, or what is inside them. */
+static int expand_children(struct dav_client *dc, const struct found *f,
+			   int depth, int *probes, struct dav_book **books,
+			   size_t *n, struct kerr *err)
+{
+	size_t i;
+
+	for (i = 0; i < f->ncolls; i++)
+		if (expand(dc, f->colls[i].url, depth, probes, books, n, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A collection that says it is an address book but holds no cards, only
+ * collections, is a folder of books: Calypso says every collection is an
+ * address book and its own home set, "/" included, while its listings
+ * call the real books calendars. Such a folder is looked into, down to
+ * FOLDER_DEPTH levels and FOLDER_PROBES requests; a collection with cards,
+ * or with nothing inside, is a book.
+ */
+static int expand(struct dav_client *dc, const char *url, int depth, int *probes,
+		  struct dav_book **books, size_t *n, struct kerr *err)
+{
+	struct found f;
+	char *final = NULL;
+	long status = 0;
+	size_t i;
+	int rc = 0;
+
+	memset(&f, 0, sizeof f);
+	if ((*probes)++ >= FOLDER_PROBES)
+		return 0;
+	if (probe(dc, url, "1", &f, &status, &final, err) < 0) {
+		rc = -1;
+	} else if (status != 207) {
+		rc = 0;		/* a collection that cannot be listed is not a book */
+	} else if (f.self_is_book && (f.ncolls == 0 || f.cards > 0)) {
+		push_book(books, n, xstrdup(final), f.self_name);
+	} else if (f.self_is_book) {
+		if (depth > 0)
+			rc = expand_children(dc, &f, depth - 1, probes, books, n, err);
+	} else {
+		for (i = 0; i < f.n; i++)
+			push_book(books, n, xstrdup(f.books[i].url), f.books[i].displayname);
+	}
+	found_free(&f);
+	free(final);
+	return rc;
+}
+
+/* Whether url is the server's root. */
+static int is_root(const char *url)
+{
+	char *p = http_path(url);
+	int root = !p || strcmp(p, "/") == 0 || !*p;
+
+	free(p);
+	return root;
+}
+
 int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books,
 		 size_t *n, struct kerr *err)
 {
+	int probes = 0;
 	struct found f, g;
 	char *final = NULL, *wk = NULL, *principal = NULL, *home = NULL;
 	long status = 0;
@@ -382,7 +524,24 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 			goto out;
 	}
 	if (status == 401) {
-		dav_status_error(err, "PROPFIND", url, status);
+		dav_status_error(err, "account add", "PROPFIND", url, status);
+		goto out;
+	}
+	if (status == 207 && f.self_is_book &&
+	    (is_root(final) || same_collection(f.home, final))) {
+		/* A book that is the root or its own home set: look inside. */
+		if (expand(dc, final, FOLDER_DEPTH, &probes, books, n, err) < 0)
+			goto out;
+		if (*n == 0) {
+			char *safe = http_redact(final);
+
+			kerr_set(err, "%s says it is an address book but holds "
+				 "neither cards nor books kith can find: give "
+				 "the address book's own URL", safe);
+			free(safe);
+			goto out;
+		}
+		rc = 0;
 		goto out;
 	}
 	if (status == 207 && f.self_is_book) {
@@ -440,7 +599,7 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 			goto out;
 		if (status != 207 || !g.home) {
 			if (status != 207)
-				dav_status_error(err, "PROPFIND", principal, status);
+				dav_status_error(err, "account add", "PROPFIND", principal, status);
 			else
 				kerr_set(err, "the principal %s names no "
 					 "addressbook-home-set: the server may "
@@ -456,10 +615,14 @@ int dav_discover(struct dav_client *dc, const char *url, struct dav_book **books
 	if (probe(dc, home, "1", &g, &status, &final, err) < 0)
 		goto out;
 	if (status != 207) {
-		dav_status_error(err, "PROPFIND", home, status);
+		dav_status_error(err, "account add", "PROPFIND", home, status);
 		goto out;
 	}
-	if (g.self_is_book) {
+	if (g.self_is_book && g.ncolls > 0 && g.cards == 0) {
+		/* A home set that calls itself a book (Calypso): look inside. */
+		if (expand_children(dc, &g, FOLDER_DEPTH - 1, &probes, books, n, err) < 0)
+			goto out;
+	} else if (g.self_is_book) {
 		*books = xcalloc(1, sizeof **books);
 		(*books)[0].url = xstrdup(final);
 		(*books)[0].displayname = g.self_name ? xstrdup(g.self_name) : NULL;

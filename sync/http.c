@@ -11,6 +11,7 @@
 
 #include "cred.h"
 #include "davxml.h"
+#include "digest.h"
 
 #define MAX_REDIRECTS 5
 #define MAX_ATTEMPTS 4			/* the first try and three retries */
@@ -48,6 +49,15 @@ struct dav_client {
 	long requests;
 	int trace;		/* KITH_DEBUG_REQUESTS: a line per request on stderr */
 	int digest;		/* the server asked for Digest, not Basic */
+	/*
+	 * A Digest challenge kith answers itself (digest.h), so the next
+	 * request needs no 401 first; chal_ok 0 leaves Digest to libcurl.
+	 */
+	struct digest_chal chal;
+	int chal_ok;
+	char *challenge;	/* chal as the server wrote it, to remember */
+	unsigned long nc;	/* requests made with chal's nonce */
+	const char *doing;	/* the command, for what-to-do hints */
 	int pinned;		/* redirects to another origin are refused */
 	int status_once;	/* an HTTP error status is not retried */
 	size_t stream_cap;	/* bytes one streamed answer may run to; 0: MAX_STREAM */
@@ -105,6 +115,11 @@ struct dav_client *dav_client_dup(struct dav_client *dc, struct kerr *err)
 	if (!d)
 		return NULL;
 	d->digest = dc->digest;
+	d->chal = dc->chal;
+	d->chal_ok = dc->chal_ok;
+	/* Its own range of nonce counts, so the two never send the same one. */
+	d->nc = dc->nc + 0x100000UL;
+	d->doing = dc->doing;
 	d->pinned = dc->pinned;
 	d->auth_origin = dc->auth_origin ? xstrdup(dc->auth_origin) : NULL;
 	d->parent = dc;
@@ -122,7 +137,40 @@ void dav_client_free(struct dav_client *dc)
 	cred_free(dc->password);
 	free(dc->cafile);
 	free(dc->auth_origin);
+	free(dc->challenge);
 	free(dc);
+}
+
+void dav_client_doing(struct dav_client *dc, const char *command)
+{
+	dc->doing = command;
+}
+
+const char *dav_client_auth(struct dav_client *dc, unsigned long *nc)
+{
+	*nc = dc->nc;
+	if (dc->chal_ok && dc->challenge)
+		return dc->challenge;
+	return dc->digest ? "Digest" : NULL;
+}
+
+void dav_client_auth_restore(struct dav_client *dc, const char *challenge,
+			     unsigned long nc)
+{
+	struct digest_chal ch;
+
+	if (!challenge || dc->digest)
+		return;		/* nothing kept, or this client knows better */
+	if (strncasecmp(challenge, "Digest", 6) != 0)
+		return;
+	dc->digest = 1;
+	if (digest_parse(challenge, &ch) == 0) {
+		dc->chal = ch;
+		dc->chal_ok = 1;
+		dc->nc = nc;
+		free(dc->challenge);
+		dc->challenge = xstrdup(challenge);
+	}
 }
 
 void dav_client_stream_cap(struct dav_client *dc, size_t bytes)
@@ -345,6 +393,7 @@ struct attempt {
 	int idled;		/* the idle limit ended the attempt */
 	long retry_after;
 	int www_digest;
+	char www_chal[DIGEST_CHALLENGE_MAX + 1];	/* the first Digest challenge */
 };
 
 static char *header_value(const char *line, size_t len, const char *name)
@@ -378,6 +427,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 		a->resp->content_type = a->resp->dav = NULL;
 		a->retry_after = -1;
 		a->www_digest = 0;
+		a->www_chal[0] = '\0';
 		return len;
 	}
 	if ((v = header_value(buf, len, "ETag"))) {
@@ -397,8 +447,11 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 		a->retry_after = isdigit((unsigned char)v[0]) ? atol(v) : -1;
 		free(v);
 	} else if ((v = header_value(buf, len, "WWW-Authenticate"))) {
-		if (strncasecmp(v, "Digest", 6) == 0)
+		if (strncasecmp(v, "Digest", 6) == 0) {
+			if (!a->www_digest && strlen(v) <= DIGEST_CHALLENGE_MAX)
+				snprintf(a->www_chal, sizeof a->www_chal, "%s", v);
 			a->www_digest = 1;
+		}
 		free(v);
 	}
 	return len;
@@ -532,6 +585,28 @@ static int is_loopback(const char *url)
 }
 
 /* One HTTP exchange, no redirects, no retries. */
+/* The Authorization value for req to url from dc's challenge, or NULL. */
+static char *own_digest(struct dav_client *dc, const struct http_req *req,
+			const char *url)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *query = NULL, *uri, *auth = NULL;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+			query = NULL;
+		uri = query ? xasprintf("%s?%s", path, query) : xstrdup(path);
+		auth = digest_authorization(&dc->chal, dc->user, dc->password,
+					    req->method, uri, ++dc->nc, NULL);
+		free(uri);
+	}
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return auth;
+}
+
 static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 			const char *url, int send_auth, struct attempt *a)
 {
@@ -572,11 +647,20 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 				 (curl_off_t)req->body_len);
 	}
 	if (send_auth && dc->user) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, dc->user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD,
-				 dc->password ? dc->password : "");
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, dc->digest ?
-				 CURLAUTH_DIGEST : CURLAUTH_BASIC);
+		char *auth = dc->digest && dc->chal_ok ? own_digest(dc, req, url) : NULL;
+
+		if (auth) {
+			line = xasprintf("Authorization: %s", auth);
+			h = curl_slist_append(h, line);
+			free(line);
+			free(auth);
+		} else {
+			curl_easy_setopt(c, CURLOPT_USERNAME, dc->user);
+			curl_easy_setopt(c, CURLOPT_PASSWORD,
+					 dc->password ? dc->password : "");
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, dc->digest ?
+					 CURLAUTH_DIGEST : CURLAUTH_BASIC);
+		}
 	}
 	h = curl_slist_append(h, "Expect:");
 	if (req->content_type) {
@@ -622,8 +706,11 @@ static void transport_error(struct dav_client *dc, struct kerr *err,
 			    const struct http_req *req, const char *url,
 			    CURLcode rc)
 {
-	char *safe = http_redact(url);
-	const char *hint = "check the URL and the network, then sync again";
+	char *safe = http_redact(url), again[160];
+	const char *hint = again, *doing = dc->doing ? dc->doing : "sync";
+
+	snprintf(again, sizeof again, "check the URL and the network, then run "
+		 "'kith %s' again", doing);
 
 	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 	    rc == CURLE_SSL_CONNECT_ERROR)
@@ -632,12 +719,44 @@ static void transport_error(struct dav_client *dc, struct kerr *err,
 		       "'account add' (or 'cafile = FILE' in the account's section "
 		       "of the config)";
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
-		hint = "the server stalled; sync again later";
+		snprintf(again, sizeof again, "the server stalled; run 'kith %s' "
+			 "again later", doing);
 	else if (rc == CURLE_COULDNT_CONNECT)
 		hint = "is the server running? check the URL";
 	kerr_set(err, "%s %s: %s (%s)", req->method, safe,
 		 dc->errbuf[0] ? dc->errbuf : curl_easy_strerror(rc), hint);
 	free(safe);
+}
+
+/*
+ * After a 401 with a Digest challenge: whether asking again can help.
+ * A new nonce (or a stale one) is answered by kith itself; a challenge
+ * kith cannot answer, or its own answer refused with the same nonce, is
+ * left to libcurl's Digest, which gets its own challenge.
+ */
+static int digest_again(struct dav_client *dc, const char *challenge)
+{
+	struct digest_chal ch;
+	int ours = digest_parse(challenge, &ch) == 0;
+
+	if (ours && (!dc->chal_ok || ch.stale || strcmp(ch.nonce, dc->chal.nonce) != 0)) {
+		dc->digest = 1;
+		dc->chal = ch;
+		dc->chal_ok = 1;
+		dc->nc = 0;
+		free(dc->challenge);
+		dc->challenge = xstrdup(challenge);
+		return 1;
+	}
+	if (dc->chal_ok) {
+		dc->chal_ok = 0;	/* refused: let libcurl try */
+		return 1;
+	}
+	if (!dc->digest) {
+		dc->digest = 1;
+		return 1;
+	}
+	return 0;	/* libcurl's Digest was refused too: the password */
 }
 
 /* Whether the credentials go to url. */
@@ -654,7 +773,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 		 struct http_resp *resp, struct kerr *err)
 {
 	char *url = xstrdup(req->url), *origin = NULL;
-	int redirects = 0, attempt = 0, rc = -1;
+	int redirects = 0, attempt = 0, rc = -1, digest_rounds = 0;
 	struct attempt a;
 
 	memset(resp, 0, sizeof *resp);
@@ -695,8 +814,8 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 			continue;
 		}
 		if (cc == CURLE_OK && resp->status == 401 && a.www_digest &&
-		    !dc->digest && send_auth) {
-			dc->digest = 1;	/* the server wants Digest: ask again */
+		    send_auth && digest_rounds < 3 && digest_again(dc, a.www_chal)) {
+			digest_rounds++;	/* the server wants Digest: ask again */
 			continue;
 		}
 		if (cc == CURLE_OK && req->follow && resp->location &&

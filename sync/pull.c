@@ -206,6 +206,7 @@ struct pull {
 	long refused;		/* the status of the last refused multiget */
 	int alone;		/* cards asked for alone in this sync */
 	int token_pending;	/* a refused batch held the token */
+	struct learned learned;	/* what the server taught earlier syncs */
 };
 
 /* strv_push with a doubling capacity: listings run to many thousands. */
@@ -579,7 +580,7 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	}
 	if (status != 207) {
 		cache_rollback(p->c);
-		dav_status_error(err, "REPORT addressbook-multiget", p->book->url,
+		dav_status_error(err, "sync", "REPORT addressbook-multiget", p->book->url,
 				 status);
 		goto out;
 	}
@@ -621,7 +622,7 @@ static int fetch_alone(struct pull *p, const char *href, long status,
 	int rc = -1;
 
 	if (p->alone++ >= MAX_ALONE) {
-		dav_status_error(err, "REPORT addressbook-multiget", p->book->url,
+		dav_status_error(err, "sync", "REPORT addressbook-multiget", p->book->url,
 				 status);
 		return -1;
 	}
@@ -865,7 +866,7 @@ static char *sync_body(const char *token)
  */
 static int pull_sync_collection(struct pull *p, struct kerr *err)
 {
-	const char *depth = "0";
+	const char *depth = p->learned.depth1 ? "1" : "0";
 	char *token = p->book->sync_token ? xstrdup(p->book->sync_token) : NULL;
 	int rounds = 0, full = token == NULL, rc = -1;
 
@@ -895,6 +896,7 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 		if (status == 400 && strcmp(depth, "0") == 0 && rounds == 0) {
 			/* RFC 6578 3.3 says Depth: 0; Google and others want 1. */
 			depth = "1";
+			p->learned.depth1 = 1;
 			continue;
 		}
 		if ((status == 403 || status == 409 || status == 412 ||
@@ -904,21 +906,25 @@ static int pull_sync_collection(struct pull *p, struct kerr *err)
 			token = NULL;
 			full = 1;
 			rounds = 0;
-			depth = "0";
 			continue;
 		}
 		if (status == 403 || status == 400 || status == 404 ||
 		    status == 405 || status == 501) {
-			rc = 1;	/* not supported here: fall back */
+			/* Not supported here: fall back, and remember. */
+			p->learned.depth1 = 0;
+			p->learned.no_sync = 1;
+			rc = 1;
 			goto out;
 		}
 		if (status != 207) {
-			dav_status_error(err, "REPORT sync-collection", p->book->url,
+			dav_status_error(err, "sync", "REPORT sync-collection", p->book->url,
 					 status);
 			goto out;
 		}
 		if (!newtok || !*newtok) {
+			/* A listing without a token (Calypso): no sync-collection. */
 			free(newtok);
+			p->learned.no_sync = 1;
 			rc = 1;
 			goto out;
 		}
@@ -1004,7 +1010,7 @@ static int pull_etags(struct pull *p, struct kerr *err)
 	if (moved(p, final, err))
 		goto out;
 	if (status != 207) {
-		dav_status_error(err, "PROPFIND", p->book->url, status);
+		dav_status_error(err, "sync", "PROPFIND", p->book->url, status);
 		goto out;
 	}
 	for (i = 0; i < p->map.n; i++)
@@ -1025,6 +1031,7 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 	      struct sync_stats *st, sync_progress_fn prog, void *arg,
 	      struct kerr *err)
 {
+	struct kerr lerr;
 	struct pull p;
 	int rc = -1, r;
 
@@ -1049,13 +1056,30 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 		goto out;
 	map_sort(&p.map);
 	map_sort(&p.bad);
-	r = pull_sync_collection(&p, err);
+	learned_read(book->learned, &p.learned);
+	dav_client_auth_restore(dc, p.learned.auth, p.learned.nc);
+	if (p.learned.no_sync && p.learned.no_sync < LEARNED_RETRY) {
+		/* Known to refuse sync-collection: straight to getctag. */
+		p.learned.no_sync++;
+		r = 1;
+	} else {
+		p.learned.no_sync = 0;
+		r = pull_sync_collection(&p, err);
+	}
 	if (r == 1)
 		r = pull_etags(&p, err);
+	if (r < 0) {
+		/* What failed may be what was learned: ask afresh next time. */
+		p.learned.no_sync = 0;
+		p.learned.depth1 = 0;
+	}
+	if (learned_save(dc, c, book, &p.learned, r < 0 ? &lerr : err) < 0 && r >= 0)
+		goto out;
 	if (r < 0)
 		goto out;
 	rc = 0;
 out:
+	learned_free(&p.learned);
 	progress(&p);
 	map_free(&p.map);
 	map_free(&p.bad);

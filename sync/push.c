@@ -96,7 +96,7 @@ static int refetch(struct dav_client *dc, struct cache *c,
 		goto out;
 	}
 	if (resp.status != 200) {
-		dav_status_error(err, "GET", url, resp.status);
+		dav_status_error(err, "sync", "GET", url, resp.status);
 		goto out;
 	}
 	if (cache_card_put(c, book->id, href, resp.etag, resp.body.buf ?
@@ -316,7 +316,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		}
 		/* RFC 9110 9.3.4: 200, 201 or 204; a 207 or 202 is not "stored". */
 		if (resp.status != 200 && resp.status != 201 && resp.status != 204) {
-			dav_status_error(err, "PUT", url, resp.status);
+			dav_status_error(err, "sync", "PUT", url, resp.status);
 			kerr_wrap(err, "pushing notes for %s", p.fn);
 			goto next;
 		}

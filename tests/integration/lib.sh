@@ -271,9 +271,17 @@ print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in rang
 _creds_for() {
 	_U=${DAV_USER:-}
 	_P=${DAV_PASS:-}
+	_A=
 	if [[ -z $_U && -n ${RADICALE_URL:-} && $1 == "$RADICALE_URL"* ]]; then
 		_U=$RADICALE_USER
 		_P=$RADICALE_PASS
+	elif [[ -z $_U && -n ${SABRE_URL:-} && $1 == "$SABRE_URL"* ]]; then
+		_U=$SABRE_USER
+		_P=$SABRE_PASS
+		_A=--anyauth	# Digest, unless started with basic
+	elif [[ -z $_U && -n ${CALYPSO_URL:-} && $1 == "$CALYPSO_URL"* ]]; then
+		_U=$CALYPSO_USER
+		_P=$CALYPSO_PASS
 	fi
 }
 
@@ -284,7 +292,7 @@ dav_curl() {
 	shift
 	_creds_for "$url"
 	if [[ -n $_U ]]; then
-		curl -sS -K <(printf 'user = "%s:%s"\n' "$_U" "$_P") "$@" "$url"
+		curl -sS ${_A:+"$_A"} -K <(printf 'user = "%s:%s"\n' "$_U" "$_P") "$@" "$url"
 	else
 		curl -sS "$@" "$url"
 	fi
@@ -534,6 +542,159 @@ seed_xandikos_book() {
 		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
 		{ echo "seed-book failed for xandikos book $name" >&2; return 1; }
 	echo "${XANDIKOS_URL}user/contacts/$name/"
+}
+
+# ---------------------------------------------------------------- SabreDAV
+
+# start_sabre [digest|basic]: SabreDAV 1.8 (Debian's php-sabre-dav, the
+# library under Nextcloud and Baikal) under `php -S` on 127.0.0.1:free port,
+# with PDO SQLite in $T/sabre/db.sqlite made from the package's own SQL
+# schema. One user, sabre, with a fresh random password; Digest (the
+# package's PDO backend) unless basic is asked for. One address book,
+# /addressbooks/sabre/default/ ("Contacts"); see make_sabre_book. Exports
+# SABRE_URL (with trailing /), SABRE_USER, SABRE_PASS, SABRE_DB, SABRE_PID.
+#
+# SabreDAV 1.8 quirks (Debian 12, PHP 8.2):
+#  - No sync-collection: REPORT sync-collection is 403 (or 501). getctag is
+#    the book's ctag column, raised by every PUT and DELETE.
+#  - Digest: every request without credentials is a 401 with a fresh nonce,
+#    but any nonce is accepted later (it is not checked against those sent).
+#  - ETag "md5 of the card"; stores the PUT's bytes as they came.
+#  - /.well-known/carddav is not handled (401, then 404).
+#  - The principal is /principals/sabre/, its addressbook-home-set
+#    /addressbooks/sabre/; PROPFIND / lists principals/ and addressbooks/.
+start_sabre() {
+	local dir=$T/sabre port sql=/usr/share/doc/php-sabre-dav/examples/sql f
+	command -v php >/dev/null 2>&1 && [[ -f /usr/share/php/Sabre/autoload.php && -d $sql ]] &&
+		php -m | grep -qx pdo_sqlite || _need "php-cli, php-sqlite3 and php-sabre-dav"
+	mkdir -p "$dir"
+	SABRE_USER=sabre
+	SABRE_PASS=$(random_password)
+	SABRE_DB=$dir/db.sqlite
+	for f in users principals addressbooks locks; do
+		# The package's schema, without its sample admin user.
+		sed '/^INSERT/,/;/d' "$sql/sqlite.$f.sql"
+	done | sqlite3 "$SABRE_DB" || die "sabre: cannot create the database"
+	sqlite3 "$SABRE_DB" "INSERT INTO users(username, digesta1) VALUES('$SABRE_USER',
+		'$(printf '%s:SabreDAV:%s' "$SABRE_USER" "$SABRE_PASS" | md5sum | cut -d' ' -f1)');
+		INSERT INTO principals(uri, email, displayname) VALUES('principals/$SABRE_USER',
+		'$SABRE_USER@example.org', 'Sabre User');" || die "sabre: cannot add the user"
+	for _ in 1 2 3; do
+		port=$(free_port)
+		SABRE_DIR=$dir SABRE_AUTH=${1:-digest} SABRE_USER=$SABRE_USER SABRE_PASS=$SABRE_PASS \
+		PHP_CLI_SERVER_WORKERS=4 \
+			spawn "$T/sabre.log" php -S "127.0.0.1:$port" "$KITH_SRCDIR/tests/integration/servers/sabre.php"
+		SABRE_PID=$SPAWNED_PID
+		SABRE_URL="http://127.0.0.1:$port/"
+		if wait_http "$SABRE_URL" 20 "$SABRE_PID" && kill -0 "$SABRE_PID" 2>/dev/null; then
+			export SABRE_URL SABRE_USER SABRE_PASS SABRE_DB SABRE_PID
+			return 0
+		fi
+		stop_pid "$SABRE_PID"
+	done
+	tail -n 20 "$T/sabre.log" >&2
+	die "sabre did not start (log above)"
+}
+
+# make_sabre_book NAME [DISPLAYNAME]: an address book of the user, made in
+# the database as SabreDAV's backend makes one; prints its URL.
+make_sabre_book() {
+	sqlite3 "$SABRE_DB" "INSERT INTO addressbooks(principaluri, displayname, uri,
+		description, ctag) VALUES('principals/$SABRE_USER', '${2:-$1}', '$1', '', 1)" ||
+		{ echo "sabre: cannot make the book $1" >&2; return 1; }
+	echo "${SABRE_URL}addressbooks/$SABRE_USER/$1/"
+}
+
+# seed_sabre_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people into the
+# book, in one transaction; prints the book URL.
+seed_sabre_book() {
+	local name=$1 count=$2
+	shift 2
+	"$PY" "$KITH_SRCDIR/scripts/seed-book" --kind sabre "$SABRE_DB#$name" \
+		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for sabre book $name" >&2; return 1; }
+	echo "${SABRE_URL}addressbooks/$SABRE_USER/$name/"
+}
+
+# ---------------------------------------------------------------- Calypso
+
+# start_calypso: Calypso 2.1 (git-backed, from Radicale) on 127.0.0.1:free
+# port, its config, htpasswd (SHA-1) users file and storage under
+# $T/calypso (HOME points there too: Calypso reads ~/.config/calypso).
+# One user, calypso, with a fresh random password. Exports CALYPSO_URL
+# (with trailing /), CALYPSO_USER, CALYPSO_PASS, CALYPSO_STORE, CALYPSO_PID.
+#
+# Calypso 2.1 quirks (Debian 12):
+#  - Every collection without metadata says it is an address book and a
+#    calendar, and names itself its own addressbook-home-set; "/" does too,
+#    with current-user-principal /USER (no slash). In a Depth 1 listing the
+#    children are calendars only. A book is a git repository folder
+#    STORE/USER/NAME with .calypso-collection ([collection] is-addressbook).
+#  - A card lives at BOOK/UID whatever href it was PUT to (the PUT's href
+#    answers 410 afterwards); it is served as text/calendar, re-serialised.
+#  - ETags are unquoted SHA-1s. HTTP/1.0, one request at a time.
+#  - A PUT whose git commit fails answers 400 but leaves the file behind;
+#    git runs with an empty environment, so the identity is repo config.
+start_calypso() {
+	local dir=$T/calypso port
+	command -v calypso >/dev/null 2>&1 || _need calypso
+	mkdir -p "$dir/store" "$dir/.config/calypso"
+	CALYPSO_USER=calypso
+	CALYPSO_PASS=$(random_password)
+	CALYPSO_STORE=$dir/store
+	printf '%s:{SHA}%s\n' "$CALYPSO_USER" \
+		"$(printf '%s' "$CALYPSO_PASS" | openssl dgst -sha1 -binary | base64)" >"$dir/users"
+	for _ in 1 2 3; do
+		port=$(free_port)
+		cat >"$dir/.config/calypso/config" <<CFG
+[server]
+host = 127.0.0.1
+port = $port
+pidfile = $dir/calypso.pid
+[acl]
+type = htpasswd
+filename = $dir/users
+encryption = sha1
+[storage]
+folder = $dir/store
+CFG
+		HOME=$dir spawn "$T/calypso.log" calypso -f
+		CALYPSO_PID=$SPAWNED_PID
+		CALYPSO_URL="http://127.0.0.1:$port/"
+		if wait_http "$CALYPSO_URL" 20 "$CALYPSO_PID" && kill -0 "$CALYPSO_PID" 2>/dev/null; then
+			export CALYPSO_URL CALYPSO_USER CALYPSO_PASS CALYPSO_STORE CALYPSO_PID
+			return 0
+		fi
+		stop_pid "$CALYPSO_PID"
+	done
+	tail -n 20 "$T/calypso.log" >&2
+	die "calypso did not start (log above)"
+}
+
+# make_calypso_book NAME [DISPLAYNAME]: the folder STORE/USER/NAME as a git
+# repository marked as an address book, as Calypso's README says; prints
+# its URL.
+make_calypso_book() {
+	local d=$CALYPSO_STORE/$CALYPSO_USER/$1
+	# Calypso commits every write with an empty environment: the
+	# committer's identity has to be in the repository's own config.
+	mkdir -p "$d" && git -C "$d" init -q &&
+		git -C "$d" config user.name calypso && git -C "$d" config user.email calypso@example.org &&
+		printf '[collection]\nis-addressbook = True\nis-calendar = False\ndescription = %s\n' \
+			"${2:-$1}" >"$d/.calypso-collection" ||
+		{ echo "calypso: cannot make the book $1" >&2; return 1; }
+	echo "${CALYPSO_URL}$CALYPSO_USER/$1/"
+}
+
+# seed_calypso_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people committed
+# into the book's repository in one commit; prints the book URL.
+seed_calypso_book() {
+	local name=$1 count=$2
+	shift 2
+	"$PY" "$KITH_SRCDIR/scripts/seed-book" --kind xandikos "$CALYPSO_STORE/$CALYPSO_USER/$name" \
+		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for calypso book $name" >&2; return 1; }
+	echo "${CALYPSO_URL}$CALYPSO_USER/$name/"
 }
 
 # ---------------------------------------------------------------- fault proxy

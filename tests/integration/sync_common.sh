@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # sync_common.sh: the sync engine against one real server, end to end
-# through the kith binary. Sourced by test_sync_radicale.sh and
-# test_sync_xandikos.sh after they set SERVER.
+# through the kith binary. Sourced by test_sync_ENGINE.sh after they set
+# SERVER (radicale, xandikos, sabre, calypso).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_servers
@@ -29,6 +29,20 @@ if [[ $SERVER == radicale ]]; then
 	seed_radicale_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
 	PWCMD=$(radicale_password_command)
 	USER_ARGS=(--user "$RADICALE_USER" --password-command "$PWCMD")
+elif [[ $SERVER == sabre ]]; then
+	start_sabre
+	ROOT=$SABRE_URL
+	book=$(make_sabre_book friends "Friends") || fail "cannot make the book"
+	seed_sabre_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
+	printf '%s\n' "$SABRE_PASS" >"$T/pw" && chmod 600 "$T/pw"
+	USER_ARGS=(--user "$SABRE_USER" --password-command "cat $T/pw")
+elif [[ $SERVER == calypso ]]; then
+	start_calypso
+	ROOT=$CALYPSO_URL
+	book=$(make_calypso_book friends "Friends") || fail "cannot make the book"
+	seed_calypso_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
+	printf '%s\n' "$CALYPSO_PASS" >"$T/pw" && chmod 600 "$T/pw"
+	USER_ARGS=(--user "$CALYPSO_USER" --password-command "cat $T/pw")
 else
 	start_xandikos
 	ROOT=$XANDIKOS_URL
@@ -37,6 +51,9 @@ else
 	# Xandikos has no authentication; kith still needs some password.
 	USER_ARGS=(--user alice --password-command "echo unused")
 fi
+# Calypso files a card under its UID, whatever href it was PUT to.
+NEW_HREF=${book}kith-test-new-1.vcf
+[[ $SERVER == calypso ]] && NEW_HREF=${book%/}/kith-test-new-1
 diag "$SERVER at $ROOT, book $book"
 
 # ---- discovery from the server root
@@ -45,7 +62,8 @@ HOME1=$KITH_HOME
 out=$(kith account add home "$ROOT" "${USER_ARGS[@]}" 2>&1)
 rc=$?
 expect_eq "$rc" 0 "account add from the server root succeeds"
-if grep -qF "$book" <<<"$out"; then pass "discovery finds the book $book"; else not_ok "discovery finds the book"; diag "$out"; fi
+# Calypso names its books without the trailing slash.
+if grep -qF "${book%/}" <<<"$out"; then pass "discovery finds the book $book"; else not_ok "discovery finds the book"; diag "$out"; fi
 grep -q "password" "$XDG_CONFIG_HOME/kith/config" && ! grep -q "${RADICALE_PASS:-nopassword-here}" "$XDG_CONFIG_HOME/kith/config" &&
 	pass "the config names the password command, never the password" || not_ok "config holds no password"
 
@@ -93,7 +111,7 @@ kith cadence Zanele 2w >/dev/null || not_ok "cadence"
 out=$(kith sync 2>&1)
 expect_eq "$?" 0 "push sync exits 0"
 grep -q "1 pushed" <<<"$out" && pass "one card pushed" || { not_ok "pushed"; diag "$out"; }
-get_card "${book}kith-test-new-1.vcf" >"$T/pushed.vcf"
+get_card "$NEW_HREF" >"$T/pushed.vcf"
 # The card came in through XML (CRLF read as LF); it goes out with CRLF.
 expect_eq "$(grep -c $'[^\r]$' "$T/pushed.vcf")" 0 "every line of the pushed card ends in CRLF (RFC 6350 3.2)"
 raw=$(tr -d '\r' <"$T/pushed.vcf")
@@ -122,16 +140,19 @@ grep -q "Durban" <<<"$logs" && grep -q "harbour" <<<"$logs" && pass "first kith 
 
 # ---- 412: another client changes the card while a note is pending
 kith log Zanele --via email "Sent the photos" >/dev/null
-get_card "${book}kith-test-new-1.vcf" | sed 's/^END:VCARD/TEL;TYPE=CELL:+27 21 555 0101\r\nEND:VCARD/' >"$T/conflict.vcf"
-put_card -m "$(cat "$T/.etag")" "${book}kith-test-new-1.vcf" "$T/conflict.vcf" >/dev/null || fail "concurrent PUT: HTTP $(last_status)"
+get_card "$NEW_HREF" | sed 's/^END:VCARD/TEL;TYPE=CELL:+27 21 555 0101\r\nEND:VCARD/' >"$T/conflict.vcf"
+put_card -m "$(cat "$T/.etag")" "$NEW_HREF" "$T/conflict.vcf" >/dev/null || fail "concurrent PUT: HTTP $(last_status)"
 out=$(kith sync 2>&1)
 expect_eq "$?" 0 "sync after a concurrent change exits 0"
-raw=$(get_card "${book}kith-test-new-1.vcf" | tr -d '\r' | sed ':a;N;$!ba;s/\n[ \t]//g')
+raw=$(get_card "$NEW_HREF" | tr -d '\r' | sed ':a;N;$!ba;s/\n[ \t]//g')
 grep -q '+27 21 555 0101' <<<"$raw" && pass "the other client's phone survived the merge" || { not_ok "phone kept"; diag "$raw"; }
 n=$(grep -c '^X-KITH-LOG' <<<"$raw")
 expect_eq "$n" 3 "all three notes on the server, none lost or doubled"
 
 # ---- no-change sync: one request per address book
+# Without sync-collection (SabreDAV 1.8, Calypso) kith's own push moved the
+# ctag, so the sync after it lists the etags once; the next one is the test.
+[[ $SERVER == sabre || $SERVER == calypso ]] && kith sync >/dev/null 2>&1
 nbooks=$(kith account list | grep -c '^  book ')
 out=$(KITH_DEBUG_REQUESTS=1 kith sync 2>&1)
 grep -q "kith: $nbooks requests" <<<"$out" && pass "a no-change sync is one request per book ($nbooks)" || { not_ok "one request per book"; diag "$out"; }
@@ -139,6 +160,12 @@ grep -q "kith: $nbooks requests" <<<"$out" && pass "a no-change sync is one requ
 # ---- SIGKILL during an initial sync, then a clean resume
 if [[ $SERVER == radicale ]]; then
 	big=$(seed_radicale_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
+elif [[ $SERVER == sabre ]]; then
+	make_sabre_book big >/dev/null || fail "make big"
+	big=$(seed_sabre_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
+elif [[ $SERVER == calypso ]]; then
+	make_calypso_book big >/dev/null || fail "make big"
+	big=$(seed_calypso_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
 else
 	make_xandikos_book big >/dev/null || fail "make big"
 	big=$(seed_xandikos_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
