@@ -2,7 +2,7 @@
 # test_fidelity.sh: every card intact. The public corpus (../shared/corpus:
 # Apple, Gmail, Android, Outlook, Thunderbird exports, CRLF, LF-only and
 # mixed line endings, QUOTED-PRINTABLE, photos) is stored verbatim on
-# Xandikos, which keeps a PUT's bytes; kith logs a note on every card and
+# Xandikos (or, with SERVER=sabre, SabreDAV), which keep a PUT's bytes; kith logs a note on every card and
 # syncs; then every card on the server must differ from what was stored
 # only in kith's lines: every other physical line byte-identical, its line
 # ending included, and the user's NOTE text kept as written (escapes and
@@ -17,8 +17,18 @@ need_kith
 CORPUS=${KITH_CORPUS:-$KITH_SRCDIR/../shared/corpus}
 [[ -d $CORPUS ]] || die "no corpus at $CORPUS"
 
-start_xandikos
-book=$(make_xandikos_book fidelity) || die "MKCOL failed"
+# SERVER: xandikos (the default) or sabre, the two that keep a PUT's bytes.
+SERVER=${SERVER:-xandikos}
+if [[ $SERVER == sabre ]]; then
+	start_sabre
+	book=$(make_sabre_book fidelity) || die "cannot make the book"
+	printf '%s\n' "$SABRE_PASS" >"$T/pw" && chmod 600 "$T/pw"
+	ACCT=(--user "$SABRE_USER" --password-command "cat $T/pw")
+else
+	start_xandikos
+	book=$(make_xandikos_book fidelity) || die "MKCOL failed"
+	ACCT=(--user u --password-command "echo pw")
+fi
 mkdir -p "$T/orig"
 stored=0
 while IFS= read -r f; do
@@ -35,7 +45,10 @@ while IFS= read -r f; do
 	cmp -s "$f" "$T/orig/$name" || { rm -f "$T/orig/$name"; continue; }
 	stored=$((stored + 1))
 done < <(find "$CORPUS" -name '*.vcf' -not -path '*vcarderrors*' | sort)
-((stored >= 30)) && pass "$stored corpus cards stored verbatim on Xandikos" ||
+# SabreDAV 1.8 refuses some (415) and re-encodes non-ASCII text in others.
+min=30
+[[ $SERVER == sabre ]] && min=15
+((stored >= min)) && pass "$stored corpus cards stored verbatim on $SERVER" ||
 	not_ok "only $stored corpus cards stored verbatim"
 lf_only=0 mixed=0
 for f in "$T"/orig/*; do
@@ -44,11 +57,15 @@ for f in "$T"/orig/*; do
 	((c == 0)) && lf_only=$((lf_only + 1))
 	((c > 0 && c < l)) && mixed=$((mixed + 1))
 done
-((lf_only > 0 && mixed > 0)) && pass "among them $lf_only LF-only and $mixed with mixed endings" ||
-	not_ok "the corpus has LF-only ($lf_only) and mixed ($mixed) cards"
+if [[ $SERVER == xandikos ]]; then
+	((lf_only > 0 && mixed > 0)) && pass "among them $lf_only LF-only and $mixed with mixed endings" ||
+		not_ok "the corpus has LF-only ($lf_only) and mixed ($mixed) cards"
+else
+	diag "among them $lf_only LF-only and $mixed with mixed endings"
+fi
 
 kith_env
-kith account add x "$book" --user u --password-command "echo pw" >/dev/null 2>&1 ||
+kith account add x "$book" "${ACCT[@]}" >/dev/null 2>&1 ||
 	die "account add failed"
 kith sync >"$T/out" 2>&1 || diag "$(cat "$T/out")"
 logged=0
@@ -169,6 +186,7 @@ EOF
 	not_ok "the note is missing on: $missing"
 
 # ---- GET answers 500: the multiget copy is patched instead
+[[ $SERVER == xandikos ]] || finish
 start_faultproxy "$XANDIKOS_URL" --rate 0
 kith_env
 pbook=${PROXY_URL}user/contacts/fidelity/
