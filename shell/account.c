@@ -297,14 +297,6 @@ struct progress {
 	double start;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void on_progress(void *arg, const struct sync_stats *st)
 {
 	struct progress *p = arg;
@@ -369,7 +361,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 	dav_client_pin(dc);
 	rc = EXIT_OK;
 	for (i = 0; i < nbooks; i++) {
-		struct progress pr = {isatty(2), books[i].url, now_s()};
+		struct progress pr = {isatty(2), books[i].url, mono_seconds()};
 		struct sync_stats st;
 		struct cache_book *fresh = NULL;
 		size_t nfresh = 0, j;
@@ -413,7 +405,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 			printf(", %ld failed", st.failed);
 		if (st.unreadable)
 			printf(", %ld unreadable on the server", st.unreadable);
-		printf(" (%.1f s)\n", now_s() - pr.start);
+		printf(" (%.1f s)\n", mono_seconds() - pr.start);
 		if (first && !failed && st.cards == 0 && st.unreadable == 0)
 			say_empty_book(&books[i]);
 		if (failed)

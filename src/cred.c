@@ -33,10 +33,7 @@ static void chomp(char *s)
 
 static long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return (long)(mono_seconds() * 1000.0);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 void kerr_set(struct kerr *e, const char *fmt, ...)
 {
@@ -357,4 +358,12 @@ void term_printf(FILE *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	term_vprintf(f, fmt, ap);
 	va_end(ap);
+}
+
+double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -97,4 +97,7 @@ char *term_dup(const char *s);
 void term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* Seconds on the monotonic clock: for measuring, never for dates. */
+double mono_seconds(void);
+
 #endif

@@ -60,6 +60,8 @@ struct dav_client {
 	const char *doing;	/* the command, for what-to-do hints */
 	int pinned;		/* redirects to another origin are refused */
 	int status_once;	/* an HTTP error status is not retried */
+	int stall_once;		/* nor is a stall */
+	int stalled;		/* the last request failed by stalling */
 	size_t stream_cap;	/* bytes one streamed answer may run to; 0: MAX_STREAM */
 	char *auth_origin;	/* credentials go only to this origin */
 	struct dav_client *parent; /* a dup's: its requests count there when freed */
@@ -181,6 +183,16 @@ void dav_client_stream_cap(struct dav_client *dc, size_t bytes)
 void dav_client_status_once(struct dav_client *dc, int on)
 {
 	dc->status_once = on;
+}
+
+void dav_client_stall_once(struct dav_client *dc, int on)
+{
+	dc->stall_once = on;
+}
+
+int dav_client_stalled(const struct dav_client *dc)
+{
+	return dc->stalled;
 }
 
 void dav_client_pin(struct dav_client *dc)
@@ -538,6 +550,13 @@ static long timeout_override(void)
 	return n;
 }
 
+long http_stall_seconds(void)
+{
+	long over = timeout_override();
+
+	return over ? over : LOW_SPEED_TIME;
+}
+
 /* Progress: ends the attempt when no byte moved for idle_limit seconds. */
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
@@ -584,7 +603,6 @@ static int is_loopback(const char *url)
 	return yes;
 }
 
-/* One HTTP exchange, no redirects, no retries. */
 /* The Authorization value for req to url from dc's challenge, or NULL. */
 static char *own_digest(struct dav_client *dc, const struct http_req *req,
 			const char *url)
@@ -607,6 +625,7 @@ static char *own_digest(struct dav_client *dc, const struct http_req *req,
 	return auth;
 }
 
+/* One HTTP exchange, no redirects, no retries. */
 static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 			const char *url, int send_auth, struct attempt *a)
 {
@@ -777,6 +796,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 	struct attempt a;
 
 	memset(resp, 0, sizeof *resp);
+	dc->stalled = 0;
 	if (!dc->auth_origin)
 		dc->auth_origin = http_origin(req->url);
 	CURLcode cc = CURLE_OK;
@@ -868,6 +888,8 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 			break;
 		if (cc == CURLE_OK && (!retryable(resp->status) || dc->status_once))
 			break;
+		if (cc == CURLE_OPERATION_TIMEDOUT && dc->stall_once)
+			break;
 		if (cc != CURLE_OK && cc != CURLE_RECV_ERROR &&
 		    cc != CURLE_SEND_ERROR && cc != CURLE_PARTIAL_FILE &&
 		    cc != CURLE_GOT_NOTHING && cc != CURLE_OPERATION_TIMEDOUT &&
@@ -881,6 +903,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 		nap(wait_ms);
 	}
 	if (cc != CURLE_OK) {
+		dc->stalled = cc == CURLE_OPERATION_TIMEDOUT;
 		transport_error(dc, err, req, url, cc);
 		goto out;
 	}

@@ -103,6 +103,17 @@ char *http_collection_path(const char *url);
 void dav_client_status_once(struct dav_client *dc, int on);
 
 /*
+ * While on, a stall (no byte for the low-speed time) is not retried
+ * either, and dav_client_stalled() says afterwards whether the last
+ * request failed so: a server that computes a whole multiget before it
+ * answers is asked for fewer cards instead of the same again.
+ */
+void dav_client_stall_once(struct dav_client *dc, int on);
+int dav_client_stalled(const struct dav_client *dc);
+/* Seconds of silence after which a request is given up as stalled. */
+long http_stall_seconds(void);
+
+/*
  * Bytes one streamed answer may run to before kith stops reading it; 0
  * gives back the default (256 MB). A multiget's bound grows with the
  * cards it asks for (pull.c), a listing's does not.

@@ -30,12 +30,26 @@
  * Hrefs per addressbook-multiget. Radicale lists the whole book for every
  * request (80 ms at 10,000 cards), so few, large requests are faster:
  * 10 requests of 1,000 took 1.7 s where one of 10,000 took 1.0 s.
- * (Xandikos's time goes by the card, about 12 ms each at 1,500, whatever
- * the request's size.) 10,000 hrefs make a body of 0.7-1 MB; a server or
- * proxy that answers 413 or 507 gets half as many, down to MULTIGET_MIN.
+ * 10,000 hrefs make a body of 0.7-1 MB; a server or proxy that answers
+ * 413 or 507 gets half as many, down to MULTIGET_MIN.
  */
 #define MULTIGET_MAX 10000
 #define MULTIGET_MIN 100
+/*
+ * But a server may take long over each card and send nothing until it has
+ * them all: Xandikos looks each href up through the whole book, 6 ms a
+ * card at 300 cards and 30 ms at 1,500 on a slow machine, so a multiget of
+ * a 1,500-card book is 45 s of silence, and kith gives up on a server
+ * silent for 30 s (http_stall_seconds). So the first multiget asks for
+ * FIRST_CHUNK cards, and the next ones for as many as the last measured
+ * answer says fit in a quarter of that silence (at least TIMED_MIN), on
+ * the safe side of a server slower under load. A multiget that stalls
+ * all the same, before any card arrived, is asked again for a quarter as
+ * many, MAX_STALLS times a sync.
+ */
+#define FIRST_CHUNK 200
+#define TIMED_MIN 16
+#define MAX_STALLS 3
 /*
  * Radicale computes a whole multistatus before it sends a byte, so kith's
  * storing of one answer could overlap only the server's work on the next.
@@ -206,6 +220,9 @@ struct pull {
 	long refused;		/* the status of the last refused multiget */
 	int alone;		/* cards asked for alone in this sync */
 	int token_pending;	/* a refused batch held the token */
+	double per_card;	/* seconds a card took in the last timed answer; 0: none yet */
+	int stalls;		/* multigets asked again smaller after a stall */
+	size_t arrived;		/* cards of the current answer stored */
 	struct learned learned;	/* what the server taught earlier syncs */
 };
 
@@ -362,6 +379,7 @@ static int on_card(void *arg, struct dav_response *r, struct kerr *err)
 		p->uncommitted = 0;
 		p->uncommitted_bytes = 0;
 	}
+	p->arrived++;
 	/* An answer cut and sent again stores a card twice: count it once. */
 	again = p->got[w - p->want];
 	p->got[w - p->want] = 1;
@@ -552,16 +570,33 @@ static int multiget(struct pull *p, char **hrefs, size_t n, const char *token,
 	} else {
 		int r;
 
+		double t0 = mono_seconds();
+
 		body = multiget_body(hrefs, n);
+		p->arrived = 0;
 		dav_client_stream_cap(p->dc, stream_cap(n));
+		dav_client_stall_once(p->dc, n > TIMED_MIN && p->stalls < MAX_STALLS);
 		r = dav_multistatus(p->dc, "REPORT", p->book->url, "1", body,
 				    on_card, p, &status, NULL, NULL, err);
+		dav_client_stall_once(p->dc, 0);
 		dav_client_stream_cap(p->dc, 0);
+		if (r < 0 && dav_client_stalled(p->dc) && p->arrived == 0 &&
+		    n > TIMED_MIN && p->stalls < MAX_STALLS) {
+			/* Silent for the whole limit: a quarter as many. */
+			cache_rollback(p->c);
+			p->stalls++;
+			p->batch = n / 4 > TIMED_MIN ? n / 4 : TIMED_MIN;
+			p->per_card = 0;
+			rc = 1;
+			goto out;
+		}
 		if (r < 0) {
 			cache_rollback(p->c);
 			kerr_wrap(err, "fetching cards of %s", p->book->url);
 			goto out;
 		}
+		if (status == 207 && n > 0)
+			p->per_card = (mono_seconds() - t0) / (double)n;
 	}
 	if ((status == 413 || status == 507) && n > MULTIGET_MIN) {
 		cache_rollback(p->c);
@@ -705,11 +740,26 @@ static int bisect(struct pull *p, char **hrefs, size_t n, long status,
 	return 0;
 }
 
-/* How many of the rest hrefs the next multiget asks for. */
-static size_t next_chunk(const struct pull *p, size_t rest, int first)
+/*
+ * How many of the rest hrefs the next multiget asks for. split: a chunk
+ * that is all of a large rest is split once, so most of it is stored
+ * while the server computes the other part.
+ */
+static size_t next_chunk(const struct pull *p, size_t rest, int split)
 {
 	size_t n = rest < p->batch ? rest : p->batch;
 
+	if (p->per_card > 0) {
+		/* As many as the last answer says fit in a quarter of a stall. */
+		double fit = (double)http_stall_seconds() / 4.0 / p->per_card;
+		size_t by_time = fit > (double)MULTIGET_MAX ? MULTIGET_MAX :
+				 fit < TIMED_MIN ? TIMED_MIN : (size_t)fit;
+
+		if (n > by_time)
+			n = by_time;
+	} else if (n > FIRST_CHUNK) {
+		n = FIRST_CHUNK;	/* nothing measured yet */
+	}
 	if (p->st->cards > 0 && p->st->bytes > 0) {
 		/* Sized by what arrived so far: about BATCH_BYTES an answer. */
 		long avg = p->st->bytes / p->st->cards;
@@ -720,8 +770,7 @@ static size_t next_chunk(const struct pull *p, size_t rest, int first)
 		if (n > by_bytes)
 			n = by_bytes;
 	}
-	/* The last (or only) one, split once so most of it is stored early. */
-	if (first && n == rest && rest >= PIPELINE_MIN)
+	if (split && n == rest && rest >= PIPELINE_MIN)
 		n = rest - rest * 3 / 10;
 	return n;
 }
@@ -786,11 +835,15 @@ static int apply(struct pull *p, const char *token, struct kerr *err)
 				n = f->n;
 				saved = f->ok ? f->file : NULL;
 			} else {
-				n = next_chunk(p, p->fetch.n - i, i == 0 && round == 0);
+				n = next_chunk(p, p->fetch.n - i, round == 0);
 			}
 			last = i + n >= p->fetch.n;
-			/* The next multiget goes out when this one answers. */
-			next = last || round > 0 ? 0 : next_chunk(p, p->fetch.n - i - n, 0);
+			/*
+			 * The next multiget goes out when this one answers, once
+			 * an answer was timed to size it by.
+			 */
+			next = last || round > 0 || p->per_card <= 0 ? 0 :
+			       next_chunk(p, p->fetch.n - i - n, 0);
 			p->pf = next ? prefetch_new(p, p->fetch.v + i + n, next) : NULL;
 			if (p->pf && saved)
 				prefetch_go(p->pf);	/* nothing to wait for */
