@@ -83,7 +83,8 @@ typedef void (*sync_progress_fn)(void *arg, const struct sync_stats *st);
 int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
 	      struct sync_stats *st, sync_progress_fn progress, void *arg,
 	      struct kerr *err);
-int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+/* Asks once which vCard versions book offers, and keeps it in book->learned. */
+int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
 	      int note_mirror, struct sync_stats *st, struct kerr *err);
 /*
  * Keeps what dc learned while syncing book (its Digest challenge, the

@@ -15,12 +15,15 @@ struct learned {
 	unsigned long nc;
 	int no_sync;		/* syncs since sync-collection was refused; 0: ask */
 	int depth1;		/* sync-collection wants Depth 1 (RFC 6578 says 0) */
+	int vcard;		/* 0 not asked yet; 3 or 4: the newest version the book offers */
 };
 /* A server that refused sync-collection is asked again after this many syncs. */
 #define LEARNED_RETRY 100
 
 void learned_read(const char *text, struct learned *l);
 void learned_free(struct learned *l);
+/* l with dc's authentication as it is now, as text; NULL when empty. */
+char *learned_text(struct dav_client *dc, const struct learned *l);
 /* Stores l, with dc's authentication as it is now, when it changed. */
 int learned_save(struct dav_client *dc, struct cache *c,
 		 const struct cache_book *book, const struct learned *l,

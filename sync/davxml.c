@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 
@@ -14,7 +15,7 @@
 /* The elements whose text or presence kith reads. */
 enum field {
 	F_NONE, F_HREF, F_STATUS, F_ETAG, F_DATA, F_DISPLAYNAME, F_CTAG,
-	F_SYNC_TOKEN, F_PRINCIPAL_HREF, F_HOME_HREF,
+	F_SYNC_TOKEN, F_PRINCIPAL_HREF, F_HOME_HREF, F_LENGTH,
 };
 
 struct davxml {
@@ -30,7 +31,7 @@ struct davxml {
 
 	/* Where we are: the depth of open elements that matter. */
 	int in_response, in_propstat, in_prop, in_principal, in_home;
-	int in_resourcetype;
+	int in_resourcetype, in_sad;
 	enum field field;
 	struct sbuf text;
 
@@ -39,7 +40,8 @@ struct davxml {
 	/* Properties of the current propstat, kept until its status is known. */
 	char *p_etag, *p_displayname, *p_ctag, *p_token, *p_principal, *p_home;
 	struct sbuf p_data;
-	int p_has_data, p_collection, p_addressbook;
+	int p_has_data, p_collection, p_addressbook, p_vcard4;
+	long p_length;
 
 	char *sync_token;	/* top-level */
 };
@@ -84,6 +86,7 @@ static const char *field_name(enum field f)
 	case F_SYNC_TOKEN: return "sync-token";
 	case F_PRINCIPAL_HREF: return "current-user-principal";
 	case F_HOME_HREF: return "addressbook-home-set";
+	case F_LENGTH: return "getcontentlength";
 	case F_NONE: break;
 	}
 	return "value";
@@ -100,7 +103,8 @@ static void propstat_clear(struct davxml *x)
 	x->p_etag = x->p_displayname = x->p_ctag = x->p_token = NULL;
 	x->p_principal = x->p_home = NULL;
 	sbuf_free(&x->p_data);
-	x->p_has_data = x->p_collection = x->p_addressbook = 0;
+	x->p_has_data = x->p_collection = x->p_addressbook = x->p_vcard4 = 0;
+	x->p_length = -1;
 	x->propstat_status = 0;
 }
 
@@ -115,6 +119,7 @@ static void response_clear(struct dav_response *r)
 	free(r->principal);
 	free(r->home);
 	memset(r, 0, sizeof *r);
+	r->length = -1;
 }
 
 static int parse_status(const char *s)
@@ -132,6 +137,24 @@ static void take(char **dst, char **src)
 		*dst = *src;
 		*src = NULL;
 	}
+}
+
+/* The value of the attribute name (no namespace) among SAX2's attrs, or NULL. */
+static char *attr_dup(int nattr, const xmlChar **attrs, const char *name)
+{
+	int i;
+
+	/* Five pointers each: local name, prefix, URI, value, value end. */
+	for (i = 0; i < nattr; i++) {
+		const xmlChar **a = attrs + 5 * i;
+
+		if (!a[2] && strcmp((const char *)a[0], name) == 0) {
+			size_t n = (size_t)(a[4] - a[3]);
+
+			return n > 64 ? NULL : xstrndup((const char *)a[3], n);
+		}
+	}
+	return NULL;
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
@@ -211,6 +234,21 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			x->in_principal = 1;
 		else if (is(name, uri, NS_CARD, "addressbook-home-set"))
 			x->in_home = 1;
+		else if (is(name, uri, NS_CARD, "supported-address-data"))
+			x->in_sad = 1;
+		else if (is(name, uri, NS_DAV, "getcontentlength"))
+			x->field = F_LENGTH;
+	} else if (x->in_sad && x->depth == x->in_prop + 2 &&
+		   is(name, uri, NS_CARD, "address-data-type")) {
+		/* RFC 6352 6.2.2: content-type defaults to text/vcard, version to 3.0. */
+		char *type = attr_dup(nattr, attrs, "content-type");
+		char *version = attr_dup(nattr, attrs, "version");
+
+		if ((!type || strcasecmp(type, "text/vcard") == 0) &&
+		    version && strcmp(version, "4.0") == 0)
+			x->p_vcard4 = 1;
+		free(type);
+		free(version);
 	} else if (x->in_resourcetype) {
 		if (is(name, uri, NS_DAV, "collection"))
 			x->p_collection = 1;
@@ -293,13 +331,23 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		if (!x->p_home)	/* the first home is the one kith uses */
 			x->p_home = text_dup(x);
 		break;
+	case F_LENGTH: {
+		char *s = text_dup(x), *end;
+		long v = strtol(s, &end, 10);
+
+		/* Digits only; anything else is no length at all. */
+		x->p_length = *s && !*end && v >= 0 && strspn(s, "0123456789") == strlen(s) ?
+			      v : -1;
+		free(s);
+		break;
+	}
 	case F_DATA:
 	case F_NONE:
 		break;
 	}
 	/* A property element closed: leave its insides. */
 	if (x->in_prop && x->depth == x->in_prop)
-		x->in_resourcetype = x->in_principal = x->in_home = 0;
+		x->in_resourcetype = x->in_principal = x->in_home = x->in_sad = 0;
 	if (x->in_prop && x->depth < x->in_prop) {
 		x->in_prop = 0;
 	} else if (x->in_propstat && is(name, uri, NS_DAV, "propstat")) {
@@ -323,6 +371,9 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			}
 			r->is_collection |= x->p_collection;
 			r->is_addressbook |= x->p_addressbook;
+			r->vcard4 |= x->p_vcard4;
+			if (x->p_length >= 0)
+				r->length = x->p_length;
 		}
 		propstat_clear(x);
 	} else if (x->in_response && x->depth == 1 &&

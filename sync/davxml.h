@@ -28,6 +28,8 @@ struct dav_response {
 	char *sync_token;	/* a sync-token property (PROPFIND) */
 	char *principal;	/* current-user-principal href */
 	char *home;		/* addressbook-home-set href */
+	long length;		/* getcontentlength, -1 when not given */
+	int vcard4;		/* supported-address-data offers text/vcard 4.0 */
 };
 
 /*

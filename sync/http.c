@@ -687,6 +687,11 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 		h = curl_slist_append(h, line);
 		free(line);
 	}
+	if (req->accept) {
+		line = xasprintf("Accept: %s", req->accept);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
 	if (req->depth) {
 		line = xasprintf("Depth: %s", req->depth);
 		h = curl_slist_append(h, line);

@@ -20,6 +20,7 @@ struct http_req {
 	const char *if_match;		/* an etag, or NULL */
 	int if_none_match;		/* send If-None-Match: * */
 	const char *content_type;	/* of body */
+	const char *accept;		/* an Accept header's value, or NULL */
 	const char *body;
 	size_t body_len;
 	int follow;			/* follow redirects */

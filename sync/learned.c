@@ -2,8 +2,9 @@
  * learned.c: what a sync learned about a book's server, kept in the cache
  * (book.learned) so the next sync does not spend requests finding it out
  * again: the Digest challenge kith answers itself, that sync-collection is
- * refused, that it wants Depth 1. One "key value" line each; the cache
- * stores the text and never reads it.
+ * refused, that it wants Depth 1, which vCard versions the book offers
+ * (push asks once, before the first card it writes). One "key value" line
+ * each; the cache stores the text and never reads it.
  *
  * A remembered fact is dropped when it stops holding: a server upgraded
  * to sync-collection is asked again after LEARNED_RETRY syncs, and a
@@ -38,6 +39,10 @@ void learned_read(const char *text, struct learned *l)
 				l->no_sync = atoi(line + 19);
 			} else if (strcmp(line, "sync-depth 1") == 0) {
 				l->depth1 = 1;
+			} else if (strcmp(line, "vcard 3") == 0) {
+				l->vcard = 3;
+			} else if (strcmp(line, "vcard 4") == 0) {
+				l->vcard = 4;
 			}
 		}
 		p = eol ? eol + 1 : NULL;
@@ -50,8 +55,7 @@ void learned_free(struct learned *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* l with dc's authentication as it is now, as text; NULL when empty. */
-static char *render(struct dav_client *dc, const struct learned *l)
+char *learned_text(struct dav_client *dc, const struct learned *l)
 {
 	struct sbuf b = {0};
 	unsigned long nc = 0;
@@ -67,6 +71,8 @@ static char *render(struct dav_client *dc, const struct learned *l)
 		sbuf_addf(&b, "no-sync-collection %d\n", l->no_sync);
 	if (l->depth1)
 		sbuf_adds(&b, "sync-depth 1\n");
+	if (l->vcard)
+		sbuf_addf(&b, "vcard %d\n", l->vcard);
 	return sbuf_detach(&b, NULL);
 }
 
@@ -74,7 +80,7 @@ int learned_save(struct dav_client *dc, struct cache *c,
 		 const struct cache_book *book, const struct learned *l,
 		 struct kerr *err)
 {
-	char *text = render(dc, l);
+	char *text = learned_text(dc, l);
 	int rc = 0;
 
 	if ((text == NULL) != (book->learned == NULL) ||

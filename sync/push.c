@@ -75,19 +75,67 @@ static int load(struct cache *c, long id, struct pending *p, struct kerr *err)
 	return rc;
 }
 
+/*
+ * Which copy of a card refetch asks for. A server that converts cards
+ * (Cyrus; SabreDAV 3 and later, under Nextcloud and Baikal) answers GET in
+ * vCard 3.0 unless the request asks for 4.0, whatever version it stores,
+ * so a 4.0 card patched from the default copy would go back converted. On
+ * a book that offers 4.0 (supported-address-data, RFC 6352 6.2.2) the
+ * stored card's length (getcontentlength) tells the copies apart: the
+ * default copy when its length is the stored one's, else the 4.0 copy
+ * when its length is. When both have that length they read the same but
+ * for VERSION (Cyrus serves either, converted, to whoever asks), and the
+ * default one is kept. A server that gives no length gets its default.
+ */
+enum want {
+	WANT_DEFAULT,	/* a plain GET: what the server serves by default */
+	WANT_V4,	/* Accept: text/vcard; version=4.0 */
+	WANT_STORED,	/* the version it is stored in, as above */
+};
+
+#define ACCEPT_V4 "text/vcard; version=4.0"
+
+/* The card's getcontentlength, -1 when the server gives none. */
+static int on_length(void *arg, struct dav_response *r, struct kerr *err)
+{
+	long *len = arg;
+
+	(void)err;
+	if (r->ok_props && r->length >= 0 && *len < 0)
+		*len = r->length;
+	return 0;
+}
+
+static long stored_length(struct dav_client *dc, const char *url)
+{
+	static const char body[] =
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<d:propfind xmlns:d=\"DAV:\"><d:prop><d:getcontentlength/>"
+		"</d:prop></d:propfind>";
+	struct kerr perr;
+	long status = 0, len = -1;
+
+	if (dav_multistatus(dc, "PROPFIND", url, "0", body, on_length, &len,
+			    &status, NULL, NULL, &perr) < 0 || status != 207)
+		return -1;
+	return len;
+}
+
 /* GETs the card into the cache (the newest server copy). 404 → *gone. */
 static int refetch(struct dav_client *dc, struct cache *c,
 		   const struct cache_book *book, const char *url,
-		   const char *href, int *gone, struct kerr *err)
+		   const char *href, enum want want, int *gone, struct kerr *err)
 {
 	struct http_resp resp;
 	struct http_req req;
-	int rc = -1;
+	long len = want == WANT_STORED ? stored_length(dc, url) : -1;
+	int rc = -1, v4 = want == WANT_V4;
 
 	*gone = 0;
 	memset(&req, 0, sizeof req);
 	req.method = "GET";
 	req.url = url;
+	req.accept = v4 ? ACCEPT_V4 : NULL;
 	if (http_request(dc, &req, &resp, err) < 0)
 		return -1;
 	if (resp.status == 404 || resp.status == 410) {
@@ -99,6 +147,27 @@ static int refetch(struct dav_client *dc, struct cache *c,
 		dav_status_error(err, "sync", "GET", url, resp.status);
 		goto out;
 	}
+	if (!v4 && len >= 0 && resp.body.len != (size_t)len) {
+		/* Not the stored copy: the 4.0 one may be. */
+		struct http_resp dflt = resp;
+
+		memset(&resp, 0, sizeof resp);
+		memset(&req, 0, sizeof req);
+		req.method = "GET";
+		req.url = url;
+		req.accept = ACCEPT_V4;
+		if (http_request(dc, &req, &resp, err) < 0) {
+			http_resp_free(&dflt);
+			return -1;
+		}
+		if (resp.status != 200 || resp.body.len != (size_t)len) {
+			/* Neither is: the server's default, as without a length. */
+			http_resp_free(&resp);
+			resp = dflt;
+		} else {
+			http_resp_free(&dflt);
+		}
+	}
 	if (cache_card_put(c, book->id, href, resp.etag, resp.body.buf ?
 			   resp.body.buf : "", resp.body.len, err) < 0)
 		goto out;
@@ -106,6 +175,55 @@ static int refetch(struct dav_client *dc, struct cache *c,
 out:
 	http_resp_free(&resp);
 	return rc;
+}
+
+/* Records in book's learned text whether it offers vCard 4.0. */
+static int on_versions(void *arg, struct dav_response *r, struct kerr *err)
+{
+	int *v4 = arg;
+
+	(void)err;
+	if (r->ok_props && r->vcard4)
+		*v4 = 1;
+	return 0;
+}
+
+/*
+ * The newest vCard version book offers, asked once and kept with what else
+ * was learned of it (3 when the server does not say).
+ */
+static int book_vcard(struct dav_client *dc, struct cache *c,
+		      struct cache_book *book)
+{
+	static const char body[] =
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<d:propfind xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\">"
+		"<d:prop><c:supported-address-data/></d:prop></d:propfind>";
+	struct learned l;
+	struct kerr perr;
+	long status = 0;
+	int v4 = 0, version;
+
+	learned_read(book->learned, &l);
+	if (l.vcard) {
+		version = l.vcard;
+		learned_free(&l);
+		return version;
+	}
+	if (dav_multistatus(dc, "PROPFIND", book->url, "0", body, on_versions, &v4,
+			    &status, NULL, NULL, &perr) < 0 || status != 207) {
+		/* Asked again next sync; meanwhile, the server's default copies. */
+		learned_free(&l);
+		return 3;
+	}
+	l.vcard = v4 ? 4 : 3;
+	/* Kept in book too: sync_remember saves it again after the push. */
+	if (learned_save(dc, c, book, &l, &perr) == 0) {
+		free(book->learned);
+		book->learned = learned_text(dc, &l);
+	}
+	learned_free(&l);
+	return v4 ? 4 : 3;
 }
 
 /* s[0..len) with every LF as CRLF; *out_len gets the new length. */
@@ -167,9 +285,10 @@ static void warn(const char *fmt, ...)
 
 /* Pushes one card. 0 pushed (or nothing to do), 1 kept for later, -1 error. */
 static int push_card(struct dav_client *dc, struct cache *c,
-		     const struct cache_book *book, long id, int mirror,
+		     const struct cache_book *book, int vcard, long id, int mirror,
 		     struct sync_stats *st, struct kerr *err)
 {
+	enum want stored = vcard == 4 ? WANT_STORED : WANT_DEFAULT;
 	/* exact: 0 not tried, 1 the cache holds the server's bytes, -1 GET failed */
 	int attempt, rc = -1, exact = 0;
 
@@ -182,7 +301,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		char *url = NULL, *patched = NULL;
 		size_t plen = 0;
 		long last_op = 0;
-		int gone, step = -1;
+		int gone, step = -1, sent_v4 = 0;
 
 		memset(&want, 0, sizeof want);
 		memset(&resp, 0, sizeof resp);
@@ -212,20 +331,23 @@ static int push_card(struct dav_client *dc, struct cache *c,
 				 book->url);
 			goto next;
 		}
-		if (p.state == CARD_SYNCED && !exact && !memchr(p.raw, '\r', p.len)) {
+		if (p.state == CARD_SYNCED && !exact &&
+		    (stored == WANT_STORED || !memchr(p.raw, '\r', p.len))) {
 			/*
 			 * A copy without a CR came by multiget, where XML turned
 			 * every CRLF into LF: the card's own line endings are lost
 			 * there. Its exact bytes come from GET, so that every line
 			 * kith does not own goes back as it was. A server that
 			 * cannot serve GET (some answer 500) leaves the multiget
-			 * copy, sent back with CRLF below.
+			 * copy, sent back with CRLF below. On a book that offers
+			 * vCard 4 any copy may be a converted one: always asked
+			 * for in the version it is stored in.
 			 */
 			struct kerr gerr;
 			int r;
 
 			exact = 1;
-			r = refetch(dc, c, book, url, p.href, &gone, &gerr);
+			r = refetch(dc, c, book, url, p.href, stored, &gone, &gerr);
 			if (r == 0 && gone) {
 				if (cache_card_gone(c, book->id, p.href, err) < 0)
 					goto next;
@@ -240,6 +362,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		}
 		vcard_read(p.raw, p.len, &vi);
 		vcard_annot_copy(&want, &vi.annot);
+		sent_v4 = vi.version == 40;
 		vcard_info_free(&vi);
 		if (cache_outbox_apply(c, id, &want, &last_op, err) < 0)
 			goto next;
@@ -284,7 +407,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		}
 		if (resp.status == 412) {
 			/* Changed on the server (or our last PUT landed): merge again. */
-			if (refetch(dc, c, book, url, p.href, &gone, err) < 0)
+			if (refetch(dc, c, book, url, p.href, stored, &gone, err) < 0)
 				goto next;
 			if (gone && p.state == CARD_LOCAL) {
 				kerr_set(err, "%s: the server refused to create %s "
@@ -327,7 +450,9 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		 */
 		if (cache_begin(c, err) < 0)
 			goto next;
-		if (refetch(dc, c, book, url, p.href, &gone, err) < 0 || gone) {
+		/* In the version it was sent in. */
+		if (refetch(dc, c, book, url, p.href, vcard == 4 && sent_v4 ? WANT_V4 :
+			    WANT_DEFAULT, &gone, err) < 0 || gone) {
 			cache_rollback(c);
 			if (gone)
 				kerr_set(err, "%s vanished right after it was stored; "
@@ -389,9 +514,10 @@ next:
 	return rc;
 }
 
-int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
 	      int note_mirror, struct sync_stats *st, struct kerr *err)
 {
+	int vcard = 0;
 	sqlite3_stmt *s;
 	long *ids = NULL;
 	size_t n = 0, i;
@@ -412,7 +538,11 @@ int sync_push(struct dav_client *dc, struct cache *c, const struct cache_book *b
 	sqlite3_finalize(s);
 	for (i = 0; i < n; i++) {
 		struct kerr cerr;
-		int r = push_card(dc, c, book, ids[i], note_mirror, st, &cerr);
+		int r;
+
+		if (!vcard)
+			vcard = book_vcard(dc, c, book);
+		r = push_card(dc, c, book, vcard, ids[i], note_mirror, st, &cerr);
 
 		if (r < 0) {
 			/* One card's failure does not stop the others. */

@@ -12,6 +12,8 @@ struct got {
 	int book[8];
 	char data[8][256];
 	int has_data[8];
+	long length[8];
+	int vcard4[8];
 	char home[128];
 };
 
@@ -27,6 +29,8 @@ static int collect(void *arg, struct dav_response *r, struct kerr *err)
 	g->status[g->n] = r->status;
 	g->book[g->n] = r->is_addressbook;
 	g->has_data[g->n] = r->has_data;
+	g->length[g->n] = r->length;
+	g->vcard4[g->n] = r->vcard4;
 	if (r->home)
 		snprintf(g->home, sizeof g->home, "%s", r->home);
 	g->n++;
@@ -154,5 +158,35 @@ int main(void)
 	   "a discovery answer parses");
 	is_str(g.home, "/dav/addressbooks/alice/", "addressbook-home-set href");
 	ok(!g.book[0] && g.book[1], "only the address book is one");
+
+	/* RFC 6352 6.2.2, as Cyrus answers it; and what a card's length says. */
+	ok(parse("<multistatus xmlns=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:carddav\">"
+		 "<response><href>/b/</href><propstat><prop><C:supported-address-data>"
+		 "<C:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>"
+		 "<C:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
+		 "</C:supported-address-data></prop><status>HTTP/1.1 200 OK</status></propstat>"
+		 "</response><response><href>/c/</href><propstat><prop><C:supported-address-data>"
+		 "<C:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>"
+		 "<C:address-data-type content-type=\"text/x-other\" version=\"4.0\"/>"
+		 "</C:supported-address-data></prop><status>HTTP/1.1 200 OK</status></propstat>"
+		 "</response><response><href>/d/</href><propstat><prop><C:supported-address-data>"
+		 "<C:address-data-type version=\"4.0\"/></C:supported-address-data>"
+		 "</prop><status>HTTP/1.1 404 Not Found</status></propstat></response>"
+		 "<response><href>/b/x.vcf</href><propstat><prop>"
+		 "<getcontentlength> 201 </getcontentlength></prop>"
+		 "<status>HTTP/1.1 200 OK</status></propstat></response>"
+		 "<response><href>/b/y.vcf</href><propstat><prop>"
+		 "<getcontentlength>-5</getcontentlength></prop>"
+		 "<status>HTTP/1.1 200 OK</status></propstat></response>"
+		 "<response><href>/b/z.vcf</href><propstat><prop>"
+		 "<getcontentlength>12abc</getcontentlength></prop>"
+		 "<status>HTTP/1.1 200 OK</status></propstat></response>"
+		 "</multistatus>", 11, &g, NULL, &err) == 0, "supported-address-data parses");
+	ok(g.n == 6 && g.vcard4[0], "a book that lists text/vcard 4.0 offers vCard 4");
+	ok(!g.vcard4[1], "4.0 of another content type is not vCard 4");
+	ok(!g.vcard4[2], "nor is a 4.0 in a 404 propstat");
+	is_int(g.length[0], -1, "a collection without getcontentlength has none (-1)");
+	is_int(g.length[3], 201, "getcontentlength, whitespace trimmed");
+	ok(g.length[4] == -1 && g.length[5] == -1, "a negative or non-numeric length is none");
 	return tap_done();
 }
