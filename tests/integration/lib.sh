@@ -282,6 +282,12 @@ _creds_for() {
 	elif [[ -z $_U && -n ${CALYPSO_URL:-} && $1 == "$CALYPSO_URL"* ]]; then
 		_U=$CALYPSO_USER
 		_P=$CALYPSO_PASS
+	elif [[ -z $_U && -n ${CYRUS_URL:-} && $1 == "$CYRUS_URL"* ]]; then
+		_U=$CYRUS_USER
+		_P=$CYRUS_PASS
+	elif [[ -z $_U && -n ${DAVICAL_URL:-} && $1 == "$DAVICAL_URL"* ]]; then
+		_U=$DAVICAL_USER
+		_P=$DAVICAL_PASS
 	fi
 }
 
@@ -383,11 +389,13 @@ put_card() {
 }
 
 # get_card URL [USER PASS]: print the card; returns 1 unless 200.
-# The ETag of the answer is left in $T/.etag.
+# The ETag of the answer is left in $T/.etag. GET_ACCEPT, when set, is sent
+# as the Accept header (a converting server's choice of vCard version).
 get_card() {
 	local url=$1
 	local DAV_USER=${2:-${DAV_USER:-}} DAV_PASS=${3:-${DAV_PASS:-}}
-	dav_curl "$url" -D "$T/.headers" -o "$T/.body" -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
+	dav_curl "$url" ${GET_ACCEPT:+-H "Accept: $GET_ACCEPT"} -D "$T/.headers" -o "$T/.body" \
+		-w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
 	echo $? >"$T/.curl_rc"
 	tr -d '\r' <"$T/.headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tail -n 1 >"$T/.etag"
 	[[ $(cat "$T/.status") == 200 ]] || return 1
@@ -695,6 +703,288 @@ seed_calypso_book() {
 		--count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
 		{ echo "seed-book failed for calypso book $name" >&2; return 1; }
 	echo "${CALYPSO_URL}$CALYPSO_USER/$name/"
+}
+
+# ---------------------------------------------------------------- Cyrus
+
+# start_cyrus: Cyrus IMAP 3.6 (Debian's cyrus-imapd + cyrus-caldav, the
+# engine Fastmail runs) with its httpd serving CardDAV and CalDAV on
+# 127.0.0.1:free port and imapd on another (only to create the user's
+# mailbox, under which Cyrus keeps the address book home). Everything lives
+# in $T/cyrus: imapd.conf, cyrus.conf, the mailbox spool, the databases,
+# the sockets and a sasldb with the user and an admin, each with a fresh
+# random password. Exports CYRUS_URL (with trailing /), CYRUS_USER,
+# CYRUS_PASS, CYRUS_PID.
+#
+# Cyrus refuses to run as root: as root, its processes become the package's
+# cyrus user, so $T is made traversable (0711, still not listable) and
+# $T/cyrus is given to that user; as anyone else, cyrus_user names the
+# caller. Nothing is written outside $T (the master is told every path).
+#
+# Cyrus 3.6 quirks (Debian 12):
+#  - The user's address book home /dav/addressbooks/user/USER/ exists only
+#    once the user's INBOX does (an IMAP CREATE user/USER by an admin); it
+#    then holds one book, Default/ ("personal").
+#  - Stores every card re-serialised (parameters split: TYPE="a,b" becomes
+#    TYPE=a;TYPE=b) and converts on the way out: GET and address-data give
+#    vCard 3.0 unless the request asks for 4.0 (Accept, or address-data
+#    version="4.0"), whatever version was stored; supported-address-data
+#    lists 3.0 and 4.0. getcontentlength is the stored card's length.
+#  - sync-collection with data: tokens, getctag, extended MKCOL. HTTP/1.1
+#    keep-alive (offers h2c upgrade). /.well-known/carddav is a 301 to
+#    /dav/addressbooks. Logs go to syslog only (none here).
+start_cyrus() {
+	local dir=$T/cyrus port iport admin=kithadmin apass cuser f
+	[[ -x /usr/lib/cyrus/bin/master ]] && command -v saslpasswd2 >/dev/null 2>&1 ||
+		_need "cyrus-imapd, cyrus-caldav and sasl2-bin"
+	mkdir -p "$dir"/{conf,spool,sieve,run/proc,run/lock,run/socket}
+	CYRUS_USER=alice
+	CYRUS_PASS=$(random_password)
+	apass=$(random_password)
+	if ((EUID == 0)); then cuser=cyrus; chmod 711 "$T"; else cuser=$(id -un); fi
+	for _ in 1 2 3; do
+		port=$(free_port)
+		iport=$(free_port)
+		[[ $port != "$iport" ]] || continue
+		cat >"$dir/imapd.conf" <<CFG
+configdirectory: $dir/conf
+proc_path: $dir/run/proc
+mboxname_lockpath: $dir/run/lock
+defaultpartition: default
+partition-default: $dir/spool
+sievedir: $dir/sieve
+lmtpsocket: $dir/run/socket/lmtp
+idlesocket: $dir/run/socket/idle
+notifysocket: $dir/run/socket/notify
+cyrus_user: $cuser
+admins: $admin
+unixhierarchysep: yes
+allowplaintext: yes
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: $dir/sasldb2
+sasl_mech_list: PLAIN LOGIN
+httpmodules: carddav caldav
+servername: localhost
+syslog_prefix: kith-test-cyrus
+CFG
+		cat >"$dir/cyrus.conf" <<CFG
+START {
+	recover cmd="ctl_cyrusdb -C $dir/imapd.conf -r"
+}
+SERVICES {
+	http cmd="httpd -C $dir/imapd.conf" listen="127.0.0.1:$port" prefork=0
+	imap cmd="imapd -C $dir/imapd.conf" listen="127.0.0.1:$iport" prefork=0
+}
+EVENTS {
+}
+CFG
+		rm -f "$dir/sasldb2"
+		for f in "$CYRUS_USER:$CYRUS_PASS" "$admin:$apass"; do
+			printf '%s' "${f#*:}" | saslpasswd2 -p -c -f "$dir/sasldb2" -u localhost "${f%%:*}" ||
+				die "cyrus: saslpasswd2 failed"
+		done
+		((EUID == 0)) && chown -R cyrus:mail "$dir"
+		spawn "$T/cyrus.log" /usr/lib/cyrus/bin/master -C "$dir/imapd.conf" -M "$dir/cyrus.conf" \
+			-p "$dir/run/master.pid" -D
+		CYRUS_PID=$SPAWNED_PID
+		CYRUS_URL="http://127.0.0.1:$port/"
+		if wait_http "$CYRUS_URL" 20 "$CYRUS_PID" && kill -0 "$CYRUS_PID" 2>/dev/null &&
+			CYRUS_ADMIN_PASS=$apass "$PY" - "$iport" "$admin" "$CYRUS_USER" <<'PY'
+import imaplib, os, sys, time
+port, admin, user = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+for _ in range(50):
+    try:
+        m = imaplib.IMAP4("127.0.0.1", port)
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("cyrus: imapd does not answer")
+m.login(admin, os.environ["CYRUS_ADMIN_PASS"])
+typ, data = m.create("user/" + user)
+if typ != "OK":
+    sys.exit("cyrus: CREATE user/%s: %r" % (user, data))
+m.logout()
+PY
+		then
+			export CYRUS_URL CYRUS_USER CYRUS_PASS CYRUS_PID
+			return 0
+		fi
+		stop_pid "$CYRUS_PID"
+	done
+	tail -n 20 "$T/cyrus.log" >&2
+	die "cyrus did not start (log above)"
+}
+
+# make_cyrus_book NAME [DISPLAYNAME]: an address book of the user, made by
+# extended MKCOL (RFC 5689); prints its URL.
+make_cyrus_book() {
+	local url=${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/
+	mkcol_addressbook "$url" "${2:-$1}" >/dev/null ||
+		{ echo "cyrus: MKCOL $url: HTTP $(last_status)" >&2; return 1; }
+	echo "$url"
+}
+
+# seed_cyrus_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people PUT into the
+# book over HTTP (Cyrus keeps cards in mailboxes, not plain files); prints
+# the book URL.
+seed_cyrus_book() {
+	local name=$1 count=$2 url=${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/
+	shift 2
+	SEED_PASSWORD=$CYRUS_PASS "$PY" "$KITH_SRCDIR/scripts/seed-book" --kind url "$url" \
+		--user "$CYRUS_USER" --jobs 4 --count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for cyrus book $name" >&2; return 1; }
+	echo "$url"
+}
+
+# cyrus_stored_version FILENAME: the VERSION of the newest copy Cyrus keeps
+# of the card PUT as FILENAME (read from its mailbox spool, where each
+# card is a message whose Content-Disposition names the file); what no
+# request can tell, since Cyrus converts on the way out.
+cyrus_stored_version() {
+	local f
+	f=$(grep -rlF "filename=\"$1\"" "$T/cyrus/spool" 2>/dev/null |
+		awk -F/ '{ print $NF "\t" $0 }' | sort -n | tail -n 1 | cut -f2)
+	[[ -n $f ]] && tr -d '\r' <"$f" | sed -n 's/^VERSION://p' | head -n 1
+}
+
+# ---------------------------------------------------------------- DAViCal
+
+# start_davical: DAViCal 1.1 (PHP on PostgreSQL) under Apache in the
+# foreground on 127.0.0.1:free port, its database in a private PostgreSQL
+# cluster that listens on a Unix socket in $T/davical/sock only, made by
+# DAViCal's own create-database.sh. The test user is DAViCal's admin, with
+# a fresh random password. Exports DAVICAL_URL (with trailing /),
+# DAVICAL_USER, DAVICAL_PASS, DAVICAL_PID (Apache; PostgreSQL is stopped
+# by the same trap).
+#
+# Everything lives in $T/davical. DAViCal insists on a system path for its
+# config (/etc/davical/SERVER_NAME-conf.php, else /etc/davical/config.php):
+# an auto_prepend_file sets SERVER_NAME so that the first path leads into
+# $T/davical, and that config file restores it; nothing in /etc is
+# written. As root, PostgreSQL runs as the postgres user and Apache's
+# children as www-data, so $T is made traversable (0711).
+#
+# DAViCal 1.1.12 quirks (Debian 12):
+#  - The principal is /caldav.php/USER/; it has no address book until one
+#    is made (extended MKCOL works). / answers PROPFIND with
+#    current-user-principal.
+#  - /.well-known/carddav is a 301 to the absolute http://HOST:PORT/caldav.php/
+#    (with the rewrite rule DAViCal's docs give for Apache).
+#  - Rewrites cards: escapes commas in FN, refolds long lines at 75
+#    octets. sync-collection supported.
+start_davical() {
+	local dir=$T/davical port pg m=/usr/lib/apache2/modules php
+	local as_pg=() as_web=() i
+	# The newest PostgreSQL and PHP module installed (15 and 8.2 on Debian 12).
+	pg=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	php=$(ls "$m"/libphp*.so 2>/dev/null | sort -V | tail -n 1)
+	[[ -x $pg/postgres && -x /usr/share/davical/dba/create-database.sh && -n $php ]] &&
+		command -v apache2 >/dev/null 2>&1 ||
+		_need "davical, postgresql, apache2 and libapache2-mod-php"
+	mkdir -p "$dir/pg" "$dir/sock" "$dir/tmp"
+	chmod 755 "$dir" "$dir/sock"
+	chmod 700 "$dir/pg"
+	chmod 1777 "$dir/tmp"
+	: >"$dir/php-error.log"
+	if ((EUID == 0)); then
+		chmod 711 "$T"
+		chown postgres: "$dir/pg" "$dir/sock"
+		chown www-data: "$dir/php-error.log"
+		as_pg=(runuser -u postgres --)
+		as_web=("User www-data" "Group www-data")
+	fi
+	"${as_pg[@]}" "$pg/initdb" -D "$dir/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
+		>"$T/davical-initdb.log" 2>&1 || { cat "$T/davical-initdb.log" >&2; die "davical: initdb failed"; }
+	spawn "$T/davical-pg.log" "${as_pg[@]}" "$pg/postgres" -D "$dir/pg" -k "$dir/sock" \
+		-c listen_addresses= -c fsync=off
+	for ((i = 0; i < 100; i++)); do
+		[[ -S $dir/sock/.s.PGSQL.5432 ]] && break
+		sleep 0.1
+	done
+	[[ -S $dir/sock/.s.PGSQL.5432 ]] || { tail -n 20 "$T/davical-pg.log" >&2; die "davical: PostgreSQL did not start"; }
+	DAVICAL_USER=admin
+	DAVICAL_PASS=$(random_password)
+	(cd "$dir/tmp" && "${as_pg[@]}" env PGHOST="$dir/sock" PGUSER=postgres TMPDIR="$dir/tmp" \
+		/usr/share/davical/dba/create-database.sh davical "$DAVICAL_PASS") >"$T/davical-db.log" 2>&1 ||
+		{ tail -n 20 "$T/davical-db.log" >&2; die "davical: create-database.sh failed"; }
+	cat >"$dir/prepend.php" <<PHP
+<?php
+// DAViCal reads /etc/davical/SERVER_NAME-conf.php first: with this name
+// that is $dir/davical-conf.php, which puts SERVER_NAME back.
+\$_SERVER['SERVER_NAME'] = '../..$dir/davical';
+PHP
+	cat >"$dir/davical-conf.php" <<PHP
+<?php
+\$_SERVER['SERVER_NAME'] = '127.0.0.1';
+\$c->domain_name = '127.0.0.1';
+\$c->pg_connect[] = 'host=$dir/sock dbname=davical user=davical_app';
+\$c->system_name = 'kith test DAViCal';
+\$c->admin_email = 'admin@example.org';
+\$c->restrict_setup_to_admin = true;
+PHP
+	for _ in 1 2 3; do
+		port=$(free_port)
+		{
+			printf '%s\n' "ServerRoot $dir" "Listen 127.0.0.1:$port" "PidFile $dir/httpd.pid" \
+				"DefaultRuntimeDir $dir" "Mutex file:$dir default" "ErrorLog $dir/httpd-error.log" \
+				"LogLevel warn" "ServerName 127.0.0.1" "TypesConfig /etc/mime.types" \
+				"StartServers 2" "MinSpareServers 1" "MaxSpareServers 4" "${as_web[@]}"
+			for i in mpm_prefork authz_core mime dir rewrite; do
+				echo "LoadModule ${i}_module $m/mod_$i.so"
+			done
+			cat <<CONF
+LoadModule php_module $php
+DocumentRoot /usr/share/davical/htdocs
+DirectoryIndex index.php
+<Directory /usr/share/davical/htdocs>
+	Require all granted
+	AllowOverride None
+</Directory>
+<FilesMatch "\\.php\$">
+	SetHandler application/x-httpd-php
+</FilesMatch>
+php_value include_path /usr/share/awl/inc
+php_value auto_prepend_file $dir/prepend.php
+php_value error_log $dir/php-error.log
+php_flag log_errors on
+php_flag display_errors off
+RewriteEngine On
+RewriteRule ^/\\.well-known/(.*)\$ /caldav.php/.well-known/\$1 [NC,L]
+CONF
+		} >"$dir/httpd.conf"
+		spawn "$T/davical.log" apache2 -f "$dir/httpd.conf" -DFOREGROUND
+		DAVICAL_PID=$SPAWNED_PID
+		DAVICAL_URL="http://127.0.0.1:$port/"
+		if wait_http "$DAVICAL_URL" 20 "$DAVICAL_PID" && kill -0 "$DAVICAL_PID" 2>/dev/null; then
+			export DAVICAL_URL DAVICAL_USER DAVICAL_PASS DAVICAL_PID
+			return 0
+		fi
+		stop_pid "$DAVICAL_PID"
+	done
+	tail -n 20 "$T/davical.log" "$dir/httpd-error.log" >&2
+	die "davical did not start (log above)"
+}
+
+# make_davical_book NAME [DISPLAYNAME]: an address book of the user, made by
+# extended MKCOL (RFC 5689); prints its URL.
+make_davical_book() {
+	local url=${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/
+	mkcol_addressbook "$url" "${2:-$1}" >/dev/null ||
+		{ echo "davical: MKCOL $url: HTTP $(last_status)" >&2; return 1; }
+	echo "$url"
+}
+
+# seed_davical_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people PUT into the
+# book over HTTP; prints the book URL.
+seed_davical_book() {
+	local name=$1 count=$2 url=${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/
+	shift 2
+	SEED_PASSWORD=$DAVICAL_PASS "$PY" "$KITH_SRCDIR/scripts/seed-book" --kind url "$url" \
+		--user "$DAVICAL_USER" --jobs 4 --count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for davical book $name" >&2; return 1; }
+	echo "$url"
 }
 
 # ---------------------------------------------------------------- fault proxy

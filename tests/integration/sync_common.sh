@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # sync_common.sh: the sync engine against one real server, end to end
 # through the kith binary. Sourced by test_sync_ENGINE.sh after they set
-# SERVER (radicale, xandikos, sabre, calypso).
+# SERVER (radicale, xandikos, sabre, calypso, cyrus, davical).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_servers
@@ -36,6 +36,20 @@ elif [[ $SERVER == sabre ]]; then
 	seed_sabre_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
 	printf '%s\n' "$SABRE_PASS" >"$T/pw" && chmod 600 "$T/pw"
 	USER_ARGS=(--user "$SABRE_USER" --password-command "cat $T/pw")
+elif [[ $SERVER == davical ]]; then
+	start_davical
+	ROOT=$DAVICAL_URL
+	book=$(make_davical_book friends "Friends") || fail "cannot make the book"
+	seed_davical_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
+	printf '%s\n' "$DAVICAL_PASS" >"$T/pw" && chmod 600 "$T/pw"
+	USER_ARGS=(--user "$DAVICAL_USER" --password-command "cat $T/pw")
+elif [[ $SERVER == cyrus ]]; then
+	start_cyrus
+	ROOT=$CYRUS_URL
+	book=$(make_cyrus_book friends "Friends") || fail "cannot make the book"
+	seed_cyrus_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
+	printf '%s\n' "$CYRUS_PASS" >"$T/pw" && chmod 600 "$T/pw"
+	USER_ARGS=(--user "$CYRUS_USER" --password-command "cat $T/pw")
 elif [[ $SERVER == calypso ]]; then
 	start_calypso
 	ROOT=$CALYPSO_URL
@@ -163,6 +177,12 @@ if [[ $SERVER == radicale ]]; then
 elif [[ $SERVER == sabre ]]; then
 	make_sabre_book big >/dev/null || fail "make big"
 	big=$(seed_sabre_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
+elif [[ $SERVER == davical ]]; then
+	make_davical_book big >/dev/null || fail "make big"
+	big=$(seed_davical_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
+elif [[ $SERVER == cyrus ]]; then
+	make_cyrus_book big >/dev/null || fail "make big"
+	big=$(seed_cyrus_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
 elif [[ $SERVER == calypso ]]; then
 	make_calypso_book big >/dev/null || fail "make big"
 	big=$(seed_calypso_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
@@ -201,5 +221,20 @@ p2=$!
 wait $p1; r1=$?
 wait $p2; r2=$?
 [[ $r1 == 0 && $r2 == 0 ]] && pass "two concurrent syncs both finish (the second waits)" || { not_ok "concurrent syncs"; diag "$(cat "$T/s1.out" "$T/s2.out")"; }
+
+# ---- discovery through /.well-known/carddav (RFC 6764): one request a step
+# DAViCal and Cyrus answer it with a redirect (absolute, and to a path
+# other than the root): kith must not send the same PROPFIND twice.
+if [[ $SERVER == davical || $SERVER == cyrus ]]; then
+	kith_env
+	out=$(KITH_DEBUG_REQUESTS=1 kith account add wk "${ROOT}.well-known/carddav" "${USER_ARGS[@]}" 2>&1)
+	expect_eq "$?" 0 "account add from ${ROOT}.well-known/carddav succeeds"
+	steps=$(sed -n 's/^kith: PROPFIND \([^:]*:[^:]*:[^:]*\): .*/\1/p' <<<"$out")
+	if [[ -n $steps && -z $(sort <<<"$steps" | uniq -d) ]]; then
+		pass "one PROPFIND a step: $(tr '\n' ' ' <<<"$steps")"
+	else
+		not_ok "a PROPFIND sent twice"; diag "$out"
+	fi
+fi
 
 finish
