@@ -360,7 +360,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 	}
 	dav_client_pin(dc);
 	rc = EXIT_OK;
-	for (i = 0; i < nbooks; i++) {
+	for (i = 0; i < nbooks && !kith_interrupted; i++) {
 		struct progress pr = {isatty(2), books[i].url, mono_seconds()};
 		struct sync_stats st;
 		struct cache_book *fresh = NULL;
@@ -379,7 +379,8 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 			failed = 1;
 		}
 		/* Push on the newest copies, even after a partial pull. */
-		if (cache_books(ctx->cache, acct, &fresh, &nfresh, &err) == 0) {
+		if (!kith_interrupted &&
+		    cache_books(ctx->cache, acct, &fresh, &nfresh, &err) == 0) {
 			for (j = 0; j < nfresh; j++) {
 				if (fresh[j].id != books[i].id)
 					continue;
@@ -426,6 +427,7 @@ out:
 
 int kith_net_sync(struct ctx *ctx, int argc, char **argv)
 {
+	struct sigaction saved;
 	int lock, rc = EXIT_OK;
 	size_t i;
 
@@ -441,7 +443,9 @@ int kith_net_sync(struct ctx *ctx, int argc, char **argv)
 	lock = sync_lock(ctx);
 	if (lock < 0)
 		return EXIT_FAIL;
-	for (i = 0; i < ctx->cfg.naccounts; i++) {
+	/* Ctrl-C: the transfer stops, what was committed stays (one-shot too). */
+	interrupt_begin(&saved);
+	for (i = 0; i < ctx->cfg.naccounts && !kith_interrupted; i++) {
 		struct config_account *a = &ctx->cfg.accounts[i];
 
 		if (argc > 1 && strcmp(a->name, argv[1]) != 0)
@@ -449,6 +453,12 @@ int kith_net_sync(struct ctx *ctx, int argc, char **argv)
 		if (sync_account(ctx, a) != EXIT_OK)
 			rc = EXIT_FAIL;
 	}
+	if (kith_interrupted) {
+		say_error("sync interrupted (Ctrl-C): the cards and notes it "
+			  "committed are kept; 'kith sync' goes on from there");
+		rc = EXIT_INTERRUPTED;
+	}
+	interrupt_end(&saved);
 	close(lock);
 	return rc;
 }

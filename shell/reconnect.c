@@ -142,20 +142,21 @@ static char **line_complete(const char *text, int start, int end)
 }
 
 /*
- * One line of text, trimmed; "" for an empty answer, NULL at end of input.
- * On a terminal readline edits it (completing words when given). The
- * caller frees it.
+ * One line of text, trimmed; "" for an empty answer, NULL at end of input
+ * or, with *cancelled set, on Ctrl-C. On a terminal readline edits it
+ * (completing words when given). The caller frees it.
  */
-static char *ask_line(const char *prompt, const char *const *words)
+static char *ask_line(const char *prompt, const char *const *words, int *cancelled)
 {
 	char *line = NULL, *s, *e;
 
+	*cancelled = 0;
 	if (isatty(STDIN_FILENO)) {
 		rl_completion_func_t *saved = rl_attempted_completion_function;
 
 		line_words = words;
 		rl_attempted_completion_function = line_complete;
-		line = readline(prompt);
+		line = shell_readline(prompt, cancelled);
 		rl_attempted_completion_function = saved;
 		line_words = NULL;
 		if (!line)
@@ -655,13 +656,24 @@ static void next_card(struct ctx *ctx, const struct person *p,
 	sh_flush(&b);
 }
 
+/* next_log and next_snooze: the question was cancelled (Ctrl-C). */
+#define NEXT_CANCELLED (-1)
+
+static int cancelled_msg(void)
+{
+	printf("cancelled\n");
+	return NEXT_CANCELLED;
+}
+
 /* Asks for a channel and a text and logs them. An exit status. */
 static int next_log(struct ctx *ctx, const struct person *p, int *logged)
 {
 	char date[11], *via, *text;
-	int i, rc;
+	int i, rc, cancelled;
 
-	via = ask_line("via [phone]: ", sh_channels);
+	via = ask_line("via [phone]: ", sh_channels, &cancelled);
+	if (cancelled)
+		return cancelled_msg();
 	if (!via)
 		return EXIT_OK;
 	if (!*via) {
@@ -679,7 +691,9 @@ static int next_log(struct ctx *ctx, const struct person *p, int *logged)
 		return EXIT_USAGE;
 	}
 	free(via);
-	text = ask_line("what did you talk about? ", NULL);
+	text = ask_line("what did you talk about? ", NULL, &cancelled);
+	if (cancelled)
+		return cancelled_msg();
 	if (!text || !*text) {
 		printf("nothing logged (no text)\n");
 		free(text);
@@ -696,10 +710,14 @@ static int next_log(struct ctx *ctx, const struct person *p, int *logged)
 /* Asks for a duration or date and snoozes. An exit status. */
 static int next_snooze(struct ctx *ctx, const struct person *p, int *snoozed)
 {
-	char *ans = ask_line("snooze for [2w]: ", NULL), date[11];
+	char *ans, date[11];
 	struct kerr err;
 	long day;
+	int cancelled;
 
+	ans = ask_line("snooze for [2w]: ", NULL, &cancelled);
+	if (cancelled)
+		return cancelled_msg();
 	if (!ans)
 		return EXIT_OK;
 	if (date_parse_user(*ans ? ans : "2w", ctx->today, 1, &day, &err) < 0) {

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -14,6 +16,107 @@
 #include "shell.h"
 
 static struct ctx *rl_ctx;	/* readline's callbacks take no argument */
+
+/*
+ * Ctrl-C. readline() on its own lets SIGINT end the process once it has
+ * put the terminal back; kith reads lines through readline's callback
+ * interface instead, waiting in select() without SA_RESTART, so a SIGINT
+ * wakes the wait and drops the line (bash, sqlite3 and psql do the same).
+ */
+static volatile sig_atomic_t got_sigint;
+static char *cb_line;
+static int cb_done;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+static void on_command_sigint(int sig)
+{
+	(void)sig;
+	kith_interrupted = 1;
+}
+
+void interrupt_begin(struct sigaction *saved)
+{
+	struct sigaction sa;
+
+	/* Ignored by whoever started kith (a background job): kept so. */
+	sigaction(SIGINT, NULL, saved);
+	if (saved->sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_command_sigint;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+}
+
+void interrupt_end(const struct sigaction *saved)
+{
+	sigaction(SIGINT, saved, NULL);
+	kith_interrupted = 0;
+}
+
+static void on_line(char *line)
+{
+	cb_line = line;
+	cb_done = 1;
+	rl_callback_handler_remove();
+}
+
+char *shell_readline(const char *prompt, int *interrupted)
+{
+	struct sigaction sa, old;
+	int fd = fileno(rl_instream ? rl_instream : stdin);
+
+	*interrupted = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, NULL, &old);
+	if (old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	got_sigint = 0;
+	cb_done = 0;
+	cb_line = NULL;
+	rl_callback_handler_install(prompt, on_line);
+	while (!cb_done) {
+		fd_set fds;
+		int r;
+
+		FD_ZERO(&fds);
+		FD_SET(fd, &fds);
+		r = select(fd + 1, &fds, NULL, NULL, NULL);
+		if (got_sigint) {
+			got_sigint = 0;
+			*interrupted = 1;
+			/* What readline was in the middle of, then a fresh line. */
+			rl_callback_sigcleanup();
+			rl_free_line_state();
+			rl_echo_signal_char(SIGINT);
+			rl_crlf();
+			rl_callback_handler_remove();
+			break;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rl_callback_handler_remove();
+			break;
+		}
+		if (FD_ISSET(fd, &fds))
+			rl_callback_read_char();
+	}
+	sigaction(SIGINT, &old, NULL);
+	if (*interrupted) {
+		free(cb_line);
+		cb_line = NULL;
+	}
+	return cb_line;
+}
 
 /* Completion candidates for the word being typed, gathered up front. */
 static struct strv cands;
@@ -229,7 +332,16 @@ static int run_line(struct ctx *ctx, const char *line)
 	args = xcalloc(words.n + 1, sizeof *args);
 	if (words.n)
 		memcpy(args, words.v, words.n * sizeof *args);
-	rc = cmd_run(ctx, (int)words.n, args);
+	if (ctx->interactive) {
+		/* Ctrl-C stops the command (a sync says so), not the shell. */
+		struct sigaction saved;
+
+		interrupt_begin(&saved);
+		rc = cmd_run(ctx, (int)words.n, args);
+		interrupt_end(&saved);
+	} else {
+		rc = cmd_run(ctx, (int)words.n, args);
+	}
 	free(args);
 	strv_free(&words);
 	fflush(stdout);
@@ -274,8 +386,12 @@ int repl_run(struct ctx *ctx)
 	while (!ctx->quit) {
 		char *p = prompt(ctx);
 
-		line = readline(p);
+		int interrupted;
+
+		line = shell_readline(p, &interrupted);
 		free(p);
+		if (interrupted)
+			continue;	/* Ctrl-C: a fresh prompt */
 		if (!line) {
 			putchar('\n');
 			break;

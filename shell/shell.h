@@ -19,7 +19,16 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
+	EXIT_INTERRUPTED = 130,	/* Ctrl-C stopped a sync (128 + SIGINT) */
 };
+
+/*
+ * While a command runs, SIGINT sets kith_interrupted instead of ending
+ * kith (the REPL and sync); the previous handler comes back with
+ * interrupt_end, which clears the flag.
+ */
+void interrupt_begin(struct sigaction *saved);
+void interrupt_end(const struct sigaction *saved);
 
 enum {
 	NEED_CACHE = 1 << 0,	/* opens the cache first */
@@ -63,6 +72,12 @@ int cmd_split(const char *line, struct strv *words, struct kerr *err);
 
 /* The REPL: readline on a terminal, plain lines otherwise. */
 int repl_run(struct ctx *ctx);
+/*
+ * readline() that Ctrl-C interrupts, as in bash: the line is dropped and
+ * NULL returned with *interrupted set (also NULL, unset, at end of input).
+ * For a terminal only; the caller frees the line.
+ */
+char *shell_readline(const char *prompt, int *interrupted);
 
 /* Opens the cache on first need; prints the error. 0 or -1. */
 int ctx_cache(struct ctx *ctx);

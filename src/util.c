@@ -360,6 +360,8 @@ void term_printf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+volatile sig_atomic_t kith_interrupted;
+
 double mono_seconds(void)
 {
 	struct timespec ts;

@@ -2,6 +2,7 @@
 #ifndef KITH_UTIL_H
 #define KITH_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -99,5 +100,12 @@ void term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(pr
 
 /* Seconds on the monotonic clock: for measuring, never for dates. */
 double mono_seconds(void);
+
+/*
+ * Set by the shell's SIGINT handler while a command runs (Ctrl-C): long
+ * work (a sync's transfers, its retries) stops at the next safe point and
+ * says so, keeping what it committed. Never set outside the shell.
+ */
+extern volatile sig_atomic_t kith_interrupted;
 
 #endif

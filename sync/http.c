@@ -403,6 +403,7 @@ struct attempt {
 	struct timespec last_move;
 	long idle_limit;	/* seconds */
 	int idled;		/* the idle limit ended the attempt */
+	int interrupted;	/* Ctrl-C ended it (kith_interrupted) */
 	long retry_after;
 	int www_digest;
 	char www_chal[DIGEST_CHALLENGE_MAX + 1];	/* the first Digest challenge */
@@ -566,6 +567,10 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 
 	(void)dltotal;
 	(void)ultotal;
+	if (kith_interrupted) {
+		a->interrupted = 1;
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (dlnow + ulnow != a->moved || a->last_move.tv_sec == 0) {
 		a->moved = dlnow + ulnow;
@@ -583,7 +588,7 @@ static void nap(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
-	while (nanosleep(&ts, &ts) < 0)
+	while (nanosleep(&ts, &ts) < 0 && !kith_interrupted)
 		;
 }
 
@@ -712,7 +717,9 @@ static CURLcode perform(struct dav_client *dc, const struct http_req *req,
 	dc->errbuf[0] = '\0';
 	dc->requests++;
 	rc = curl_easy_perform(c);
-	if (rc == CURLE_ABORTED_BY_CALLBACK && a->idled) {
+	if (rc == CURLE_ABORTED_BY_CALLBACK && a->interrupted) {
+		snprintf(dc->errbuf, sizeof dc->errbuf, "interrupted");
+	} else if (rc == CURLE_ABORTED_BY_CALLBACK && a->idled) {
 		snprintf(dc->errbuf, sizeof dc->errbuf, "no data for %ld seconds",
 			 a->idle_limit);
 		rc = CURLE_OPERATION_TIMEDOUT;
@@ -736,7 +743,9 @@ static void transport_error(struct dav_client *dc, struct kerr *err,
 	snprintf(again, sizeof again, "check the URL and the network, then run "
 		 "'kith %s' again", doing);
 
-	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	if (kith_interrupted)
+		snprintf(again, sizeof again, "Ctrl-C; run 'kith %s' again to go on", doing);
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 	    rc == CURLE_SSL_CONNECT_ERROR)
 		hint = "the server's TLS certificate is not trusted: if it is your "
 		       "own server, give its CA certificate with --cafile FILE to "
@@ -821,6 +830,14 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 		a.resp = resp;
 		a.req = req;
 		a.retry_after = -1;
+		if (kith_interrupted) {
+			char *safe = http_redact(url);
+
+			kerr_set(err, "%s %s: not sent: interrupted (Ctrl-C)",
+				 req->method, safe);
+			free(safe);
+			goto out;
+		}
 		if (req->reset)
 			req->reset(req->arg);
 		cc = perform(dc, req, url, send_auth, &a);
@@ -831,7 +848,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 			 * time; one past a limit or with entities will not.
 			 */
 			if (req->no_retry || a.sink_permanent ||
-			    attempt >= MAX_ATTEMPTS) {
+			    attempt >= MAX_ATTEMPTS || kith_interrupted) {
 				*err = a.sink_err;
 				goto out;
 			}
@@ -889,7 +906,7 @@ int http_request(struct dav_client *dc, const struct http_req *req,
 			attempt = 0;
 			continue;
 		}
-		if (req->no_retry || attempt >= MAX_ATTEMPTS)
+		if (req->no_retry || attempt >= MAX_ATTEMPTS || kith_interrupted)
 			break;
 		if (cc == CURLE_OK && (!retryable(resp->status) || dc->status_once))
 			break;

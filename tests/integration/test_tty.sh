@@ -60,6 +60,15 @@ expect_pane() {
 }
 # the current (last non-empty) line of the pane
 last_line() { pane | grep -v '^$' | tail -n 1; }
+# wait_count TEXT N: poll until TEXT shows on N lines of the pane (10 s).
+wait_count() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		(($(pane | grep -cF -- "$1") >= $2)) && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 start_shell
 expect_pane "kith (1 due)>" "the prompt shows how many are due"
@@ -103,6 +112,19 @@ keys Tab
 expect_pane "queue --all" "Tab completes an option"
 keys C-u
 
+# Ctrl-C at the prompt drops the line and gives a fresh prompt, as in bash.
+keys C-l
+type_text "show Ana dropped"
+keys C-c
+expect_pane "show Ana dropped^C" "Ctrl-C at the prompt shows ^C"
+sleep 0.2
+[[ $(last_line) == "kith (1 due)> " || $(last_line) == "kith (1 due)>" ]] &&
+	pass "and a fresh, empty prompt" || { not_ok "a fresh prompt after Ctrl-C"; diag "$(last_line)"; }
+type_text "version"
+keys Enter
+expect_pane "kith 0." "the shell goes on after Ctrl-C (it used to end with 130)"
+[[ $(pane) != *"Acme Corp"* ]] && pass "the dropped line did not run" || not_ok "the dropped line ran"
+
 keys C-l
 type_text "next"
 keys Enter
@@ -111,8 +133,24 @@ expect_pane "[l]og  [s]nooze  [d]raft  s[k]ip  [q]uit" "next shows the choice"
 	pass "next shows the card" || { not_ok "next shows the card"; diag "$(pane | grep -v '^$')"; }
 keys l
 expect_pane "via [phone]:" "one key, no Enter: l asks for the channel"
+type_text "vid"
+keys C-c
+expect_pane "cancelled" "Ctrl-C at the channel question cancels it"
+wait_count "[q]uit" 2 && pass "and asks for the choice again" ||
+	{ not_ok "the choice again after Ctrl-C"; diag "$(pane | grep -v '^$' | tail -n 5)"; }
+keys l
+wait_count "via [phone]:" 2 && pass "l asks for the channel again" || not_ok "l asks for the channel again"
 keys Enter
 expect_pane "what did you talk about?" "Enter takes the default channel; then the text"
+type_text "Never sent"
+keys C-c
+wait_count "[q]uit" 3 && [[ $(pane | grep -c cancelled) == 2 ]] &&
+	pass "Ctrl-C at the text question cancels it, nothing logged" ||
+	{ not_ok "Ctrl-C at the text question"; diag "$(pane | grep -v '^$' | tail -n 5)"; }
+keys l
+wait_count "via [phone]:" 3 && pass "and l starts over" || not_ok "l starts over"
+keys Enter
+wait_count "what did you talk about?" 2 || true
 type_text "Tea in the garden"
 expect_pane "what did you talk about? Tea in the garden" "the terminal echoes again after the raw key"
 keys Enter

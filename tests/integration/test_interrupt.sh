@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# test_interrupt.sh: Ctrl-C during a long sync. A real Xandikos with 600
+# cards behind scripts/faultproxy, which holds each multiget 10 ms a card,
+# so a first sync takes seconds. SIGINT (what Ctrl-C sends) must stop the
+# sync within a second or two, keep the cards it committed, say so, exit
+# 130, and the next sync must fetch only the rest. In the shell (tmux),
+# Ctrl-C stops the sync and not the shell.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_servers
+need_kith
+command -v tmux >/dev/null 2>&1 || _need tmux
+
+start_xandikos
+make_xandikos_book slow >/dev/null || die "MKCOL failed"
+seed_xandikos_book slow 600 --seed 5 >/dev/null || die "seeding failed"
+start_faultproxy "$XANDIKOS_URL" --rate 0 --slow-per-href 0.01
+book=${PROXY_URL}user/contacts/slow/
+db_cards() { sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM card' 2>/dev/null || echo 0; }
+
+# ---- one-shot: kill -INT while cards are arriving
+kith_env
+kith account add s "$book" --user u --password-command "echo pw" >/dev/null 2>&1 ||
+	die "account add failed"
+# A script's background job ignores SIGINT (and kith keeps it so): this
+# one gets SIGINT's default back first, as a job on a terminal has it.
+"$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$KITH_BIN" sync >"$T/out" 2>"$T/err" &
+pid=$!
+for ((i = 0; i < 200; i++)); do
+	(($(db_cards) > 0)) && break
+	sleep 0.05
+done
+(($(db_cards) > 0)) || diag "no card committed before the interrupt"
+t0=$(date +%s.%N)
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+t1=$(date +%s.%N)
+expect_eq "$rc" 130 "a sync interrupted by SIGINT exits 130"
+"$PY" -c "import sys; sys.exit(0 if $t1 - $t0 < 3 else 1)" &&
+	pass "and stops at once ($("$PY" -c "print('%.1f' % ($t1 - $t0))") s)" ||
+	not_ok "stops at once (took $("$PY" -c "print('%.1f' % ($t1 - $t0))") s)"
+grep -q "sync interrupted (Ctrl-C): the cards and notes it committed are kept" "$T/err" &&
+	pass "it says what was kept and what to do" || { not_ok "says so"; diag "$(cat "$T/err")"; }
+kept=$(db_cards)
+((kept > 0 && kept < 600)) && pass "the cards committed before it are kept ($kept)" ||
+	not_ok "cards kept: $kept"
+expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'PRAGMA integrity_check')" ok "the cache is intact"
+expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM book WHERE sync_token IS NOT NULL')" 0 \
+	"no sync token is stored for a sync that did not finish"
+kith sync >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "the next sync finishes"
+grep -q " $((600 - kept)) added" "$T/out" && pass "fetching only the $((600 - kept)) others" ||
+	{ not_ok "only the others"; diag "$(cat "$T/out" "$T/err")"; }
+
+# ---- in the shell: Ctrl-C stops the sync, the shell goes on
+kith_env
+kith account add s "$book" --user u --password-command "echo pw" >/dev/null 2>&1
+SOCK=$T/tmux.sock
+trap '_rc=$?; tmux -S "$SOCK" kill-server >/dev/null 2>&1; (exit $_rc); _lib_cleanup' EXIT
+tmux -S "$SOCK" -f /dev/null new-session -d -s k -x 120 -y 40 \
+	env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color LANG=C.UTF-8 \
+	XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+	XDG_STATE_HOME="$XDG_STATE_HOME" NO_COLOR=1 INPUTRC=/dev/null "$KITH_BIN" ||
+	die "tmux new-session failed"
+pane() { tmux -S "$SOCK" capture-pane -p -t k 2>/dev/null; }
+wait_for() {
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[[ $(pane) == *"$1"* ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_for "kith>" || die "the shell did not start"
+tmux -S "$SOCK" send-keys -t k -l "sync"
+tmux -S "$SOCK" send-keys -t k Enter
+for ((i = 0; i < 200; i++)); do
+	(($(db_cards) > 0)) && break
+	sleep 0.05
+done
+tmux -S "$SOCK" send-keys -t k C-c
+wait_for "sync interrupted (Ctrl-C)" 5 && pass "Ctrl-C in the shell stops the sync, saying so" ||
+	{ not_ok "the shell's sync stops"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
+tmux -S "$SOCK" send-keys -t k -l "version"
+tmux -S "$SOCK" send-keys -t k Enter
+wait_for "kith 0." 5 && pass "and the shell goes on" || { not_ok "the shell goes on"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
+kept=$(db_cards)
+tmux -S "$SOCK" send-keys -t k -l "sync"
+tmux -S "$SOCK" send-keys -t k Enter
+wait_for " $((600 - kept)) added" 30 && pass "a sync in the same shell then fetches the $((600 - kept)) others" ||
+	{ not_ok "the next sync in the shell"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
+expect_eq "$(db_cards)" 600 "all 600 cards then"
+finish
