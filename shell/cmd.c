@@ -281,6 +281,17 @@ int opt_none_left(const char *cmd, int argc, char **argv)
 				  cmd, c ? c->usage : "");
 			return -1;
 		}
+		/*
+		 * "-v phone" is a typo for "--via phone", not text: a word
+		 * that starts with '-' is taken as text only after "--".
+		 */
+		if (argv[i][0] == '-' && argv[i][1]) {
+			say_error("unknown option %s (kith's options are long, like "
+				  "--via); for text that starts with '-', put -- "
+				  "before it; usage: %s %s", argv[i], cmd,
+				  c ? c->usage : "");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -1,9 +1,23 @@
 #include "out.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+/* COLUMNS as a width (20 to 10,000), or 0 when unset or not a number. */
+static int env_columns(void)
+{
+	const char *v = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n >= 20 && n <= 10000 ? (int)n : 0;
+}
 
 int out_columns(void)
 {
@@ -12,7 +26,18 @@ int out_columns(void)
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col > 0)
 		return ws.ws_col;
+	if (env_columns())
+		return env_columns();
 	return 100;
+}
+
+int out_cut(void)
+{
+	static int cut = -1;
+
+	if (cut < 0)
+		cut = isatty(STDOUT_FILENO) || env_columns() > 0;
+	return cut;
 }
 
 /*
@@ -90,6 +115,11 @@ void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
 	if (!s)
 		s = "";
 	cut = out_width(s) > width;
+	if (cut && !out_cut()) {
+		/* Off a terminal the data goes out whole; the column just widens. */
+		width = out_width(s);
+		cut = 0;
+	}
 	limit = cut ? (width > 0 ? width - 1 : 0) : width;
 	while (*s) {
 		n = u8_next(s, &c);

@@ -9,8 +9,14 @@
 
 #include "util.h"
 
-/* The width of stdout when it is a terminal, else 100 columns. */
+/* The width of stdout when it is a terminal, else COLUMNS, else 100. */
 int out_columns(void);
+/*
+ * Whether cells are cut to fit (with "…"): on a terminal, or when COLUMNS
+ * is set. Off a terminal (a pipe, a file) out_cell never cuts: the data
+ * goes out whole.
+ */
+int out_cut(void);
 
 /*
  * Display width of s: one column per character, two for East Asian wide
@@ -19,8 +25,9 @@ int out_columns(void);
 size_t out_width(const char *s);
 
 /*
- * Appends s to b cut to at most width columns (ending in "…" when cut)
- * and padded with spaces to exactly width when pad is set.
+ * Appends s to b cut to at most width columns (ending in "…" when cut,
+ * and only when out_cut() says so) and padded with spaces to exactly
+ * width when pad is set.
  */
 void out_cell(struct sbuf *b, const char *s, size_t width, int pad);
 

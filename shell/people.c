@@ -368,7 +368,11 @@ static void print_candidates(struct ctx *ctx, const char *query,
 	sbuf_free(&b);
 }
 
-long person_find(struct ctx *ctx, const char *query)
+/*
+ * The people query names: up to 21 ids in ids, their number in *n. 0, or
+ * -1 after printing the cache error. Prints nothing else.
+ */
+static int person_match(struct ctx *ctx, const char *query, long ids[21], int *n)
 {
 	/*
 	 * From the most to the least exact; the first step that matches
@@ -388,11 +392,10 @@ long person_find(struct ctx *ctx, const char *query)
 		NULL,
 	};
 	const char *q = query;
-	long ids[21];
 	char *like;
-	int i, n = 0;
-	long rc = 0;
+	int i, rc = 0;
 
+	*n = 0;
 	if (!ctx->cache && ctx_cache(ctx) < 0)
 		return -1;
 	/* A full URL is taken by its path, which is what an href is. */
@@ -402,18 +405,32 @@ long person_find(struct ctx *ctx, const char *query)
 		if (path)
 			q = path;
 	}
-	if (!*q) {
-		say_error("no such person: '' (try 'list')");
+	if (!*q)
 		return 0;
-	}
 	like = sh_like_pattern(q);
 	for (i = 0; steps[i]; i++) {
-		if (find_ids(ctx, steps[i], q, like, ids, &n) < 0) {
+		if (find_ids(ctx, steps[i], q, like, ids, n) < 0) {
 			rc = -1;
-			goto out;
-		}
-		if (n > 0)
 			break;
+		}
+		if (*n > 0)
+			break;
+	}
+	free(like);
+	return rc;
+}
+
+long person_find(struct ctx *ctx, const char *query)
+{
+	long ids[21];
+	int n = 0;
+	long rc = 0;
+
+	if (person_match(ctx, query, ids, &n) < 0)
+		return -1;
+	if (!*query) {
+		say_error("no such person: '' (try 'list')");
+		return 0;
 	}
 	if (n == 1) {
 		rc = ids[0];
@@ -426,9 +443,54 @@ long person_find(struct ctx *ctx, const char *query)
 	} else {
 		print_candidates(ctx, query, ids, n);
 	}
-out:
-	free(like);
 	return rc;
+}
+
+/* Names longer than this many words are not looked for word by word. */
+#define NAME_WORDS_MAX 8
+
+int person_lookup_words(struct ctx *ctx, int argc, char **argv, int start,
+			int keep, int *used, struct person *p)
+{
+	int k, most = argc - start - keep, n, ambiguous = 0;
+	long ids[21];
+
+	if (most > NAME_WORDS_MAX)
+		most = NAME_WORDS_MAX;
+	/* A name ends before "--": what follows it is never a name. */
+	for (k = 0; k < most; k++)
+		if (strcmp(argv[start + k], "--") == 0)
+			most = k;
+	*used = 0;
+	for (k = most; k >= 1; k--) {
+		char *q = sh_join_words(start + k, argv, start);
+
+		if (!q)
+			continue;
+		if (person_match(ctx, q, ids, &n) < 0) {
+			free(q);
+			return EXIT_FAIL;
+		}
+		free(q);
+		if (n == 1) {
+			*used = k;
+			return person_get(ctx, ids[0], p) < 0 ? EXIT_FAIL : EXIT_OK;
+		}
+		if (n > 1 && !ambiguous)
+			ambiguous = k;	/* the longest run that names several */
+	}
+	if (most < 1) {
+		say_error("no person named");
+		return EXIT_USAGE;
+	}
+	{
+		/* Why not: the candidates of the longest ambiguous run, or the first word. */
+		char *q = sh_join_words(start + (ambiguous ? ambiguous : 1), argv, start);
+		long id = person_find(ctx, q);
+
+		free(q);
+		return id < 0 ? EXIT_FAIL : EXIT_USAGE;
+	}
 }
 
 /* person_find() as an exit status: EXIT_OK with *p loaded, or why not. */
@@ -552,7 +614,8 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	rest = (size_t)out_columns();
 	rest = rest > cad_w + last_w + due_w + 4 * gap ?
 	       rest - (cad_w + last_w + due_w + 4 * gap) : 0;
-	if (name_nat + mail_nat + gap <= rest) {
+	if (name_nat + mail_nat + gap <= rest || !out_cut()) {
+		/* It fits, or goes to a pipe: whole and aligned. */
 		name_w = name_nat;
 		mail_w = mail_nat;
 	} else {
@@ -1027,7 +1090,7 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 	struct person p;
 	struct kerr err;
 	long day = ctx->today;
-	int i, rc;
+	int i, rc, used;
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--via", 1, &via) < 0 ||
@@ -1063,15 +1126,17 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 		}
 	}
 	date_format(day, date);
-	text = sh_join_words(argc, argv, 2);
+	/* The longest run of words that names one person; the rest is the text. */
+	rc = person_lookup_words(ctx, argc, argv, 1, 1, &used, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	text = sh_join_words(argc, argv, 1 + used);
 	if (!text) {
 		say_error("log needs some TEXT after the person: what did you "
 			  "talk about?");
-		return EXIT_USAGE;
-	}
-	rc = person_lookup(ctx, argv[1], &p);
-	if (rc != EXIT_OK)
+		rc = EXIT_USAGE;
 		goto out;
+	}
 	rc = EXIT_USAGE;
 	if (person_writable(&p) < 0)
 		goto out;
@@ -1619,7 +1684,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	cols = (size_t)out_columns();
 	/* Names give way (down to 12 columns) so the last contact keeps 30. */
 	used = name_w + when_w + cad_w + 6;
-	if (used + 30 > cols && name_w > 12) {
+	if (used + 30 > cols && name_w > 12 && out_cut()) {
 		size_t over = used + 30 - cols;
 
 		name_w = name_w > over + 12 ? name_w - over : 12;

@@ -254,20 +254,6 @@ void draft_template_names(struct strv *out)
 	out->n = j;
 }
 
-static int is_template(const char *name)
-{
-	struct strv names = {0};
-	size_t i;
-	int found = 0;
-
-	draft_template_names(&names);
-	for (i = 0; i < names.n; i++)
-		if (strcmp(names.v[i], name) == 0)
-			found = 1;
-	strv_free(&names);
-	return found;
-}
-
 /* The template's text: the user's file, else the built-in; NULL if none. */
 static char *template_text(const char *name)
 {
@@ -549,29 +535,42 @@ int cmd_draft(struct ctx *ctx, int argc, char **argv)
 {
 	const char *name = "reconnect";
 	struct person p;
-	char *query;
-	int edit, rc, end = argc;
+	int edit, rc, used, left;
 
 	memset(&p, 0, sizeof p);
 	edit = opt_take(&argc, argv, "--edit", 0, NULL);
 	if (opt_none_left("draft", argc, argv) < 0)
 		return EXIT_USAGE;
-	end = argc;
-	/* The last word names a template when it is one: "draft ana lima thanks". */
-	if (argc >= 3 && (is_template(argv[argc - 1]) || argc == 3)) {
-		name = argv[argc - 1];
-		end = argc - 1;
-	}
-	query = sh_join_words(end, argv, 1);
-	if (!query) {
+	if (argc < 2) {
 		say_error("usage: draft PERSON [TEMPLATE] [--edit]");
 		return EXIT_USAGE;
 	}
-	rc = person_lookup(ctx, query, &p);
-	if (rc == EXIT_OK)
-		rc = draft_print(ctx, &p, name, edit);
+	/*
+	 * The longest run of words that names one person ("draft Björn
+	 * Mensah" is Björn Mensah, not Björn with a template "Mensah"); one
+	 * word after it names the template.
+	 */
+	rc = person_lookup_words(ctx, argc, argv, 1, 0, &used, &p);
+	if (rc != EXIT_OK)
+		goto out;
+	left = argc - 1 - used;
+	if (left > 1 || (left == 1 && strcmp(argv[1 + used], "--") == 0)) {
+		struct sbuf b = {0};
+		char *rest = sh_join_words(argc, argv, 1 + used);
+
+		out_text(&b, rest ? rest : "");
+		say_error("draft takes one TEMPLATE after the person, not '%s': "
+			  "draft PERSON [TEMPLATE] [--edit]", b.buf ? b.buf : "");
+		sbuf_free(&b);
+		free(rest);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (left == 1)
+		name = argv[1 + used];
+	rc = draft_print(ctx, &p, name, edit);
+out:
 	person_free(&p);
-	free(query);
 	return rc;
 }
 
@@ -1100,7 +1099,7 @@ int cmd_intro(struct ctx *ctx, int argc, char **argv)
 	struct person a, b;
 	struct kerr err;
 	char date[11], *text = NULL, *ta = NULL, *tb = NULL, ida[9], idb[9];
-	int rc;
+	int rc, ua = 0, ub = 0;
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
@@ -1111,20 +1110,24 @@ int cmd_intro(struct ctx *ctx, int argc, char **argv)
 			  "intro \"Ana Lima\" bob ...)");
 		return EXIT_USAGE;
 	}
-	rc = person_lookup(ctx, argv[1], &a);
+	/* Each the longest run of words that names one person. */
+	rc = person_lookup_words(ctx, argc, argv, 1, 1, &ua, &a);
 	if (rc == EXIT_OK)
-		rc = person_lookup(ctx, argv[2], &b);
+		rc = person_lookup_words(ctx, argc, argv, 1 + ua, 0, &ub, &b);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
 	if (a.id == b.id) {
-		say_error("'%s' and '%s' are the same person: introduce two "
-			  "different people", argv[1], argv[2]);
+		struct sbuf t = {0};
+
+		out_text(&t, a.label);
+		say_error("'%s' twice: introduce two different people", t.buf);
+		sbuf_free(&t);
 		goto out;
 	}
 	if (person_writable(&a) < 0 || person_writable(&b) < 0)
 		goto out;
-	text = sh_join_words(argc, argv, 3);
+	text = sh_join_words(argc, argv, 1 + ua + ub);
 	ta = text ? xasprintf("Introduced to %s: %s", b.label, text) :
 	     xasprintf("Introduced to %s", b.label);
 	tb = text ? xasprintf("Introduced to %s: %s", a.label, text) :

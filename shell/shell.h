@@ -159,6 +159,15 @@ void person_free(struct person *p);
 int person_get(struct ctx *ctx, long id, struct person *p);
 /* person_find() as an exit status: EXIT_OK with *p loaded, or why not. */
 int person_lookup(struct ctx *ctx, const char *query, struct person *p);
+/*
+ * PERSON as people type it, unquoted, in front of other words ("log Björn
+ * Mensah Talked about the garden"): the longest run of argv[start...]
+ * (leaving keep words after it) that names exactly one person wins, and
+ * *used gets its length. When none does, the candidates of the longest
+ * ambiguous run are listed (or "no such person"). An exit status.
+ */
+int person_lookup_words(struct ctx *ctx, int argc, char **argv, int start,
+			int keep, int *used, struct person *p);
 /* 0 when notes can be added to p; -1 after printing why not. */
 int person_writable(const struct person *p);
 /* The person's log, newest first (free with person_log_free). 0 or -1. */

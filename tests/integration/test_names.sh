@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# test_names.sh: the shell as people type at it. Names unquoted in front of
+# the text ("log Björn Mensah --via phone Talked about the garden"), words
+# that look like options, and output that goes to a pipe whole. Through
+# the real binary against a real Xandikos.
+source "$(dirname "$0")/lib.sh"
+need_servers
+need_kith
+start_xandikos
+book=$(make_xandikos_book names) || die "cannot make the book"
+
+card() {   # FILE LINES...: a CRLF vCard 3.0
+	local f=$1
+	shift
+	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
+	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
+}
+long=maximilian.alexander.von.hohenzollern-sigmaringen.the.third@a-very-long-domain-name.example.org
+card bm.vcf UID:bm-1 'FN:Björn Mensah' EMAIL:bjorn.m@example.org TEL:+49-30-555-0101
+card bo.vcf UID:bo-1 'FN:Björn Okafor' EMAIL:bjorn.o@example.org
+card om.vcf UID:om-1 'FN:Ольга Murphy' EMAIL:olga@example.org
+card mx.vcf UID:mx-1 'FN:Maximilian Alexander von Hohenzollern-Sigmaringen der Dritte' "EMAIL:$long" \
+	X-KITH-CADENCE:P1W "X-KITH-LOG:2026-10-01 email 44444444 A very long note about the castle, the gardens, the horses, the library and the old clock tower that needs repair"
+
+kith_env
+export KITH_TODAY=2026-11-27
+check "account add" kith account add x "$book" --user u --password-command 'echo x'
+check "sync" kith sync
+logtext() { kith show --json "$1" | "$PY" -c 'import json, sys
+v = json.load(sys.stdin)
+print(v["log"][0]["text"] if v["log"] else "")'; }
+
+# ---- names as people type them
+kith log Björn Mensah --via phone Talked about the garden >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "log Björn Mensah ... (two Björns): the whole name resolves"
+expect_eq "$(logtext bm-1)" "Talked about the garden" "and the rest is the text"
+kith log Ольга Murphy Chatted about winter >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "log Ольга Murphy ... (the first word alone is unique)"
+expect_eq "$(logtext om-1)" "Chatted about winter" "the rest of the name does not leak into the text"
+kith log "Björn Okafor" Quoted still works >/dev/null 2>&1
+expect_eq "$(logtext bo-1)" "Quoted still works" "a quoted name still works"
+kith log Björn Said hello >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "log Björn ... (two Björns, no more of the name) is ambiguous"
+grep -q "ambiguous person 'Björn'" "$T/err" && grep -q "Björn Mensah" "$T/err" && grep -q "Björn Okafor" "$T/err" &&
+	pass "and lists both candidates" || { not_ok "candidates listed"; diag "$(cat "$T/err")"; }
+out=$(kith draft Björn Mensah 2>&1)
+expect_eq "$?" 0 "draft Björn Mensah: Mensah is part of the name, not a template"
+[[ $out == *"Hi Björn"* ]] && pass "and drafts for Björn" || { not_ok "draft for Björn"; diag "$out"; }
+out=$(kith draft Björn Mensah thanks 2>&1)
+[[ $out == *"thank you"* ]] && pass "draft Björn Mensah thanks: the template after the name" ||
+	{ not_ok "template after a two-word name"; diag "$out"; }
+kith draft Björn Mensah nosuch >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "draft with an unknown template after the name fails"
+grep -q "no template 'nosuch'" "$T/err" && pass "naming the template" || { not_ok "names the template"; diag "$(cat "$T/err")"; }
+kith intro Björn Mensah Ольга Murphy met at the forum >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "intro with two unquoted two-word names"
+expect_eq "$(logtext om-1)" "Introduced to Björn Mensah: met at the forum" "each names the other, the rest is the text"
+
+# ---- words that look like options
+kith log Björn Mensah -v phone Called >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "an unknown short option (-v) is an error"
+grep -q "unknown option -v" "$T/err" && pass "naming it" || { not_ok "names -v"; diag "$(cat "$T/err")"; }
+[[ $(logtext bm-1) != *"-v"* ]] && pass "and nothing is logged with -v in the text" || not_ok "-v in the text"
+kith log Björn Mensah -- -5 degrees outside >/dev/null 2>"$T/err"
+expect_eq "$?" 0 "text that starts with '-' after --"
+expect_eq "$(logtext bm-1)" "-5 degrees outside" "is logged as written"
+
+# ---- output that goes to a pipe is whole
+kith list | cat >"$T/list"
+grep -qF "$long" "$T/list" && pass "list | cat: a long email whole" || { not_ok "list | cat whole"; diag "$(cat "$T/list")"; }
+grep -qF "Maximilian Alexander von Hohenzollern-Sigmaringen der Dritte" "$T/list" &&
+	pass "and a long name whole" || not_ok "long name whole"
+grep -q "…" "$T/list" && not_ok "nothing is cut with … in a pipe" || pass "nothing is cut with … in a pipe"
+kith queue --all | cat >"$T/queue"
+grep -qF "the old clock tower that needs repair" "$T/queue" && pass "queue | cat: the whole note" ||
+	{ not_ok "queue note whole"; diag "$(cat "$T/queue")"; }
+COLUMNS=60 kith list | cat >"$T/list60"
+awk '{ if (length($0) > 60) bad = 1 } END { exit bad }' "$T/list60" && grep -q "…" "$T/list60" &&
+	pass "COLUMNS=60 is honoured off a terminal (cut to fit)" || { not_ok "COLUMNS honoured"; diag "$(cat "$T/list60")"; }
+finish
