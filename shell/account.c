@@ -295,6 +295,7 @@ struct progress {
 	int tty;
 	const char *book;
 	double start;
+	int shown;		/* a progress line is on the terminal */
 };
 
 static void on_progress(void *arg, const struct sync_stats *st)
@@ -303,10 +304,22 @@ static void on_progress(void *arg, const struct sync_stats *st)
 
 	if (!p->tty)
 		return;
-	fputc('\r', stderr);
+	/* Back to the line's start, and the old text erased (EL, ECMA-48). */
+	fputs("\r\033[K", stderr);
 	term_printf(stderr, "%s: %ld cards, %.1f MB...", p->book, st->cards,
 		    (double)st->bytes / 1e6);
 	fflush(stderr);
+	p->shown = 1;
+}
+
+/* Erases the progress line, so that what follows starts on a clean one. */
+static void progress_clear(struct progress *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->shown = 0;
+	}
 }
 
 /*
@@ -361,23 +374,25 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 	dav_client_pin(dc);
 	rc = EXIT_OK;
 	for (i = 0; i < nbooks && !kith_interrupted; i++) {
-		struct progress pr = {isatty(2), books[i].url, mono_seconds()};
 		struct sync_stats st;
 		struct cache_book *fresh = NULL;
 		size_t nfresh = 0, j;
 		int failed = 0;
-
 		int first = !books[i].sync_token && !books[i].ctag;
-		const char *name = books[i].displayname && *books[i].displayname ?
-				   books[i].displayname : books[i].url;
+		/* Every line names the book alike: its name, then its URL. */
+		char *url = http_redact(books[i].url);
+		char *name = books[i].displayname && *books[i].displayname ?
+			     xasprintf("%s (%s)", books[i].displayname, url) :
+			     xstrdup(url);
+		struct progress pr = {isatty(2), name, mono_seconds(), 0};
 
 		memset(&st, 0, sizeof st);
 		if (sync_pull(dc, ctx->cache, &books[i], &st, on_progress, &pr, &err) < 0) {
-			if (pr.tty)
-				fputc('\n', stderr);
+			progress_clear(&pr);
 			say_error("%s", err.msg);
 			failed = 1;
 		}
+		progress_clear(&pr);
 		/* Push on the newest copies, even after a partial pull. */
 		if (!kith_interrupted &&
 		    cache_books(ctx->cache, acct, &fresh, &nfresh, &err) == 0) {
@@ -396,10 +411,10 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 			}
 			cache_books_free(fresh, nfresh);
 		}
-		if (pr.tty && st.cards)
-			fputc('\r', stderr);
-		term_printf(stdout, "%s: %ld added, %ld changed, %ld removed, %ld pushed",
-		       name, st.added, st.changed, st.removed, st.pushed);
+		progress_clear(&pr);
+		term_printf(stdout, "%s: %s%ld added, %ld changed, %ld removed, %ld pushed",
+			    name, failed ? "FAILED (see above), after " : "",
+			    st.added, st.changed, st.removed, st.pushed);
 		if (st.kept)
 			printf(", %ld deleted on the server with notes kept here", st.kept);
 		if (st.failed)
@@ -413,6 +428,8 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 			rc = EXIT_FAIL;
 		if (st.added || st.removed)
 			changed = 1;
+		free(name);
+		free(url);
 	}
 	if (changed && cache_analyze(ctx->cache, &err) < 0)
 		say_error("%s", err.msg);	/* only the planner's statistics */

@@ -92,4 +92,24 @@ tmux -S "$SOCK" send-keys -t k Enter
 wait_for " $((600 - kept)) added" 30 && pass "a sync in the same shell then fetches the $((600 - kept)) others" ||
 	{ not_ok "the next sync in the shell"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
 expect_eq "$(db_cards)" 600 "all 600 cards then"
+line=$(pane | grep " $((600 - kept)) added" | tail -n 1)
+[[ $line != *"MB..."* && $line != *" cards, "* ]] &&
+	pass "the summary line is clean: no progress text left on it" ||
+	{ not_ok "progress text left on the summary line"; diag "$line"; }
+[[ $line == "${book} ($book): "* || $line == *"($book): "* ]] &&
+	pass "and names the book by its name and its URL" || { not_ok "book named with its URL"; diag "$line"; }
+
+# ---- a failed book says so, named like the others
+# (Xandikos answers a sync of a book that is not there as an empty one:
+# the proxy refuses that book's requests instead.)
+cfg=$XDG_CONFIG_HOME/kith/config
+printf 'book = %s\n' "${PROXY_URL}user/contacts/broken/" >>"$cfg"
+proxy_force 403 "" 20 "/broken/"
+out=$(kith sync 2>"$T/err")
+expect_eq "$?" 1 "a sync with one broken book exits 1"
+proxy_clear
+grep -q "${PROXY_URL}user/contacts/broken/)\?: FAILED (see above), after 0 added" <<<"$out" &&
+	pass "its summary line says FAILED" || { not_ok "FAILED on the summary"; diag "$out" "$(cat "$T/err")"; }
+grep -q "($book): 0 added, 0 changed, 0 removed, 0 pushed" <<<"$out" &&
+	pass "the other book's line is as before" || { not_ok "the other book"; diag "$out"; }
 finish
