@@ -891,8 +891,8 @@ static int today_cands(struct ctx *ctx, long bday_days,
 		goto out;
 	}
 	st = sh_prepare(ctx, "SELECT id, first_seen, last_contact, cadence,"
-			" cadence_since, snooze, bday, parsed, state FROM card"
-			" WHERE is_group = 0");
+			" cadence_since, snooze, bday, parsed, state,"
+			" coalesce(phones, '') <> '' FROM card WHERE is_group = 0");
 	if (!st)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -932,6 +932,7 @@ static int today_cands(struct ctx *ctx, long bday_days,
 		hit = nt ? bsearch(&key, t, nt, sizeof *t, cmp_touches) : NULL;
 		c->nlog = hit ? hit->n : 0;
 		c->written_only = hit && hit->n > 0 && hit->spoken == 0;
+		c->has_phone = sqlite3_column_int(st, 9);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -968,6 +969,31 @@ static void today_reason(struct ctx *ctx, const char *slot,
 	}
 }
 
+/*
+ * Whether the day's choice was made already (by an earlier 'today' that
+ * day) and still names people that can take a note: ids gets it. A sync
+ * or an add during the day then changes nothing; a chosen card deleted
+ * since makes the choice anew.
+ */
+static int today_kept(struct ctx *ctx, const char *date,
+		      const struct today_cand *cands, size_t n, long ids[3])
+{
+	struct kerr err;
+	size_t i, k;
+
+	if (cache_today_get(ctx->cache, date, ids, &err) != 1)
+		return 0;
+	for (k = 0; k < 3; k++) {
+		if (!ids[k])
+			continue;
+		for (i = 0; i < n && cands[i].card != ids[k]; i++)
+			;
+		if (i == n)
+			return 0;
+	}
+	return 1;
+}
+
 int cmd_today(struct ctx *ctx, int argc, char **argv)
 {
 	static const char *const slots[] = {"lost", "due", "upgrade"};
@@ -975,6 +1001,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	struct today_cand *cands = NULL;
 	struct bday *bd = NULL;
 	struct today_pick pick;
+	struct kerr err;
 	struct sbuf b = {0};
 	size_t n = 0, nbd = 0, i, name_w = 0;
 	struct person people[3];
@@ -992,10 +1019,16 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	}
 	if (today_cands(ctx, 7, &cands, &n, &bd, &nbd) < 0)
 		goto out;
-	today_choose(cands, n, ctx->today, &pick);
-	ids[0] = pick.lost;
-	ids[1] = pick.due;
-	ids[2] = pick.upgrade;
+	date_format(ctx->today, date);
+	if (!today_kept(ctx, date, cands, n, ids)) {
+		today_choose(cands, n, ctx->today, &pick);
+		ids[0] = pick.lost;
+		ids[1] = pick.due;
+		ids[2] = pick.upgrade;
+		/* Kept for the rest of the day; a cache that cannot say it just chooses again. */
+		if (cache_today_put(ctx->cache, date, ids, &err) < 0)
+			say_error("%s", err.msg);
+	}
 	for (i = 0; i < 3; i++) {
 		if (ids[i] && person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;
@@ -1055,7 +1088,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 		if (!ids[i]) {
 			sbuf_addf(&b, "%s\n", i == 0 ? "nobody (everyone is in touch)" :
 				  i == 1 ? "nobody is due" :
-				  "nobody (no one you only email or text)");
+				  "nobody (no one you only email or text and have a number for)");
 			continue;
 		}
 		out_cell(&b, people[i].label, name_w, 1);

@@ -159,6 +159,13 @@ static const char *const migrations[] = {
 	 * its Digest challenge, no sync-collection, and the like.
 	 */
 	"ALTER TABLE book ADD COLUMN learned TEXT;",
+	/*
+	 * 6: the day's 'today' choice, made once so that it stays the same
+	 * all day whatever a sync or an add changes meanwhile.
+	 */
+	"CREATE TABLE today("
+	"  day TEXT PRIMARY KEY,"
+	"  lost INTEGER NOT NULL, due INTEGER NOT NULL, upgrade INTEGER NOT NULL);",
 };
 
 /* The migration that moves the raw cards out (see migrate). */
@@ -608,6 +615,53 @@ int cache_book_set_learned(struct cache *c, long book, const char *learned,
 	sqlite3_bind_int64(st, 1, book);
 	bind_text(st, 2, learned);
 	return run(c, st, err, "saving what the server can do");
+}
+
+int cache_today_get(struct cache *c, const char *day, long ids[3],
+		    struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT lost, due, upgrade FROM today "
+				"WHERE day = ?1");
+	int rc, found = 0, i;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, day);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		for (i = 0; i < 3; i++)
+			ids[i] = sqlite3_column_int64(st, i);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		db_error(c, err, "reading today's choice");
+		found = -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int cache_today_put(struct cache *c, const char *day, const long ids[3],
+		    struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int i;
+
+	/* A month of days is plenty: older ones are never asked for. */
+	st = prep(c, err, "DELETE FROM today WHERE day < date(?1, '-31 days') "
+		  "OR day > date(?1, '+31 days')");
+	if (!st)
+		return -1;
+	bind_text(st, 1, day);
+	if (run(c, st, err, "saving today's choice") < 0)
+		return -1;
+	st = prep(c, err, "INSERT OR REPLACE INTO today(day, lost, due, upgrade) "
+		  "VALUES (?1, ?2, ?3, ?4)");
+	if (!st)
+		return -1;
+	bind_text(st, 1, day);
+	for (i = 0; i < 3; i++)
+		sqlite3_bind_int64(st, i + 2, ids[i]);
+	return run(c, st, err, "saving today's choice");
 }
 
 int cache_book_set_state(struct cache *c, long book, const char *sync_token,

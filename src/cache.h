@@ -76,6 +76,17 @@ int cache_book_set_learned(struct cache *c, long book, const char *learned,
 			   struct kerr *err);
 
 /*
+ * The 'today' choice of day (YYYY-MM-DD) as card ids (0 for an empty
+ * slot: lost, due, upgrade), kept once made so that it is the same all
+ * day. get: 1 found, 0 none yet, -1 error. put replaces, and forgets days
+ * more than a month from day.
+ */
+int cache_today_get(struct cache *c, const char *day, long ids[3],
+		    struct kerr *err);
+int cache_today_put(struct cache *c, const char *day, const long ids[3],
+		    struct kerr *err);
+
+/*
  * Stores the server's copy of a card (insert or replace by book and href)
  * and refreshes its view. A card that was CARD_GONE comes back as synced.
  */

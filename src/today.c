@@ -169,7 +169,8 @@ static int may_take(const struct chooser *ch, int slot,
 		return is_lost(c, today) || is_fallback_lost(ch, c);
 	if (slot == SLOT_DUE)
 		return is_due(c, today);
-	return c->nlog > 0 && c->written_only;
+	/* "Call instead?" only of someone kith has a number for. */
+	return c->nlog > 0 && c->written_only && c->has_phone;
 }
 
 static int in_list(long card, const long *l, size_t n)

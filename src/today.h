@@ -5,7 +5,8 @@
  *            over a year; when nobody qualifies, the longest-known person
  *            with no log at all
  *   due      one of the five most urgent people in the queue
- *   upgrade  someone whose every logged touch was an email or a text: call
+ *   upgrade  someone whose every logged touch was an email or a text, and
+ *            who has a phone number: call
  *
  * Pure logic over a list of candidates with "today" as a parameter, so it
  * can be tested with fixed dates. Each slot walks its pool in an order
@@ -28,6 +29,7 @@ struct today_cand {
 	long cadence_days;	/* the cadence in days, > 0 when due >= 0 */
 	int nlog;		/* touches logged */
 	int written_only;	/* every logged touch was an email or a text */
+	int has_phone;		/* the card has a phone number (TEL) */
 };
 
 /* The choice for one day: card ids, 0 where a slot has nobody. */

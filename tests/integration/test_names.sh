@@ -77,4 +77,23 @@ grep -qF "the old clock tower that needs repair" "$T/queue" && pass "queue | cat
 COLUMNS=60 kith list | cat >"$T/list60"
 awk '{ if (length($0) > 60) bad = 1 } END { exit bad }' "$T/list60" && grep -q "…" "$T/list60" &&
 	pass "COLUMNS=60 is honoured off a terminal (cut to fit)" || { not_ok "COLUMNS honoured"; diag "$(cat "$T/list60")"; }
+
+# ---- today: "call instead?" only with a number; the same all day
+# Björn Okafor and Ольга Murphy have only been written to; only Björn
+# Mensah has a phone, and he has a phone call logged: nobody to upgrade.
+kith log "Björn Okafor" --via email --date 2026-11-01 Sent the photos >/dev/null
+kith log "Ольга Murphy" --via email --date 2026-11-02 Sent the article >/dev/null
+out=$(kith today)
+[[ $out == *"upgrade    nobody (no one you only email or text and have a number for)"* ]] &&
+	pass "today never says to call someone without a phone number" || { not_ok "upgrade without a phone"; diag "$out"; }
+printf '%s\r\n' BEGIN:VCARD VERSION:3.0 UID:nw-1 'FN:Nadia Wolde' TEL:+251-11-555-0102 \
+	'X-KITH-LOG:2026-10-01 email 55555555 The recipe' 'X-KITH-LOG:2026-10-20 text 66666666 See you soon' \
+	END:VCARD >"$T/nw.vcf"
+put_card -n "${book}nw.vcf" "$T/nw.vcf" >/dev/null || fail "PUT nw.vcf"
+kith sync >/dev/null 2>&1 || not_ok "sync after another device added a card"
+kith add "Tomás Ferreira" --email tomas@example.org >/dev/null 2>&1 || not_ok "add"
+expect_eq "$(kith today)" "$out" "today is the same after a sync and an add during the day"
+KITH_TODAY=2026-11-28 kith today >"$T/tomorrow"
+grep -q "upgrade    Nadia Wolde" "$T/tomorrow" && pass "the next day the new card (written to, with a number) can be chosen" ||
+	{ not_ok "Nadia the next day"; diag "$(cat "$T/tomorrow")"; }
 finish

@@ -20,7 +20,7 @@ card ana.vcf UID:ana-1 'FN:Ana Lima' 'N:Lima;Ana;;;' EMAIL:ana@example.com \
 	'X-KITH-LOG:2026-11-10 meet 7f3a9c2e Coffee at the forum\; she is moving to Lyon'
 card bob.vcf UID:bob-1 'FN:Bob Stone' EMAIL:bob@example.com X-KITH-CADENCE:P1Y \
 	'X-KITH-LOG:2025-01-05 phone 11111111 Lunch by the river'
-card cleo.vcf UID:cleo-1 'FN:Cleo Park' EMAIL:cleo@example.org \
+card cleo.vcf UID:cleo-1 'FN:Cleo Park' EMAIL:cleo@example.org TEL:+44-20-555-0199 \
 	'X-KITH-LOG:2026-11-01 email 22222222 Sent the article on gardens' \
 	'X-KITH-LOG:2026-10-01 text 33333333 Concert tickets'
 card dan.vcf UID:dan-1 'FN:Dan Wu' 'CATEGORIES:Family,Work' 'ORG:Wu & Sons'

@@ -46,6 +46,8 @@ static size_t book(struct today_cand *c)
 		p->cadence_days = 0;
 		p->nlog = 2;
 		p->written_only = 0;
+		/* 31 to 35 only ever wrote and have no number: never "call instead?" */
+		p->has_phone = i < 31 || i > 35;
 		if (i <= 20) {
 			p->last_contact = day("2024-06-01") + i;
 		} else if (i <= 30) {
@@ -89,7 +91,7 @@ static void test_rules(void)
 		if (!x || x->due < 0 || x->due > d)
 			due_ok = 0;
 		x = find(c, n, p.upgrade);
-		if (!x || !x->written_only || x->nlog == 0)
+		if (!x || !x->written_only || x->nlog == 0 || !x->has_phone)
 			up_ok = 0;
 		if (p.lost == p.due || p.lost == p.upgrade || p.due == p.upgrade)
 			distinct = 0;
@@ -97,7 +99,7 @@ static void test_rules(void)
 	ok(all, "every slot is filled when its pool has people");
 	ok(lost_ok, "lost: a year without a touch, or never logged and known for over a year");
 	ok(due_ok, "due: someone due on that day");
-	ok(up_ok, "upgrade: someone only ever emailed or texted");
+	ok(up_ok, "upgrade: someone only ever emailed or texted, with a phone number to call");
 	ok(distinct, "the three are different people");
 }
 
@@ -248,7 +250,8 @@ static void test_random_books(void)
 				.first_seen = t - 400 - rand() % 400,
 				.last_contact = last, .due = -1,
 				.nlog = last < 0 ? 0 : 1 + rand() % 4,
-				.written_only = last >= 0 && rand() % 4 == 0};
+				.written_only = last >= 0 && rand() % 4 == 0,
+				.has_phone = 1};
 			if (rand() % 3 == 0) {
 				c[i].cadence_days = (rand() % 4 + 1) * 14;
 				c[i].due = (last >= 0 ? last : c[i].first_seen) +
