@@ -180,24 +180,52 @@ static char *ask_line(const char *prompt, const char *const *words, int *cancell
 
 /* ---- drafts ------------------------------------------------------------ */
 
+/*
+ * The built-in templates, each in three tones: the last touch was a while
+ * ago (two weeks or more), recent, or never logged. "It has been only a
+ * few days since we last met" is not how a person writes, nor is "it has
+ * been a while since we last caught up" to someone never logged.
+ */
+enum tone { TONE_LONG, TONE_RECENT, TONE_NEVER };
+#define RECENT_DAYS 14
+
 struct builtin_template {
 	const char *name;
-	const char *text;
+	const char *text[3];	/* by enum tone */
 };
 
 static const struct builtin_template builtins[] = {
-	{"birthday", "Happy birthday, {first}! I hope the year ahead is a "
-	 "kind one. It has been {since} since we last {what}; let's catch up "
-	 "soon."},
-	{"congrats", "Hi {first}, I just heard the news: congratulations! It "
-	 "has been {since} since we last {what}, and I would love to hear how "
-	 "it all came about."},
-	{"reconnect", "Hi {first}, I can't believe it has been {since} since "
-	 "we last {what}. How have things been?"},
-	{"thanks", "Hi {first}, thank you again, it meant a lot. It has been "
-	 "{since} since we last {what}; tell me when you are free and the "
-	 "coffee is on me."},
-	{NULL, NULL},
+	{"birthday", {
+	 "Happy birthday, {first}! I hope the year ahead is a kind one. It "
+	 "has been {since} since we last {what}; let's catch up soon.",
+	 "Happy birthday, {first}! I hope the year ahead is a kind one. It "
+	 "was good that we {what} the other day; let's do it again soon.",
+	 "Happy birthday, {first}! I hope the year ahead is a kind one, and "
+	 "that we catch up soon."}},
+	{"congrats", {
+	 "Hi {first}, I just heard the news: congratulations! It has been "
+	 "{since} since we last {what}, and I would love to hear how it all "
+	 "came about.",
+	 "Hi {first}, I just heard the news: congratulations! We {what} only "
+	 "the other day, and I would love to hear how it all came about.",
+	 "Hi {first}, I just heard the news: congratulations! I would love "
+	 "to hear how it all came about."}},
+	{"reconnect", {
+	 "Hi {first}, I can't believe it has been {since} since we last "
+	 "{what}. How have things been?",
+	 "Hi {first}, it was good that we {what} the other day. How have "
+	 "things been since?",
+	 "Hi {first}, it has been too long since we were properly in touch. "
+	 "How have things been?"}},
+	{"thanks", {
+	 "Hi {first}, thank you again, it meant a lot. It has been {since} "
+	 "since we last {what}; tell me when you are free and the coffee is "
+	 "on me.",
+	 "Hi {first}, thank you again, it meant a lot. Tell me when you are "
+	 "free and the coffee is on me.",
+	 "Hi {first}, thank you again, it meant a lot. Tell me when you are "
+	 "free and the coffee is on me."}},
+	{NULL, {NULL, NULL, NULL}},
 };
 
 /* A template name is a file name: letters, digits, '-', '_', '.'. */
@@ -254,8 +282,11 @@ void draft_template_names(struct strv *out)
 	out->n = j;
 }
 
-/* The template's text: the user's file, else the built-in; NULL if none. */
-static char *template_text(const char *name)
+/*
+ * The template's text: the user's file (one text for every tone), else
+ * the built-in in tone t; NULL if none.
+ */
+static char *template_text(const char *name, enum tone t)
 {
 	char *dir, *path, *text;
 	size_t i, len;
@@ -276,7 +307,7 @@ static char *template_text(const char *name)
 	}
 	for (i = 0; builtins[i].name; i++)
 		if (strcmp(builtins[i].name, name) == 0)
-			return xstrdup(builtins[i].text);
+			return xstrdup(builtins[i].text[t]);
 	return NULL;
 }
 
@@ -301,7 +332,7 @@ static void since_words(long days, char out[48])
 	if (days < 0)
 		snprintf(out, 48, "a while");	/* a touch dated ahead */
 	else if (days < 3)
-		snprintf(out, 48, "only a few days");
+		snprintf(out, 48, "a few days");
 	else if (days < 7)
 		snprintf(out, 48, "%s days", number_words[days]);
 	else if (days < 60)
@@ -371,46 +402,95 @@ static char *what_words(const char *via, const char *where)
 	       xstrdup("were in touch");
 }
 
-/* Fills tmpl's {placeholders} for p. The caller frees the result. */
-static char *draft_fill(struct ctx *ctx, const struct person *p,
-			const char *tmpl)
+/* The placeholders a template may use. */
+static const char *const placeholders[] = {"first", "name", "since", "what",
+	"where", "last", "org", NULL};
+
+/*
+ * The tone for p's drafts: when the newest touch is under RECENT_DAYS
+ * old, or when there is none. rows and nrows get the log, newest first.
+ */
+static enum tone draft_tone(struct ctx *ctx, const struct person *p,
+			    struct person_log_row **rows, size_t *nrows)
 {
-	struct person_log_row *rows = NULL;
-	size_t nrows = 0;
+	long d;
+
+	*rows = NULL;
+	*nrows = 0;
+	if (person_log(ctx, p->id, rows, nrows) < 0 || *nrows == 0)
+		return TONE_NEVER;
+	if (date_parse((*rows)[0].date, &d, NULL) == 0 && ctx->today - d >= 0 &&
+	    ctx->today - d < RECENT_DAYS)
+		return TONE_RECENT;
+	return TONE_LONG;
+}
+
+/*
+ * Fills tmpl's {placeholders} for p from its log (rows, newest first).
+ * A {word} that is not a placeholder is an error naming it (NULL, after
+ * saying so); other braces are text. The caller frees the result.
+ */
+static char *draft_fill(struct ctx *ctx, const struct person *p,
+			const char *name, const char *tmpl,
+			const struct person_log_row *rows, size_t nrows)
+{
 	char since[48] = "a while", *first, *where = NULL, *what, *last = NULL;
 	const char *via = NULL, *s;
 	struct sbuf b = {0};
 	long d;
+	size_t i;
+	int failed = 0;
 
-	if (person_log(ctx, p->id, &rows, &nrows) == 0 && nrows > 0) {
+	if (nrows > 0) {
 		via = rows[0].via;
 		last = xstrndup(rows[0].text, strcspn(rows[0].text, "\n"));
 		where = place_of(last);
 		if (date_parse(rows[0].date, &d, NULL) == 0)
 			since_words(ctx->today - d, since);
 	}
-	what = what_words(via, where);
+	/* With {where} in the template, {what} does not say the place again. */
+	what = what_words(via, strstr(tmpl, "{where}") ? NULL : where);
 	first = xstrndup(p->label, strcspn(p->label, " "));
 	for (s = tmpl; *s; s++) {
-		const char *e = *s == '{' ? strchr(s, '}') : NULL;
-		const char *v = NULL;
-		size_t n = e ? (size_t)(e - s - 1) : 0;
+		const char *e = NULL, *v = NULL;
+		size_t n = 0;
 
+		if (*s == '{') {
+			n = strspn(s + 1, "abcdefghijklmnopqrstuvwxyz_");
+			if (n > 0 && s[1 + n] == '}')
+				e = s + 1 + n;
+		}
 		if (e) {
-			if (n == 5 && strncmp(s + 1, "first", 5) == 0)
-				v = first;
-			else if (n == 4 && strncmp(s + 1, "name", 4) == 0)
-				v = p->label;
-			else if (n == 5 && strncmp(s + 1, "since", 5) == 0)
-				v = since;
-			else if (n == 4 && strncmp(s + 1, "what", 4) == 0)
-				v = what;
-			else if (n == 5 && strncmp(s + 1, "where", 5) == 0)
-				v = where ? where : "";
-			else if (n == 4 && strncmp(s + 1, "last", 4) == 0)
-				v = last ? last : "";
-			else if (n == 3 && strncmp(s + 1, "org", 3) == 0)
-				v = p->org ? p->org : "";
+			for (i = 0; placeholders[i]; i++)
+				if (strlen(placeholders[i]) == n &&
+				    strncmp(s + 1, placeholders[i], n) == 0)
+					break;
+			switch (i) {
+			case 0: v = first; break;
+			case 1: v = p->label; break;
+			case 2: v = since; break;
+			case 3: v = what; break;
+			case 4: v = where ? where : ""; break;
+			case 5: v = last ? last : ""; break;
+			case 6: v = p->org ? p->org : ""; break;
+			default: {
+				struct sbuf t = {0}, l = {0};
+				char *bad = xstrndup(s, n + 2);
+
+				out_text(&t, name);
+				for (i = 0; placeholders[i]; i++)
+					sbuf_addf(&l, "%s{%s}", i ? ", " : "",
+						  placeholders[i]);
+				say_error("the template '%s' has an unknown "
+					  "placeholder %s: use %s", t.buf, bad,
+					  l.buf);
+				free(bad);
+				sbuf_free(&t);
+				sbuf_free(&l);
+				failed = 1;
+				goto out;
+			}
+			}
 		}
 		if (v) {
 			sbuf_adds(&b, v);
@@ -419,11 +499,15 @@ static char *draft_fill(struct ctx *ctx, const struct person *p,
 			sbuf_addc(&b, *s);
 		}
 	}
-	person_log_free(rows, nrows);
+out:
 	free(first);
 	free(where);
 	free(what);
 	free(last);
+	if (failed) {
+		sbuf_free(&b);
+		return NULL;
+	}
 	return b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
 }
 
@@ -487,7 +571,10 @@ out:
 static int draft_print(struct ctx *ctx, const struct person *p,
 		       const char *name, int edit)
 {
-	char *tmpl = template_text(name), *text, *edited;
+	struct person_log_row *rows;
+	size_t nrows;
+	enum tone t = draft_tone(ctx, p, &rows, &nrows);
+	char *tmpl = template_text(name, t), *text, *edited;
 	struct sbuf b = {0};
 
 	if (!tmpl) {
@@ -504,6 +591,7 @@ static int draft_print(struct ctx *ctx, const struct person *p,
 		sbuf_free(&b);
 		sbuf_free(&l);
 		strv_free(&names);
+		person_log_free(rows, nrows);
 		return EXIT_USAGE;
 	}
 	if (!str_utf8_valid(tmpl, strlen(tmpl))) {
@@ -513,10 +601,14 @@ static int draft_print(struct ctx *ctx, const struct person *p,
 			  b.buf);
 		sbuf_free(&b);
 		free(tmpl);
+		person_log_free(rows, nrows);
 		return EXIT_FAIL;
 	}
-	text = draft_fill(ctx, p, tmpl);
+	text = draft_fill(ctx, p, name, tmpl, rows, nrows);
 	free(tmpl);
+	person_log_free(rows, nrows);
+	if (!text)
+		return EXIT_USAGE;
 	if (edit) {
 		edited = draft_edit(text);
 		free(text);

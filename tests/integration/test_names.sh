@@ -96,4 +96,32 @@ expect_eq "$(kith today)" "$out" "today is the same after a sync and an add duri
 KITH_TODAY=2026-11-28 kith today >"$T/tomorrow"
 grep -q "upgrade    Nadia Wolde" "$T/tomorrow" && pass "the next day the new card (written to, with a number) can be chosen" ||
 	{ not_ok "Nadia the next day"; diag "$(cat "$T/tomorrow")"; }
+
+# ---- templates: no repeats, unknown placeholders, wording by tone
+mkdir -p "$XDG_CONFIG_HOME/kith/templates"
+kith add "Ines Duarte" >/dev/null && kith add "Kofi Asante" >/dev/null || not_ok "add two people"
+kith log Ines Duarte --via meet --date 2026-11-10 Coffee at the harbour, then a walk >/dev/null
+printf 'We {what} {where}.\n' >"$XDG_CONFIG_HOME/kith/templates/both"
+expect_eq "$(kith draft Ines Duarte both)" "We met up at the harbour." \
+	"{what} does not repeat the place when the template has {where}"
+printf 'Hi {frist}, {since}\n' >"$XDG_CONFIG_HOME/kith/templates/typo"
+kith draft Ines Duarte typo >"$T/out" 2>"$T/err"
+expect_eq "$?" 2 "a template with an unknown placeholder fails"
+grep -q "the template 'typo' has an unknown placeholder {frist}: use {first}, {name}" "$T/err" &&
+	pass "naming it and the ones there are" || { not_ok "unknown placeholder named"; diag "$(cat "$T/err")" "$(cat "$T/out")"; }
+kith log Kofi Asante --via email --date 2026-11-25 The tickets >/dev/null
+out=$(kith draft Kofi Asante)
+expect_eq "$out" "Hi Kofi, it was good that we emailed the other day. How have things been since?" \
+	"a touch two days ago reads as a person would write it"
+bad=0
+for t in reconnect birthday congrats thanks; do
+	for who in "Kofi Asante" "Tomás Ferreira"; do
+		out=$(kith draft "$who" "$t")
+		[[ $out == *"a few days since"* || $out == *"only a few days"* || $out == *"a while since we last"* ]] &&
+			{ bad=1; diag "$t for $who: $out"; }
+	done
+done
+expect_eq "$bad" 0 "no built-in says 'only a few days since' or 'a while since we last' (recent, or never logged)"
+[[ $(kith draft "Tomás Ferreira") == "Hi Tomás, it has been too long since we were properly in touch. How have things been?" ]] &&
+	pass "never logged: a phrase of its own" || not_ok "never logged phrase"
 finish

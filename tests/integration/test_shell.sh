@@ -70,8 +70,8 @@ expect_eq "$(kith draft bob)" \
 	"Hi Bob, I can't believe it has been over a year since we last spoke on the phone. How have things been?" \
 	"draft: over a year, by phone"
 expect_eq "$(kith draft dan)" \
-	"Hi Dan, I can't believe it has been a while since we last caught up. How have things been?" \
-	"draft: a neutral phrase without a log"
+	"Hi Dan, it has been too long since we were properly in touch. How have things been?" \
+	"draft: a phrase for someone never logged"
 out=$(kith draft ana lima thanks)
 [[ $out == "Hi Ana, thank you again"* ]] && pass "draft PERSON TEMPLATE (unquoted two-word name)" ||
 	{ not_ok "draft with a template"; diag "$out"; }
@@ -100,7 +100,7 @@ expect_eq "$out" "Hi Ana, I can't believe it has been two weeks since we last me
 	"draft --edit prints what the editor left"
 [[ -s $T/edited-path && ! -e $(cat "$T/edited-path") ]] && pass "and removes the temporary file" ||
 	not_ok "draft --edit removes its temporary file"
-out=$(VISUAL=false kith draft --edit bob 2>&1)
+out=$(VISUAL=false TMPDIR=$T kith draft --edit bob 2>&1)
 expect_eq "$?" 1 "a failing editor exits 1"
 
 # ---------------------------------------------------------------- next
