@@ -1337,6 +1337,83 @@ static char *url_path(const char *url)
 	return s[strlen(s) - 1] == '/' ? xstrdup(s) : xasprintf("%s/", s);
 }
 
+/*
+ * An email address kith will write into a card: local@domain, no spaces
+ * or control characters, a domain of dot-separated labels of letters,
+ * digits and hyphens (or non-ASCII, for internationalised names), at
+ * most 254 bytes (RFC 5321 4.5.3.1.3). Not every address RFC 5322 allows,
+ * but every one people give.
+ */
+static int email_ok(const char *e)
+{
+	const char *at = strrchr(e, '@'), *d, *label;
+	size_t i;
+
+	if (!at || at == e || strlen(e) > 254 || !at[1] || strchr(e, '@') != at)
+		return 0;
+	for (i = 0; e + i < at; i++)
+		if ((unsigned char)e[i] <= ' ' || strchr("()<>,;:\\\"[]", e[i]))
+			return 0;
+	if (e[0] == '.' || at[-1] == '.' || strstr(e, ".."))
+		return 0;
+	for (label = d = at + 1;; d++) {
+		if (*d == '.' || *d == '\0') {
+			if (d == label || *label == '-' || d[-1] == '-')
+				return 0;
+			if (*d == '\0')
+				break;
+			label = d + 1;
+		} else if (!isalnum((unsigned char)*d) && *d != '-' &&
+			   (unsigned char)*d < 0x80) {
+			return 0;
+		}
+	}
+	return strchr(at + 1, '.') != NULL;
+}
+
+/*
+ * Who already has name or email (case-insensitively): 0 none, else the
+ * card id of the first, with why set to "name" or "email". -1 on error.
+ */
+static long add_existing(struct ctx *ctx, const char *name, const char *email,
+			 const char **why)
+{
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT id, fn = ?1 COLLATE NOCASE FROM card"
+				      " WHERE is_group = 0 AND state <> ?3 AND"
+				      " (fn = ?1 COLLATE NOCASE OR (?2 IS NOT NULL AND"
+				      " (', ' || lower(emails) || ', ') LIKE"
+				      " '%, ' || lower(?2) || ', %' ESCAPE '\\'))"
+				      " ORDER BY id LIMIT 1");
+	char *like = NULL;
+	long id = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (email) {
+		/* The email taken literally inside the LIKE pattern. */
+		char *p = sh_like_pattern(email);
+
+		like = xstrndup(p + 1, strlen(p) - 2);	/* without the % % */
+		free(p);
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (like)
+		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, CARD_GONE);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*why = sqlite3_column_int(st, 1) ? "name" : "email";
+	} else if (rc != SQLITE_DONE) {
+		sh_step_error(ctx);
+		id = -1;
+	}
+	sqlite3_finalize(st);
+	free(like);
+	return id;
+}
+
 int cmd_add(struct ctx *ctx, int argc, char **argv)
 {
 	char *email = NULL, *phone = NULL, *org = NULL, *book = NULL;
@@ -1345,19 +1422,73 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	struct kerr err;
 	long bookid = 0, card;
 	char *bookurl = NULL;
-	int rc = EXIT_USAGE, step;
+	int rc = EXIT_USAGE, step, force;
 
 	if (opt_take(&argc, argv, "--email", 1, &email) < 0 ||
 	    opt_take(&argc, argv, "--phone", 1, &phone) < 0 ||
 	    opt_take(&argc, argv, "--org", 1, &org) < 0 ||
 	    opt_take(&argc, argv, "--book", 1, &book) < 0 ||
+	    (force = opt_take(&argc, argv, "--force", 0, NULL)) < 0 ||
 	    opt_none_left("add", argc, argv) < 0)
 		return EXIT_USAGE;
 	name = sh_join_words(argc, argv, 1);
 	if (!name || !*name) {
 		say_error("usage: add NAME [--email E] [--phone P] [--org O] "
-			  "[--book URL]");
+			  "[--book URL] [--force]");
 		goto out;
+	}
+	if (email && !email_ok(email)) {
+		struct sbuf b = {0};
+
+		out_text(&b, email);
+		say_error("'%s' is not an email address (like name@example.org); "
+			  "nothing added", b.buf);
+		sbuf_free(&b);
+		goto out;
+	}
+	if (!force) {
+		const char *why = NULL;
+		long dup = add_existing(ctx, name, email, &why);
+		struct person p;
+
+		rc = EXIT_FAIL;
+		if (dup < 0)
+			goto out;
+		rc = EXIT_USAGE;
+		if (dup > 0 && person_get(ctx, dup, &p) == 0) {
+			struct sbuf b = {0};
+			char *first = sh_first_of(p.emails);
+			int yes;
+
+			out_text(&b, p.label);
+			if (*first) {
+				sbuf_adds(&b, " <");
+				out_text(&b, first);
+				sbuf_addc(&b, '>');
+			}
+			sbuf_addf(&b, " has that %s already", why);
+			{
+				char *q = xasprintf("%s; add another anyway?", b.buf);
+
+				yes = shell_confirm(q);
+				free(q);
+			}
+			if (yes != 1) {
+				if (yes < 0)
+					say_error("%s: nothing added ('add --force' adds "
+						  "another all the same; 'show' the one "
+						  "there)", b.buf);
+				else
+					printf("nothing added\n");
+				sbuf_free(&b);
+				free(first);
+				person_free(&p);
+				goto out;
+			}
+			sbuf_free(&b);
+			free(first);
+			person_free(&p);
+		}
 	}
 	st = sh_prepare(ctx, book ?
 			"SELECT id, url FROM book WHERE url = ?1 OR url = ?1 || '/'"

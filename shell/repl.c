@@ -60,6 +60,29 @@ void interrupt_end(const struct sigaction *saved)
 	kith_interrupted = 0;
 }
 
+int shell_confirm(const char *question)
+{
+	char *line = NULL;
+	int yes = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return -1;
+	{
+		int interrupted;
+		char *prompt = xasprintf("%s [y/N] ", question);
+
+		line = shell_readline(prompt, &interrupted);
+		free(prompt);
+	}
+	if (line) {
+		const char *p = line + strspn(line, " \t");
+
+		yes = *p == 'y' || *p == 'Y';
+	}
+	free(line);
+	return yes;
+}
+
 static void on_line(char *line)
 {
 	cb_line = line;

@@ -78,6 +78,11 @@ int repl_run(struct ctx *ctx);
  * For a terminal only; the caller frees the line.
  */
 char *shell_readline(const char *prompt, int *interrupted);
+/*
+ * Asks question (with " [y/N] ") on a terminal: 1 for yes, 0 for anything
+ * else (Ctrl-C, end of input included); -1 without a terminal to ask on.
+ */
+int shell_confirm(const char *question);
 
 /* Opens the cache on first need; prints the error. 0 or -1. */
 int ctx_cache(struct ctx *ctx);

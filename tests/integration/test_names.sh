@@ -124,4 +124,25 @@ done
 expect_eq "$bad" 0 "no built-in says 'only a few days since' or 'a while since we last' (recent, or never logged)"
 [[ $(kith draft "Tomás Ferreira") == "Hi Tomás, it has been too long since we were properly in touch. How have things been?" ]] &&
 	pass "never logged: a phrase of its own" || not_ok "never logged phrase"
+
+# ---- add: a person already there is refused (or asked about), bad emails too
+n0=$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')
+kith add "björn mensah" >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "add of a name already there (any case) is refused off a terminal"
+grep -q "Björn Mensah <bjorn.m@example.org> has that name already: nothing added ('add --force'" "$T/err" &&
+	pass "naming who has it and the way to insist" || { not_ok "duplicate name message"; diag "$(cat "$T/err")"; }
+kith add "B. Mensah" --email BJORN.M@example.org >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "add with an email already there (any case) is refused"
+grep -q "has that email already" "$T/err" && pass "saying it is the email" || { not_ok "duplicate email message"; diag "$(cat "$T/err")"; }
+kith add "Björn Mensah" --force >/dev/null 2>&1
+expect_eq "$?" 0 "add --force adds a second Björn Mensah all the same"
+for bad in "not-an-email" "a@b" "two@@example.org" "sp ace@example.org" "a@-x.org" "a@x..org" ".a@x.org"; do
+	kith add "Mail Test" --email "$bad" >/dev/null 2>"$T/err"
+	[[ $? == 2 ]] && grep -q "is not an email address" "$T/err" || { not_ok "invalid email refused: $bad"; diag "$(cat "$T/err")"; continue; }
+	pass "invalid email refused: $bad"
+done
+kith add "Mail Test" --email "zoë.o'brien+kith@exämple.org" >/dev/null 2>&1
+expect_eq "$?" 0 "a real-world email with a quote, a plus and non-ASCII is taken"
+expect_eq "$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')" $((n0 + 2)) \
+	"only the forced and the valid add added anyone"
 finish

@@ -125,6 +125,15 @@ keys Enter
 expect_pane "kith 0." "the shell goes on after Ctrl-C (it used to end with 130)"
 [[ $(pane) != *"Acme Corp"* ]] && pass "the dropped line did not run" || not_ok "the dropped line ran"
 
+# add of someone already there asks, on a terminal
+type_text 'add ana lima'
+keys Enter
+expect_pane "Ana Lima <ana@example.com> has that name already; add another anyway? [y/N]" \
+	"add of a name already there asks"
+type_text "n"
+keys Enter
+expect_pane "nothing added" "and adds nothing unless told yes"
+
 keys C-l
 type_text "next"
 keys Enter
