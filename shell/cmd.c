@@ -300,18 +300,20 @@ int cmd_help(struct ctx *ctx, int argc, char **argv)
 {
 	const struct command *c;
 
+	struct sbuf b = {0};
+
 	if (argc > 1) {
 		c = cmd_find(argv[1], stderr);
 		if (!c)
 			return EXIT_USAGE;
-		printf("%s %s\n  %s\n", c->name, c->usage, c->help);
-		return EXIT_OK;
+		sbuf_addf(&b, "%s %s\n  %s\n", c->name, c->usage, c->help);
+		return sh_flush_wrapped(&b);
 	}
-	printf("Commands (a unique prefix is enough; 'help COMMAND' for usage):\n");
+	sbuf_adds(&b, "Commands (a unique prefix is enough; 'help COMMAND' for usage):\n");
 	for (c = commands; c->name; c++)
-		printf("  %-9s %s\n", c->name, c->help);
-	printf("PERSON is a name, a unique part of a name or email, a UID, or an href.\n");
-	return EXIT_OK;
+		sbuf_addf(&b, "  %-9s %s\n", c->name, c->help);
+	sbuf_adds(&b, "PERSON is a name, a unique part of a name or email, a UID, or an href.\n");
+	return sh_flush_wrapped(&b);
 }
 
 int cmd_quit(struct ctx *ctx, int argc, char **argv)

@@ -226,3 +226,97 @@ void json_kv_strv(struct sbuf *b, int *first, const char *key,
 	}
 	sbuf_addc(b, ']');
 }
+
+/* Columns of s[0..n) on a terminal, CSI sequences (colours) taking none. */
+static size_t span_width(const char *s, size_t n)
+{
+	size_t w = 0, i = 0;
+	long c;
+
+	while (i < n) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			i += 2;
+			while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+				i++;
+			i++;
+			continue;
+		}
+		i += u8_next(s + i, &c);
+		w += c < 0 ? 1 : (size_t)cp_width(c);
+	}
+	return w;
+}
+
+/*
+ * Where a wrapped line's next part starts: under the last column of the
+ * line (after the last run of two spaces in its first width columns), so
+ * that a note wraps under the note; else two past the line's indent.
+ */
+static size_t hang_of(const char *line, size_t n, size_t width)
+{
+	size_t i, lead = strspn(line, " "), col = 0, hang = 0;
+
+	if (lead > n)
+		lead = n;
+	for (i = lead; i + 1 < n && span_width(line, i + 2) <= width; i++)
+		if (line[i] == ' ' && line[i + 1] == ' ' && line[i + 2] != ' ')
+			col = span_width(line, i + 2);
+	hang = col ? col : lead + 2;
+	return hang < width / 2 ? hang : lead;
+}
+
+void out_wrap(struct sbuf *out, const char *text, size_t width)
+{
+	const char *line = text;
+
+	while (*line) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line), hang, pos = 0;
+		int first = 1;
+
+		if (width < 20 || span_width(line, n) <= width) {
+			sbuf_add(out, line, n);
+		} else {
+			hang = hang_of(line, n, width);
+			while (pos < n) {
+				size_t room = first ? width : width - hang, end = pos, brk = 0;
+
+				size_t gap = 0;
+
+				/* The longest run of whole words that fits... */
+				while (end < n && span_width(line + pos, end - pos + 1) <= room) {
+					end++;
+					if (end < n && line[end] == ' ')
+						brk = end;
+					if (end + 1 < n && line[end] == ' ' && line[end + 1] == ' ')
+						gap = end;
+				}
+				/* ...ending at a column gap when one is far enough in
+				 * ("+55 99 495 0158" stays whole). */
+				if (end < n && gap > pos + room / 3)
+					brk = gap;
+				if (end < n && brk > pos)
+					end = brk;
+				else if (end < n)	/* one word wider than the line */
+					while (end < n && line[end] != ' ')
+						end++;
+				if (!first) {
+					size_t k;
+
+					sbuf_addc(out, '\n');
+					for (k = 0; k < hang; k++)
+						sbuf_addc(out, ' ');
+				}
+				sbuf_add(out, line + pos, end - pos);
+				pos = end;
+				while (pos < n && line[pos] == ' ')
+					pos++;
+				first = 0;
+			}
+		}
+		if (!eol)
+			break;
+		sbuf_addc(out, '\n');
+		line = eol + 1;
+	}
+}

@@ -38,6 +38,14 @@ void out_cell(struct sbuf *b, const char *s, size_t width, int pad);
  */
 void out_text(struct sbuf *b, const char *s);
 
+/*
+ * Appends text with every line wider than width broken at spaces (a word
+ * wider than a line is left whole), its next parts indented under the
+ * line's last column (after its last two-space gap) or two past its
+ * indent. Colour sequences take no columns.
+ */
+void out_wrap(struct sbuf *out, const char *text, size_t width);
+
 /* ANSI colour codes, or "" when colour is off. */
 #define OUT_RED "\033[31m"
 #define OUT_YELLOW "\033[33m"

@@ -298,6 +298,18 @@ int sh_flush(struct sbuf *b)
 	return EXIT_OK;
 }
 
+int sh_flush_wrapped(struct sbuf *b)
+{
+	struct sbuf w = {0};
+
+	/* On a terminal (or to COLUMNS) only: a pipe gets each line whole. */
+	if (!out_cut() || !b->len)
+		return sh_flush(b);
+	out_wrap(&w, b->buf, (size_t)out_columns());
+	sbuf_free(b);
+	return sh_flush(&w);
+}
+
 /* ---- person_find ---------------------------------------------------- */
 
 /*
@@ -1011,11 +1023,13 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 		say_error("%s", err.msg);
 		goto out;
 	}
-	if (json)
+	if (json) {
 		show_json(ctx, &b, &p, &vi, rows, nrows, status);
-	else
+		rc = sh_flush(&b);
+	} else {
 		show_text(ctx, &b, &p, &vi, rows, nrows, status, since);
-	rc = sh_flush(&b);
+		rc = sh_flush_wrapped(&b);
+	}
 out:
 	vcard_info_free(&vi);
 	person_log_free(rows, nrows);
@@ -1690,6 +1704,13 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		name_w = name_w > over + 12 ? name_w - over : 12;
 		used = name_w + when_w + cad_w + 6;
 	}
+	/* Narrower still: names down to 8, so that at least 10 are left. */
+	if (used + 10 > cols && name_w > 8 && out_cut()) {
+		size_t over = used + 10 - cols;
+
+		name_w = name_w > over + 8 ? name_w - over : 8;
+		used = name_w + when_w + cad_w + 6;
+	}
 	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
 		char w[48], cad[32], *text = texts[i];
@@ -1718,7 +1739,9 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		} else {
 			sbuf_adds(&last, "no contact logged yet");
 		}
-		out_cell(&b, last.buf, cols > used + 10 ? cols - used : 10, 0);
+		/* Never past the terminal's edge: a line that wraps is a broken table. */
+		out_cell(&b, last.buf, !out_cut() ? out_width(last.buf) :
+			 cols > used ? cols - used : 1, 0);
 		sbuf_addc(&b, '\n');
 		sbuf_free(&last);
 	}

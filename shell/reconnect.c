@@ -681,9 +681,15 @@ static void next_card(struct ctx *ctx, const struct person *p,
 
 	if (width > 72)
 		width = 72;
-	sbuf_addf(&b, "%s── %zu of %zu ", sh_color(ctx, OUT_DIM), i + 1, n);
-	for (k = 9 + (i + 1 > 9) + (n > 9); k < width; k++)
-		sbuf_adds(&b, "─");
+	{
+		/* The rule is exactly width columns, whatever the counts' digits. */
+		char head[64];
+
+		snprintf(head, sizeof head, "── %zu of %zu ", i + 1, n);
+		sbuf_addf(&b, "%s%s", sh_color(ctx, OUT_DIM), head);
+		for (k = out_width(head); k < width; k++)
+			sbuf_adds(&b, "─");
+	}
 	sbuf_addf(&b, "%s\n%s", sh_color(ctx, OUT_RESET), sh_color(ctx, OUT_BOLD));
 	out_text(&b, p->label);
 	sbuf_adds(&b, sh_color(ctx, OUT_RESET));
@@ -744,7 +750,7 @@ static void next_card(struct ctx *ctx, const struct person *p,
 	}
 	strv_free(&emails);
 	strv_free(&phones);
-	sh_flush(&b);
+	sh_flush_wrapped(&b);
 }
 
 /* next_log and next_snooze: the question was cancelled (Ctrl-C). */

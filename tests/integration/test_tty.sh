@@ -181,6 +181,31 @@ type_text "version"
 keys Enter
 expect_pane "kith 0." "and the shell goes on, echoing"
 
+# A narrow terminal: nothing runs past the edge, words are not cut.
+tmux -S "$SOCK" resize-window -t k -x 60 -y 40 >/dev/null 2>&1
+keys C-l
+type_text "help"
+keys Enter
+expect_pane "PERSON is a name" "help at 60 columns"
+wide=$(pane | awk 'length($0) > 60' | wc -l)
+expect_eq "$wide" 0 "help fits 60 columns"
+pane | grep -q "a message to start from: reconnect, birthday,$" &&
+	pass "help wraps at a word boundary" || { not_ok "help wraps at words"; diag "$(pane | grep -v '^$')"; }
+keys C-l
+type_text "next"
+keys Enter
+expect_pane "[l]og  [s]nooze" "next at 60 columns"
+rule=$(pane | grep '── 1 of 1 ')
+expect_eq "${#rule}" 60 "next's rule is exactly as wide as the terminal"
+expect_eq "$(pane | awk 'length($0) > 60' | wc -l)" 0 "and the card fits"
+keys q
+expect_pane "Stopped: 0 logged" "q leaves next"
+tmux -S "$SOCK" resize-window -t k -x 120 -y 40 >/dev/null 2>&1
+keys C-l
+type_text "version"
+keys Enter
+expect_pane "kith 0." "back at 120 columns"
+
 type_text "quit"
 keys Enter
 for ((i = 0; i < 100; i++)); do
