@@ -75,7 +75,7 @@ kith queue --all | cat >"$T/queue"
 grep -qF "the old clock tower that needs repair" "$T/queue" && pass "queue | cat: the whole note" ||
 	{ not_ok "queue note whole"; diag "$(cat "$T/queue")"; }
 COLUMNS=40 kith help | cat >"$T/help40"
-awk '{ if (length($0) > 40) bad = 1 } END { exit bad }' "$T/help40" && grep -q "^             people, each naming the$" "$T/help40" &&
+awk '{ if (length($0) > 40) bad = 1 } END { exit bad }' "$T/help40" && grep -q "^            people, each naming the$" "$T/help40" &&
 	pass "help wraps at word boundaries to COLUMNS, under its column" || { not_ok "help wraps"; diag "$(cat "$T/help40")"; }
 kith help | grep -q "log an introduction on both people, each naming the other$" &&
 	pass "and a pipe without COLUMNS gets each line whole" || not_ok "help whole in a pipe"
