@@ -103,6 +103,7 @@ _lib_stop_pid() {   # PID: TERM its process group, wait 5 s, then KILL
 _lib_cleanup() {
 	local rc=$? pid
 	trap - EXIT INT TERM
+	[[ -n ${SOCK:-} && -S $SOCK ]] && tmux -S "$SOCK" kill-server >/dev/null 2>&1
 	for pid in "${_lib_pids[@]}"; do
 		_lib_stop_pid "$pid"
 	done
@@ -821,22 +822,34 @@ PY
 
 # make_cyrus_book NAME [DISPLAYNAME]: an address book of the user, made by
 # extended MKCOL (RFC 5689); prints its URL.
-make_cyrus_book() {
-	local url=${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/
-	mkcol_addressbook "$url" "${2:-$1}" >/dev/null ||
-		{ echo "cyrus: MKCOL $url: HTTP $(last_status)" >&2; return 1; }
-	echo "$url"
-}
+make_cyrus_book() { _mkcol_book cyrus "${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/" "${2:-$1}"; }
 
 # seed_cyrus_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people PUT into the
 # book over HTTP (Cyrus keeps cards in mailboxes, not plain files); prints
 # the book URL.
 seed_cyrus_book() {
-	local name=$1 count=$2 url=${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/
-	shift 2
-	SEED_PASSWORD=$CYRUS_PASS "$PY" "$KITH_SRCDIR/scripts/seed-book" --kind url "$url" \
-		--user "$CYRUS_USER" --jobs 4 --count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
-		{ echo "seed-book failed for cyrus book $name" >&2; return 1; }
+	local url=${CYRUS_URL}dav/addressbooks/user/$CYRUS_USER/$1/
+	shift
+	_seed_over_http cyrus "$url" "$CYRUS_USER" "$CYRUS_PASS" "$@"
+}
+
+# _mkcol_book ENGINE URL DISPLAYNAME: an address book made by extended MKCOL
+# (RFC 5689); prints its URL.
+_mkcol_book() {
+	mkcol_addressbook "$2" "$3" >/dev/null ||
+		{ echo "$1: MKCOL $2: HTTP $(last_status)" >&2; return 1; }
+	echo "$2"
+}
+
+# _seed_over_http ENGINE URL USER PASS COUNT [GEN-CARDS ARGS...]: COUNT
+# people PUT into the book at URL by seed-book (the password through its
+# environment, never an argument); prints URL.
+_seed_over_http() {
+	local engine=$1 url=$2 user=$3 pass=$4 count=$5
+	shift 5
+	SEED_PASSWORD=$pass "$PY" "$KITH_SRCDIR/scripts/seed-book" --kind url "$url" \
+		--user "$user" --jobs 4 --count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
+		{ echo "seed-book failed for $engine book $url" >&2; return 1; }
 	echo "$url"
 }
 
@@ -971,22 +984,63 @@ CONF
 
 # make_davical_book NAME [DISPLAYNAME]: an address book of the user, made by
 # extended MKCOL (RFC 5689); prints its URL.
-make_davical_book() {
-	local url=${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/
-	mkcol_addressbook "$url" "${2:-$1}" >/dev/null ||
-		{ echo "davical: MKCOL $url: HTTP $(last_status)" >&2; return 1; }
-	echo "$url"
-}
+make_davical_book() { _mkcol_book davical "${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/" "${2:-$1}"; }
 
 # seed_davical_book NAME COUNT [GEN-CARDS ARGS...]: COUNT people PUT into the
 # book over HTTP; prints the book URL.
 seed_davical_book() {
-	local name=$1 count=$2 url=${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/
-	shift 2
-	SEED_PASSWORD=$DAVICAL_PASS "$PY" "$KITH_SRCDIR/scripts/seed-book" --kind url "$url" \
-		--user "$DAVICAL_USER" --jobs 4 --count "$count" ${SEED_FROM:+--from "$SEED_FROM"} "$@" >&2 ||
-		{ echo "seed-book failed for davical book $name" >&2; return 1; }
-	echo "$url"
+	local url=${DAVICAL_URL}caldav.php/$DAVICAL_USER/$1/
+	shift
+	_seed_over_http davical "$url" "$DAVICAL_USER" "$DAVICAL_PASS" "$@"
+}
+
+# ---------------------------------------------------------------- tmux
+
+# The interactive shell on a real terminal: kith in a tmux session "k" on
+# a private socket ($T/tmux.sock), stopped by the EXIT trap.
+#
+# start_shell [COLS ROWS]: kith in a fresh session (120x40 by default),
+# with this test's home and environment (KITH_TODAY passed when set).
+start_shell() {
+	SOCK=$T/tmux.sock
+	tmux -S "$SOCK" kill-session -t k >/dev/null 2>&1
+	tmux -S "$SOCK" -f /dev/null new-session -d -s k -x "${1:-120}" -y "${2:-40}" \
+		env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color LANG=C.UTF-8 \
+		XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+		XDG_STATE_HOME="$XDG_STATE_HOME" ${KITH_TODAY:+KITH_TODAY="$KITH_TODAY"} \
+		NO_COLOR=1 INPUTRC=/dev/null "$KITH_BIN" || die "tmux new-session failed"
+}
+pane() { tmux -S "$SOCK" capture-pane -p -t k 2>/dev/null; }
+keys() { tmux -S "$SOCK" send-keys -t k "$@"; }
+type_text() { tmux -S "$SOCK" send-keys -t k -l "$1"; }
+# wait_for TEXT [SECONDS]: poll the pane until TEXT shows (default 10 s).
+wait_for() {
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[[ $(pane) == *"$1"* ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# expect_pane TEXT MSG
+expect_pane() {
+	if wait_for "$1"; then
+		pass "$2"
+	else
+		not_ok "$2"
+		diag "waited for: $1" "$(pane | grep -v '^$' | tail -n 15)"
+	fi
+}
+# the current (last non-empty) line of the pane
+last_line() { pane | grep -v '^$' | tail -n 1; }
+# wait_count TEXT N: poll until TEXT shows on N lines of the pane (10 s).
+wait_count() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		(($(pane | grep -cF -- "$1") >= $2)) && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # ---------------------------------------------------------------- fault proxy

@@ -57,38 +57,23 @@ grep -q " $((600 - kept)) added" "$T/out" && pass "fetching only the $((600 - ke
 # ---- in the shell: Ctrl-C stops the sync, the shell goes on
 kith_env
 kith account add s "$book" --user u --password-command "echo pw" >/dev/null 2>&1
-SOCK=$T/tmux.sock
-trap '_rc=$?; tmux -S "$SOCK" kill-server >/dev/null 2>&1; (exit $_rc); _lib_cleanup' EXIT
-tmux -S "$SOCK" -f /dev/null new-session -d -s k -x 120 -y 40 \
-	env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color LANG=C.UTF-8 \
-	XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
-	XDG_STATE_HOME="$XDG_STATE_HOME" NO_COLOR=1 INPUTRC=/dev/null "$KITH_BIN" ||
-	die "tmux new-session failed"
-pane() { tmux -S "$SOCK" capture-pane -p -t k 2>/dev/null; }
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 20; i++)); do
-		[[ $(pane) == *"$1"* ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+start_shell
 wait_for "kith>" || die "the shell did not start"
-tmux -S "$SOCK" send-keys -t k -l "sync"
-tmux -S "$SOCK" send-keys -t k Enter
+type_text "sync"
+keys Enter
 for ((i = 0; i < 200; i++)); do
 	(($(db_cards) > 0)) && break
 	sleep 0.05
 done
-tmux -S "$SOCK" send-keys -t k C-c
+keys C-c
 wait_for "sync interrupted (Ctrl-C)" 5 && pass "Ctrl-C in the shell stops the sync, saying so" ||
 	{ not_ok "the shell's sync stops"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
-tmux -S "$SOCK" send-keys -t k -l "version"
-tmux -S "$SOCK" send-keys -t k Enter
+type_text "version"
+keys Enter
 wait_for "kith 0." 5 && pass "and the shell goes on" || { not_ok "the shell goes on"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
 kept=$(db_cards)
-tmux -S "$SOCK" send-keys -t k -l "sync"
-tmux -S "$SOCK" send-keys -t k Enter
+type_text "sync"
+keys Enter
 wait_for " $((600 - kept)) added" 30 && pass "a sync in the same shell then fetches the $((600 - kept)) others" ||
 	{ not_ok "the next sync in the shell"; diag "$(pane | grep -v '^$' | tail -n 8)"; }
 expect_eq "$(db_cards)" 600 "all 600 cards then"

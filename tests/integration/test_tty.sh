@@ -25,51 +25,6 @@ export KITH_TODAY=2026-11-27
 check "account add" kith account add x "$book" --user u --password-command 'echo x'
 check "sync" kith sync
 
-SOCK=$T/tmux.sock
-trap '_rc=$?; tmux -S "$SOCK" kill-server >/dev/null 2>&1; (exit $_rc); _lib_cleanup' EXIT
-
-# start_shell: kith in a fresh 120x40 tmux session "k", with this home.
-start_shell() {
-	tmux -S "$SOCK" kill-session -t k >/dev/null 2>&1
-	tmux -S "$SOCK" -f /dev/null new-session -d -s k -x 120 -y 40 \
-		env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color LANG=C.UTF-8 \
-		XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
-		XDG_STATE_HOME="$XDG_STATE_HOME" KITH_TODAY="$KITH_TODAY" NO_COLOR=1 \
-		INPUTRC=/dev/null "$KITH_BIN" || die "tmux new-session failed"
-}
-pane() { tmux -S "$SOCK" capture-pane -p -t k 2>/dev/null; }
-keys() { tmux -S "$SOCK" send-keys -t k "$@"; }
-type_text() { tmux -S "$SOCK" send-keys -t k -l "$1"; }
-# wait_for TEXT [SECONDS]: poll the pane until TEXT shows (default 10 s).
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 20; i++)); do
-		[[ $(pane) == *"$1"* ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-# expect_pane TEXT MSG
-expect_pane() {
-	if wait_for "$1"; then
-		pass "$2"
-	else
-		not_ok "$2"
-		diag "waited for: $1" "$(pane | grep -v '^$' | tail -n 15)"
-	fi
-}
-# the current (last non-empty) line of the pane
-last_line() { pane | grep -v '^$' | tail -n 1; }
-# wait_count TEXT N: poll until TEXT shows on N lines of the pane (10 s).
-wait_count() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		(($(pane | grep -cF -- "$1") >= $2)) && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 start_shell
 expect_pane "kith (1 due)>" "the prompt shows how many are due"
 
