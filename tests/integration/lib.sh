@@ -994,6 +994,38 @@ seed_davical_book() {
 	_seed_over_http davical "$url" "$DAVICAL_USER" "$DAVICAL_PASS" "$@"
 }
 
+# ---------------------------------------------------------------- any engine
+
+# start_engine ENGINE: radicale, xandikos, sabre, calypso, cyrus or davical,
+# started as above. Sets ENGINE, ENGINE_URL (its root, with trailing /)
+# and ENGINE_ACCT, what 'kith account add' takes for its user: --user and
+# a --password-command that reads a private file, never the password.
+start_engine() {
+	local up u p
+	ENGINE=$1
+	case $1 in
+	radicale | xandikos | sabre | calypso | cyrus | davical) "start_$1" ;;
+	*) die "no engine '$1'" ;;
+	esac
+	up=${1^^}
+	u=${up}_USER p=${up}_PASS
+	ENGINE_URL=${up}_URL
+	ENGINE_URL=${!ENGINE_URL}
+	if [[ $1 == xandikos ]]; then
+		# Xandikos has no authentication; kith still needs some password.
+		ENGINE_ACCT=(--user alice --password-command "echo unused")
+	else
+		(umask 077 && printf '%s\n' "${!p}" >"$T/pw-$1")
+		ENGINE_ACCT=(--user "${!u}" --password-command "cat $T/pw-$1")
+	fi
+	export ENGINE ENGINE_URL
+}
+
+# make_engine_book NAME [DISPLAYNAME], seed_engine_book NAME COUNT [ARGS...]:
+# make_ENGINE_book and seed_ENGINE_book of the engine start_engine started.
+make_engine_book() { "make_${ENGINE}_book" "$@"; }
+seed_engine_book() { "seed_${ENGINE}_book" "$@"; }
+
 # ---------------------------------------------------------------- tmux
 
 # The interactive shell on a real terminal: kith in a tmux session "k" on

@@ -22,49 +22,11 @@ for x in (v if isinstance(v, list) else [v]):
 # count_people: how many people the current kith knows.
 count_people() { kith list --json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
-if [[ $SERVER == radicale ]]; then
-	start_radicale
-	ROOT=$RADICALE_URL
-	book=$(make_radicale_book friends "Friends") || fail "cannot make the book"
-	seed_radicale_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	PWCMD=$(radicale_password_command)
-	USER_ARGS=(--user "$RADICALE_USER" --password-command "$PWCMD")
-elif [[ $SERVER == sabre ]]; then
-	start_sabre
-	ROOT=$SABRE_URL
-	book=$(make_sabre_book friends "Friends") || fail "cannot make the book"
-	seed_sabre_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	printf '%s\n' "$SABRE_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	USER_ARGS=(--user "$SABRE_USER" --password-command "cat $T/pw")
-elif [[ $SERVER == davical ]]; then
-	start_davical
-	ROOT=$DAVICAL_URL
-	book=$(make_davical_book friends "Friends") || fail "cannot make the book"
-	seed_davical_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	printf '%s\n' "$DAVICAL_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	USER_ARGS=(--user "$DAVICAL_USER" --password-command "cat $T/pw")
-elif [[ $SERVER == cyrus ]]; then
-	start_cyrus
-	ROOT=$CYRUS_URL
-	book=$(make_cyrus_book friends "Friends") || fail "cannot make the book"
-	seed_cyrus_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	printf '%s\n' "$CYRUS_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	USER_ARGS=(--user "$CYRUS_USER" --password-command "cat $T/pw")
-elif [[ $SERVER == calypso ]]; then
-	start_calypso
-	ROOT=$CALYPSO_URL
-	book=$(make_calypso_book friends "Friends") || fail "cannot make the book"
-	seed_calypso_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	printf '%s\n' "$CALYPSO_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	USER_ARGS=(--user "$CALYPSO_USER" --password-command "cat $T/pw")
-else
-	start_xandikos
-	ROOT=$XANDIKOS_URL
-	book=$(make_xandikos_book friends "Friends") || fail "cannot make the book"
-	seed_xandikos_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
-	# Xandikos has no authentication; kith still needs some password.
-	USER_ARGS=(--user alice --password-command "echo unused")
-fi
+start_engine "$SERVER"
+ROOT=$ENGINE_URL
+book=$(make_engine_book friends "Friends") || fail "cannot make the book"
+seed_engine_book friends 30 --annotated-ratio 0.3 --seed 7 >/dev/null || fail "seeding"
+USER_ARGS=("${ENGINE_ACCT[@]}")
 # Calypso files a card under its UID, whatever href it was PUT to.
 NEW_HREF=${book}kith-test-new-1.vcf
 [[ $SERVER == calypso ]] && NEW_HREF=${book%/}/kith-test-new-1
@@ -78,7 +40,8 @@ rc=$?
 expect_eq "$rc" 0 "account add from the server root succeeds"
 # Calypso names its books without the trailing slash.
 if grep -qF "${book%/}" <<<"$out"; then pass "discovery finds the book $book"; else not_ok "discovery finds the book"; diag "$out"; fi
-grep -q "password" "$XDG_CONFIG_HOME/kith/config" && ! grep -q "${RADICALE_PASS:-nopassword-here}" "$XDG_CONFIG_HOME/kith/config" &&
+pass_var=${SERVER^^}_PASS
+grep -q "password" "$XDG_CONFIG_HOME/kith/config" && ! grep -qF "${!pass_var:-nopassword-here}" "$XDG_CONFIG_HOME/kith/config" &&
 	pass "the config names the password command, never the password" || not_ok "config holds no password"
 
 # ---- initial sync
@@ -172,24 +135,8 @@ out=$(KITH_DEBUG_REQUESTS=1 kith sync 2>&1)
 grep -q "kith: $nbooks requests" <<<"$out" && pass "a no-change sync is one request per book ($nbooks)" || { not_ok "one request per book"; diag "$out"; }
 
 # ---- SIGKILL during an initial sync, then a clean resume
-if [[ $SERVER == radicale ]]; then
-	big=$(seed_radicale_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-elif [[ $SERVER == sabre ]]; then
-	make_sabre_book big >/dev/null || fail "make big"
-	big=$(seed_sabre_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-elif [[ $SERVER == davical ]]; then
-	make_davical_book big >/dev/null || fail "make big"
-	big=$(seed_davical_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-elif [[ $SERVER == cyrus ]]; then
-	make_cyrus_book big >/dev/null || fail "make big"
-	big=$(seed_cyrus_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-elif [[ $SERVER == calypso ]]; then
-	make_calypso_book big >/dev/null || fail "make big"
-	big=$(seed_calypso_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-else
-	make_xandikos_book big >/dev/null || fail "make big"
-	big=$(seed_xandikos_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
-fi
+make_engine_book big >/dev/null || fail "make big"
+big=$(seed_engine_book big 1500 --photo-ratio 0.1 --seed 11) || fail "seed big"
 kith_env
 kith account add big "$big" "${USER_ARGS[@]}" >/dev/null 2>&1 || not_ok "account add on the book URL"
 kills=0

@@ -25,39 +25,10 @@ CORPUS=${KITH_CORPUS:-$KITH_SRCDIR/../shared/corpus}
 # versions), and on Cyrus a card must stay in the version it is stored in.
 SERVER=${SERVER:-xandikos}
 REWRITES=
-if [[ $SERVER == radicale ]]; then
-	start_radicale
-	book=$(make_radicale_book fidelity) || die "cannot make the book"
-	ACCT=(--user "$RADICALE_USER" --password-command "$(radicale_password_command)")
-	REWRITES=1
-elif [[ $SERVER == davical ]]; then
-	start_davical
-	book=$(make_davical_book fidelity) || die "cannot make the book"
-	printf '%s\n' "$DAVICAL_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	ACCT=(--user "$DAVICAL_USER" --password-command "cat $T/pw")
-	REWRITES=1
-elif [[ $SERVER == calypso ]]; then
-	start_calypso
-	book=$(make_calypso_book fidelity) || die "cannot make the book"
-	printf '%s\n' "$CALYPSO_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	ACCT=(--user "$CALYPSO_USER" --password-command "cat $T/pw")
-	REWRITES=1
-elif [[ $SERVER == cyrus ]]; then
-	start_cyrus
-	book=$(make_cyrus_book fidelity) || die "cannot make the book"
-	printf '%s\n' "$CYRUS_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	ACCT=(--user "$CYRUS_USER" --password-command "cat $T/pw")
-	REWRITES=1
-elif [[ $SERVER == sabre ]]; then
-	start_sabre
-	book=$(make_sabre_book fidelity) || die "cannot make the book"
-	printf '%s\n' "$SABRE_PASS" >"$T/pw" && chmod 600 "$T/pw"
-	ACCT=(--user "$SABRE_USER" --password-command "cat $T/pw")
-else
-	start_xandikos
-	book=$(make_xandikos_book fidelity) || die "MKCOL failed"
-	ACCT=(--user u --password-command "echo pw")
-fi
+[[ $SERVER == xandikos || $SERVER == sabre ]] || REWRITES=1
+start_engine "$SERVER"
+book=$(make_engine_book fidelity) || die "cannot make the book"
+ACCT=("${ENGINE_ACCT[@]}")
 mkdir -p "$T/orig" "$T/orig4" "$T/ver"
 # A card of the test's own beside the corpus: vCard 4 whose 3.0 form is
 # not the same text (a data: URI photo, a tel: URI, KIND, GENDER), to
