@@ -405,6 +405,15 @@ get_card() {
 	cat "$T/.body"
 }
 
+# card FILE LINES...: a CRLF vCard 3.0 of LINES (between BEGIN/VERSION and
+# END), written to $T/FILE and PUT as a new card to $book/FILE.
+card() {
+	local f=$1
+	shift
+	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
+	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
+}
+
 # delete_card URL [USER PASS]: DELETE; returns 1 unless 2xx.
 delete_card() {
 	local url=$1

@@ -42,9 +42,9 @@ if [[ -n $REWRITES ]]; then
 		END:VCARD >"$T/kith-v4.vcf"
 	EXTRA=("$T/kith-v4.vcf")
 fi
-# card NAME: the card's URL (Calypso's is BOOK/UID); key NAME: the last
+# card_url NAME: the card's URL (Calypso's is BOOK/UID); key NAME: the last
 # segment of its href, which names the person to kith unambiguously.
-card() { if [[ $SERVER == calypso ]]; then echo "${book%/}/$(cat "$T/uid/$1")"; else echo "${book}$1"; fi; }
+card_url() { if [[ $SERVER == calypso ]]; then echo "${book%/}/$(cat "$T/uid/$1")"; else echo "${book}$1"; fi; }
 key() { if [[ $SERVER == calypso ]]; then cat "$T/uid/$1"; else echo "$1"; fi; }
 mkdir -p "$T/uid"
 stored=0
@@ -72,14 +72,14 @@ while IFS= read -r f; do
 		# the server's doing, not kith's. Sent back in its own version.
 		accept=
 		[[ $(cat "$T/ver/$name") == 4.0 ]] && accept="text/vcard; version=4.0"
-		GET_ACCEPT=$accept get_card "$(card "$name")" >"$T/again" &&
-			put_card -m "$(cat "$T/.etag")" "$(card "$name")" "$T/again" >/dev/null || continue
+		GET_ACCEPT=$accept get_card "$(card_url "$name")" >"$T/again" &&
+			put_card -m "$(cat "$T/.etag")" "$(card_url "$name")" "$T/again" >/dev/null || continue
 	fi
-	get_card "$(card "$name")" >"$T/orig/$name" 2>/dev/null || continue
+	get_card "$(card_url "$name")" >"$T/orig/$name" 2>/dev/null || continue
 	# Only what the server keeps byte for byte makes a fair baseline; on
 	# a server that rewrites cards, its own copies do: in both versions.
 	if [[ -n $REWRITES ]]; then
-		GET_ACCEPT="text/vcard; version=4.0" get_card "$(card "$name")" >"$T/orig4/$name" ||
+		GET_ACCEPT="text/vcard; version=4.0" get_card "$(card_url "$name")" >"$T/orig4/$name" ||
 			{ rm -f "$T/orig/$name"; continue; }
 	else
 		cmp -s "$f" "$T/orig/$name" || { rm -f "$T/orig/$name"; continue; }
@@ -130,8 +130,8 @@ expect_eq "$?" 0 "the notes sync"
 mkdir -p "$T/now" "$T/now4"
 for f in "$T"/orig/*; do
 	name=$(basename "$f")
-	get_card "$(card "$name")" >"$T/now/$name"
-	[[ -z $REWRITES ]] || GET_ACCEPT="text/vcard; version=4.0" get_card "$(card "$name")" >"$T/now4/$name"
+	get_card "$(card_url "$name")" >"$T/now/$name"
+	[[ -z $REWRITES ]] || GET_ACCEPT="text/vcard; version=4.0" get_card "$(card_url "$name")" >"$T/now4/$name"
 done
 cat >"$T/compare.py" <<'EOF'
 import os, quopri, re, sys

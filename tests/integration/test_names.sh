@@ -9,12 +9,6 @@ need_kith
 start_xandikos
 book=$(make_xandikos_book names) || die "cannot make the book"
 
-card() {   # FILE LINES...: a CRLF vCard 3.0
-	local f=$1
-	shift
-	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
-	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
-}
 long=maximilian.alexander.von.hohenzollern-sigmaringen.the.third@a-very-long-domain-name.example.org
 card bm.vcf UID:bm-1 'FN:Björn Mensah' EMAIL:bjorn.m@example.org TEL:+49-30-555-0101
 card bo.vcf UID:bo-1 'FN:Björn Okafor' EMAIL:bjorn.o@example.org

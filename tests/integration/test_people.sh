@@ -8,12 +8,6 @@ need_kith
 start_xandikos
 book=$(make_xandikos_book people) || die "cannot make the book"
 
-card() {   # FILE LINES...: a CRLF vCard
-	local f=$1
-	shift
-	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
-	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
-}
 card ana.vcf UID:ana-1 'FN:Ana Lima' 'N:Lima;Ana;;;' EMAIL:ana@example.com \
 	'ORG:Acme Corp' 'NOTE:Met at the climbing gym' X-KITH-CADENCE:P2W \
 	'X-KITH-LOG:2026-11-10 phone 7f3a9c2e Talked about his father'

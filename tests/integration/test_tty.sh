@@ -9,12 +9,6 @@ command -v tmux >/dev/null 2>&1 || _need tmux
 start_xandikos
 book=$(make_xandikos_book tty) || die "cannot make the book"
 
-card() {   # FILE LINES...: a CRLF vCard
-	local f=$1
-	shift
-	printf '%s\r\n' BEGIN:VCARD VERSION:3.0 "$@" END:VCARD >"$T/$f"
-	put_card -n "$book$f" "$T/$f" >/dev/null || die "PUT $f: HTTP $(last_status)"
-}
 card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'ORG:Acme Corp' X-KITH-CADENCE:P2W \
 	'X-KITH-LOG:2026-11-10 meet 7f3a9c2e Coffee at the forum'
 card bob.vcf UID:bob-1 'FN:Bob Stone' EMAIL:bob@example.com
