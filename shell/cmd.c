@@ -37,8 +37,8 @@ const struct command commands[] = {
 	 2, -1, NEED_CACHE, cmd_intro, NULL},
 	{"list", "[--json] [QUERY]", "people, with cadence, last contact and due date",
 	 0, -1, NEED_CACHE, cmd_list, opts_json},
-	{"log", "PERSON [--via CHANNEL] [--date DATE] TEXT...",
-	 "record an interaction; restarts the clock", 2, -1, NEED_CACHE, cmd_log, opts_log},
+	{"log", "PERSON [--via CHANNEL] [--date DATE] [TEXT...]",
+	 "record an interaction; restarts the clock", 1, -1, NEED_CACHE, cmd_log, opts_log},
 	{"next", "", "walk the queue: log, snooze, draft or skip, one person at a time",
 	 0, 0, NEED_CACHE, cmd_next, NULL},
 	{"queue", "[--json] [--all]", "who to reach out to now, most overdue first",
@@ -75,6 +75,51 @@ void say_error(const char *fmt, ...)
 	sbuf_free(&b);
 }
 
+/* Edits (insert, delete, substitute, swap two neighbours) from a to b, capped. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[17][17];
+
+	if (la > 16 || lb > 16)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* The command name a misspelling is closest to: one or two edits away. */
+static const struct command *cmd_nearest(const char *name)
+{
+	const struct command *c, *best = NULL;
+	size_t bd = 3, d;
+
+	for (c = commands; c->name; c++) {
+		d = edit_distance(name, c->name);
+		if (d < bd) {
+			bd = d;
+			best = c;
+		}
+	}
+	/* Two edits only for a word long enough that two are few. */
+	return best && (bd == 1 || strlen(name) >= 5) ? best : NULL;
+}
+
 const struct command *cmd_find(const char *name, FILE *err)
 {
 	const struct command *c, *found = NULL;
@@ -94,7 +139,13 @@ const struct command *cmd_find(const char *name, FILE *err)
 	if (!err)
 		return NULL;
 	if (n == 0) {
-		term_printf(err, "kith: unknown command: %s (try 'help')\n", name);
+		const struct command *near = cmd_nearest(name);
+
+		if (near)
+			term_printf(err, "kith: unknown command: %s; did you mean '%s'? "
+				    "(try 'help')\n", name, near->name);
+		else
+			term_printf(err, "kith: unknown command: %s (try 'help')\n", name);
 		return NULL;
 	}
 	term_printf(err, "kith: ambiguous command: %s, could be:", name);

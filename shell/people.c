@@ -1111,9 +1111,9 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 	    opt_take(&argc, argv, "--date", 1, &when) < 0 ||
 	    opt_none_left("log", argc, argv) < 0)
 		return EXIT_USAGE;
-	if (argc < 3) {
-		say_error("log needs a PERSON and some TEXT: log PERSON [--via "
-			  "CHANNEL] [--date DATE] TEXT...");
+	if (argc < 2) {
+		say_error("log needs a PERSON: log PERSON [--via CHANNEL] [--date "
+			  "DATE] [TEXT...]");
 		return EXIT_USAGE;
 	}
 	if (!via)
@@ -1140,17 +1140,16 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 		}
 	}
 	date_format(day, date);
-	/* The longest run of words that names one person; the rest is the text. */
-	rc = person_lookup_words(ctx, argc, argv, 1, 1, &used, &p);
+	/*
+	 * The longest run of words that names one person; the rest is the
+	 * text, which may be nothing: "log ana --via phone" is a touch.
+	 */
+	rc = person_lookup_words(ctx, argc, argv, 1, 0, &used, &p);
 	if (rc != EXIT_OK)
 		goto out;
 	text = sh_join_words(argc, argv, 1 + used);
-	if (!text) {
-		say_error("log needs some TEXT after the person: what did you "
-			  "talk about?");
-		rc = EXIT_USAGE;
-		goto out;
-	}
+	if (!text)
+		text = xstrdup("");
 	rc = EXIT_USAGE;
 	if (person_writable(&p) < 0)
 		goto out;

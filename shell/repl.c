@@ -346,6 +346,10 @@ static int run_line(struct ctx *ctx, const char *line)
 	char **args;
 	int rc;
 
+	/* A line whose first word starts with '#' is a comment, as in sh. */
+	if (line[strspn(line, " \t")] == '#')
+		return EXIT_OK;
+
 	if (cmd_split(line, &words, &err) < 0) {
 		say_error("%s", err.msg);
 		strv_free(&words);

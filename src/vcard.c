@@ -1568,7 +1568,9 @@ static void emit_prop(struct sbuf *o, const char *group, const char *name,
 static void emit_log(struct sbuf *o, const struct vcard_log *e, int v21, const char *eol)
 {
 	char *t = vcard_escape(e->text ? e->text : "");
-	char *v = xasprintf("%s %s %s %s", e->date, e->via, e->id, t);
+	/* A touch without words ends at its id: no trailing space to trim. */
+	char *v = *t ? xasprintf("%s %s %s %s", e->date, e->via, e->id, t) :
+		  xasprintf("%s %s %s", e->date, e->via, e->id);
 
 	emit_prop(o, NULL, "X-KITH-LOG", v, v21, 0, eol);
 	free(t);

@@ -124,6 +124,20 @@ expect_eq "$bad" 0 "no built-in says 'only a few days since' or 'a while since w
 [[ $(kith draft "Tomás Ferreira") == "Hi Tomás, it has been too long since we were properly in touch. How have things been?" ]] &&
 	pass "never logged: a phrase of its own" || not_ok "never logged phrase"
 
+# ---- a touch without words, comments, misspelt commands
+kith log Kofi Asante --via phone >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "log PERSON --via phone alone is a touch"
+kith show --json Kofi Asante | "$PY" -c 'import json, sys
+v = json.load(sys.stdin)
+assert v["log"][0]["via"] == "phone" and v["log"][0]["text"] == "", v["log"][0]
+assert v["last_contact"] == "2026-11-27", v' && pass "logged today, by phone, with no text" || not_ok "a touch without text"
+out=$(printf '%s\n' '# the morning round' '   # indented too' version | kith 2>&1)
+expect_eq "$out" "$(kith version)" "lines of standard input that start with # are comments"
+kith shwo Kofi >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "a misspelt command exits 2"
+grep -q "unknown command: shwo; did you mean 'show'?" "$T/err" && pass "and says which one was meant" ||
+	{ not_ok "did you mean"; diag "$(cat "$T/err")"; }
+
 # ---- add: a person already there is refused (or asked about), bad emails too
 n0=$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')
 kith add "björn mensah" >/dev/null 2>"$T/err"
