@@ -6,7 +6,8 @@
 #include "shell.h"
 
 static const char *const opts_json[] = {"--json", NULL};
-static const char *const opts_queue[] = {"--json", "--all", NULL};
+static const char *const opts_list[] = {"--json", "--category", NULL};
+static const char *const opts_queue[] = {"--json", "--all", "--category", NULL};
 static const char *const opts_log[] = {"--via", "--date", NULL};
 static const char *const opts_cadence[] = {"--category", NULL};
 static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
@@ -35,14 +36,16 @@ const struct command commands[] = {
 	 0, -1, NEED_CACHE, cmd_history, opts_json_limit},
 	{"intro", "A B TEXT...", "log an introduction on both people, each naming the other",
 	 2, -1, NEED_CACHE, cmd_intro, NULL},
-	{"list", "[--json] [QUERY]", "people, with cadence, last contact and due date",
-	 0, -1, NEED_CACHE, cmd_list, opts_json},
+	{"list", "[--json] [--category NAME] [QUERY]",
+	 "people, with cadence, last contact and due date", 0, -1, NEED_CACHE,
+	 cmd_list, opts_list},
 	{"log", "PERSON [--via CHANNEL] [--date DATE] [TEXT...]",
 	 "record an interaction; restarts the clock", 1, -1, NEED_CACHE, cmd_log, opts_log},
 	{"next", "", "walk the queue: log, snooze, draft or skip, one person at a time",
 	 0, 0, NEED_CACHE, cmd_next, NULL},
-	{"queue", "[--json] [--all]", "who to reach out to now, most overdue first",
-	 0, 2, NEED_CACHE, cmd_queue, opts_queue},
+	{"queue", "[--json] [--all] [--category NAME]",
+	 "who to reach out to now, most overdue first", 0, -1, NEED_CACHE,
+	 cmd_queue, opts_queue},
 	{"quit", "", "leave the shell", 0, 0, 0, cmd_quit, NULL},
 	{"search", "[--json] [--limit N] TEXT...",
 	 "full-text search: names, organisations, emails, categories, notes",

@@ -541,6 +541,10 @@ int person_writable(const struct person *p)
 
 /* ---- list ------------------------------------------------------------ */
 
+static int take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
+			 size_t *n, int *given);
+static int in_ids(const long *ids, size_t n, long id);
+
 int cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct person *people = NULL;
@@ -550,24 +554,33 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	struct sbuf b = {0};
 	char *query, *like = NULL;
 	sqlite3_stmt *st;
-	int json, rc = EXIT_FAIL, step;
+	long *cat = NULL;
+	size_t ncat = 0;
+	int json, rc = EXIT_FAIL, step, in_cat = 0;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (opt_none_left("list", argc, argv) < 0)
+	if (take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
+	if (opt_none_left("list", argc, argv) < 0) {
+		free(cat);
+		return EXIT_USAGE;
+	}
 	query = sh_join_words(argc, argv, 1);
 	if (query)
 		like = sh_like_pattern(query);
+	/* A query matches names, emails, organisations and categories. */
 	st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
 		     "WHERE c.is_group = 0 AND (?1 IS NULL"
 		     " OR c.fn LIKE ?1 ESCAPE '\\' OR c.emails LIKE ?1 ESCAPE '\\'"
-		     " OR c.org LIKE ?1 ESCAPE '\\')"
+		     " OR c.org LIKE ?1 ESCAPE '\\' OR c.categories LIKE ?1 ESCAPE '\\')"
 		     " ORDER BY c.fn IS NULL, c.fn COLLATE NOCASE, c.href");
 	if (!st)
 		goto out;
 	if (like)
 		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (in_cat && !in_ids(cat, ncat, sqlite3_column_int64(st, 0)))
+			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
 			people = xrealloc(people, cap * sizeof *people);
@@ -707,6 +720,7 @@ out:
 	free(people);
 	free(query);
 	free(like);
+	free(cat);
 	sbuf_free(&b);
 	return rc;
 }
@@ -1353,6 +1367,91 @@ static int category_members(struct ctx *ctx, const char *name, struct sbuf *json
 	return 0;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The people in category name (CATEGORIES, or a group of that name), as
+ * sorted card ids. 0 (say *n == 0: nobody), or -1 after printing why.
+ */
+static int category_ids(struct ctx *ctx, const char *name, long **ids, size_t *n)
+{
+	char *like = sh_like_pattern(name);
+	struct sbuf members = {0};
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int step, rc = -1;
+
+	*ids = NULL;
+	*n = 0;
+	like[strlen(like) - 1] = '\0';	/* the bare escaped name, as IN_CATEGORY wants */
+	if (category_members(ctx, name, &members) < 0)
+		goto out;
+	st = sh_prepare(ctx, "SELECT c.id FROM card c WHERE " IN_CATEGORY);
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, like + 1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, members.buf, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
+	if (*n)
+		qsort(*ids, *n, sizeof **ids, cmp_long);
+	rc = 0;
+out:
+	free(like);
+	sbuf_free(&members);
+	return rc;
+}
+
+static int in_ids(const long *ids, size_t n, long id)
+{
+	return n && bsearch(&id, ids, n, sizeof *ids, cmp_long) != NULL;
+}
+
+/*
+ * --category NAME of list or queue: the ids in *ids (caller frees), or
+ * -1 when nobody is in it (said) or on error; 0 without --category.
+ */
+static int take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
+			 size_t *n, int *given)
+{
+	char *name = NULL;
+
+	*ids = NULL;
+	*n = 0;
+	*given = opt_take(argc, argv, "--category", 1, &name);
+	if (*given < 0)
+		return -1;
+	if (!*given)
+		return 0;
+	if (category_ids(ctx, name, ids, n) < 0)
+		return -1;
+	if (*n == 0) {
+		struct sbuf b = {0};
+
+		out_text(&b, name);
+		say_error("nobody is in the category '%s' (CATEGORIES or a group "
+			  "of that name): 'stats' lists the categories", b.buf);
+		sbuf_free(&b);
+		return -1;
+	}
+	return 0;
+}
+
 /* cadence --category NAME (DURATION | off): one outbox op per person. */
 static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
 {
@@ -1645,21 +1744,36 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	struct sbuf b = {0};
 	struct kerr err;
 	size_t n = 0, i, got = 0;
-	size_t name_w = 0, when_w = 0, cad_w = 0, cols, used;
-	int json, all, rc = EXIT_FAIL;
+	size_t name_w = 0, when_w = 0, cad_w = 0, cols, used, ncat = 0;
+	long *cat = NULL;
+	int json, all, rc = EXIT_FAIL, in_cat = 0;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	all = opt_take(&argc, argv, "--all", 0, NULL);
-	if (opt_none_left("queue", argc, argv) < 0)
+	if (take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
-	if (argc > 1) {
-		say_error("queue takes no PERSON: usage: queue [--json] [--all]");
+	if (opt_none_left("queue", argc, argv) < 0 || argc > 1) {
+		if (argc > 1)
+			say_error("queue takes no PERSON: usage: queue [--json] [--all] "
+				  "[--category NAME]");
+		free(cat);
 		return EXIT_USAGE;
 	}
 	if (queue_list(ctx->cache, ctx->today, all, &q, &n, &err) < 0) {
 		say_error("%s", err.msg);
+		free(cat);
 		return EXIT_FAIL;
 	}
+	if (in_cat) {
+		/* Only the category's people, in the queue's order. */
+		size_t k = 0;
+
+		for (i = 0; i < n; i++)
+			if (in_ids(cat, ncat, q[i].card))
+				q[k++] = q[i];
+		n = k;
+	}
+	free(cat);
 	people = xcalloc(n ? n : 1, sizeof *people);
 	texts = xcalloc(n ? n : 1, sizeof *texts);
 	got = n;

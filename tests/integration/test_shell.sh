@@ -168,6 +168,15 @@ kith cadence --category family 3x >/dev/null 2>&1
 expect_eq "$?" 2 "a bad duration for a category exits 2"
 kith show Family >/dev/null 2>&1
 expect_eq "$?" 2 "the group card is not a person"
+names() { "$PY" -c 'import json, sys; print(",".join(p["fn"] for p in json.load(sys.stdin)))'; }
+expect_eq "$(kith list --json --category family | names)" "Dan Wu,Eve Moss" \
+	"list --category: CATEGORIES and group members"
+expect_eq "$(kith list --json Climbing | names)" "Ana Lima" "list QUERY matches categories too"
+expect_eq "$(kith queue --all --json --category Family | names)" "Dan Wu,Eve Moss" \
+	"queue --category: only the category's people, in the queue's order"
+kith queue --category Nobodies >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "queue --category of an empty category exits 2"
+grep -q "nobody is in the category 'Nobodies'" "$T/err" && pass "saying so" || { not_ok "empty category message"; diag "$(cat "$T/err")"; }
 
 # ---------------------------------------------------------------- search
 out=$(kith search forum)
