@@ -13,7 +13,8 @@ static const char *const opts_cadence[] = {"--category", NULL};
 static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
 static const char *const opts_draft[] = {"--edit", NULL};
 static const char *const opts_gone[] = {"list", "restore", "move", "drop", "--to", "--json", NULL};
-static const char *const opts_add[] = {"--email", "--phone", "--org", "--book", "--force", NULL};
+static const char *const opts_add[] = {"--email", "--phone", "--org", "--category",
+	"--cadence", "--book", "--force", NULL};
 static const char *const opts_account[] = {"add", "list", "remove", "--user",
 	"--password-command", "--cafile", NULL};
 
@@ -21,7 +22,7 @@ const struct command commands[] = {
 	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
 	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE | NEED_BULK,
 	 cmd_account, opts_account},
-	{"add", "NAME [--email E] [--phone P] [--org O] [--book URL] [--force]",
+	{"add", "NAME [--email E] [--phone P] [--org O] [--category C]... [--cadence DURATION] [--book URL] [--force]",
 	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
 	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off)",
 	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, opts_cadence},

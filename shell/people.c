@@ -1541,7 +1541,7 @@ out:
 }
 
 /* "off"/"none" leave iso empty; else the ISO form of a duration. */
-static int cadence_arg(const char *arg, char iso[16])
+int sh_cadence_arg(const char *arg, char iso[16])
 {
 	struct duration d;
 	struct kerr err;
@@ -1577,7 +1577,7 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 		arg = argc == 3 ? xasprintf("%s %s", argv[1], argv[2]) :
 		      xstrdup(argv[1]);
 		rc = EXIT_USAGE;
-		if (cadence_arg(arg, iso) < 0)
+		if (sh_cadence_arg(arg, iso) < 0)
 			goto out;
 		rc = cadence_category(ctx, category, iso);
 		goto out;
@@ -1589,7 +1589,7 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 	}
 	arg = value_words(argc, argv, &end);
 	rc = EXIT_USAGE;
-	if (cadence_arg(arg, iso) < 0)
+	if (sh_cadence_arg(arg, iso) < 0)
 		goto out;
 	query = sh_join_words(end, argv, 1);
 	rc = person_lookup(ctx, query, &p);

@@ -1429,18 +1429,40 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	long bookid = 0, card;
 	char *bookurl = NULL;
 	int rc = EXIT_USAGE, step, force;
+	char *cadence = NULL, iso[16] = "";
+	struct strv cats = {0};
 
 	if (opt_take(&argc, argv, "--email", 1, &email) < 0 ||
 	    opt_take(&argc, argv, "--phone", 1, &phone) < 0 ||
 	    opt_take(&argc, argv, "--org", 1, &org) < 0 ||
 	    opt_take(&argc, argv, "--book", 1, &book) < 0 ||
 	    (force = opt_take(&argc, argv, "--force", 0, NULL)) < 0 ||
-	    opt_none_left("add", argc, argv) < 0)
+	    opt_take(&argc, argv, "--cadence", 1, &cadence) < 0)
 		return EXIT_USAGE;
+	/* --category as often as there are categories. */
+	for (;;) {
+		char *c = NULL;
+		int r = opt_take(&argc, argv, "--category", 1, &c);
+
+		if (r < 0) {
+			strv_free(&cats);
+			return EXIT_USAGE;
+		}
+		if (r == 0)
+			break;
+		if (*c)
+			strv_push(&cats, c);
+	}
+	if (opt_none_left("add", argc, argv) < 0 ||
+	    (cadence && sh_cadence_arg(cadence, iso) < 0)) {
+		strv_free(&cats);
+		return EXIT_USAGE;
+	}
 	name = sh_join_words(argc, argv, 1);
 	if (!name || !*name) {
 		say_error("usage: add NAME [--email E] [--phone P] [--org O] "
-			  "[--book URL] [--force]");
+			  "[--category C]... [--cadence DURATION] [--book URL] "
+			  "[--force]");
 		goto out;
 	}
 	if (email && !email_ok(email)) {
@@ -1531,7 +1553,8 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 			  strerror(errno));
 		goto out;
 	}
-	raw = vcard_new(uid, name, email, phone, org);
+	raw = vcard_new(uid, name, email, phone, org,
+			cats.n ? (const char *const *)cats.v : NULL, iso);
 	path = url_path(bookurl);
 	href = xasprintf("%s%s.vcf", path, uid);
 	card = cache_card_create(ctx->cache, bookid, href, raw, &err);
@@ -1550,6 +1573,7 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	}
 	rc = EXIT_OK;
 out:
+	strv_free(&cats);
 	free(name);
 	free(raw);
 	free(href);

@@ -197,6 +197,8 @@ char *sh_col(sqlite3_stmt *st, int i);		/* a copy of a text column, or NULL */
 void sh_split_list(const char *s, struct strv *out);	/* ", "-joined column */
 char *sh_first_of(const char *s);		/* its first value, or "" */
 char *sh_join_words(int argc, char **argv, int from);	/* NULL when none */
+/* A cadence as typed (30d, 2w, off) as ISO 8601 in iso ("" for off); -1 after saying why. */
+int sh_cadence_arg(const char *arg, char iso[16]);
 char *sh_like_pattern(const char *s);		/* %s% with % _ \ escaped */
 const char *sh_color(struct ctx *ctx, const char *code);	/* "" without colour */
 const char *sh_due_color(struct ctx *ctx, long due);

@@ -1894,7 +1894,8 @@ out:
 }
 
 char *vcard_new(const char *uid, const char *fn, const char *email,
-		const char *phone, const char *org)
+		const char *phone, const char *org, const char *const *categories,
+		const char *cadence)
 {
 	struct sbuf o = {0};
 	const char *eol = "\r\n";
@@ -1938,6 +1939,21 @@ char *vcard_new(const char *uid, const char *fn, const char *email,
 		emit_prop(&o, NULL, "ORG", e, 0, 0, eol);
 		free(e);
 	}
+	if (categories && *categories) {
+		/* Each name escaped (a comma in one is \,), joined by commas. */
+		struct sbuf c = {0};
+		size_t i;
+
+		for (i = 0; categories[i]; i++) {
+			e = vcard_escape(categories[i]);
+			sbuf_addf(&c, "%s%s", i ? "," : "", e);
+			free(e);
+		}
+		emit_prop(&o, NULL, "CATEGORIES", c.buf ? c.buf : "", 0, 0, eol);
+		sbuf_free(&c);
+	}
+	if (cadence && *cadence)
+		emit_prop(&o, NULL, "X-KITH-CADENCE", cadence, 0, 0, eol);
 	sbuf_adds(&o, "END:VCARD\r\n");
 	return sbuf_detach(&o, NULL);
 }

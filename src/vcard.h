@@ -103,10 +103,13 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 
 /*
  * A new vCard 3.0 for a person met today (CRLF line endings). email,
- * phone and org may be NULL. The caller frees the result.
+ * phone and org may be NULL; categories (NULL-terminated, or NULL) go in
+ * CATEGORIES, cadence (an ISO 8601 duration such as P30D, or NULL) in
+ * X-KITH-CADENCE. The caller frees the result.
  */
 char *vcard_new(const char *uid, const char *fn, const char *email,
-		const char *phone, const char *org);
+		const char *phone, const char *org, const char *const *categories,
+		const char *cadence);
 
 /* Escapes s as vCard TEXT (backslash, comma, semicolon, newline). */
 char *vcard_escape(const char *s);

@@ -158,4 +158,18 @@ kith add "Mail Test" --email "zoë.o'brien+kith@exämple.org" >/dev/null 2>&1
 expect_eq "$?" 0 "a real-world email with a quote, a plus and non-ASCII is taken"
 expect_eq "$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')" $((n0 + 2)) \
 	"only the forced and the valid add added anyone"
+kith add Lena Berg --category Friends --category "Book, club" --cadence 2w >/dev/null 2>"$T/err"
+expect_eq "$?" 0 "add with --category (twice) and --cadence"
+kith show --json Lena Berg | "$PY" -c 'import json, sys
+v = json.load(sys.stdin)
+assert v["cadence"] == "P2W", v
+assert v["categories"] == ["Friends", "Book, club"], v["categories"]' &&
+	pass "the new person has the cadence and both categories" || { not_ok "cadence and categories"; diag "$(kith show --json Lena Berg)"; }
+kith add "Bad Cadence" --cadence 3x >/dev/null 2>&1
+expect_eq "$?" 2 "add with a bad --cadence is refused"
+kith sync >/dev/null 2>&1 || not_ok "sync of the new people"
+href=$(kith show --json Lena Berg | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["href"])')
+raw=$(get_card "${XANDIKOS_URL%/}$href" | tr -d '\r')
+grep -qx 'CATEGORIES:Friends,Book\\, club' <<<"$raw" && grep -qx 'X-KITH-CADENCE:P2W' <<<"$raw" &&
+	pass "and they reach the server's card" || { not_ok "on the server"; diag "$raw"; }
 finish

@@ -983,7 +983,7 @@ static void test_newid_new_escape(void)
 	is_str(e, "a\\,b\\;c\\\\d\\ne\\nf", "escape: TEXT");
 	free(e);
 
-	char *c = vcard_new("u-9", "Ana María López", "ana@x.es", "+34 1", "Foo; Bar");
+	char *c = vcard_new("u-9", "Ana María López", "ana@x.es", "+34 1", "Foo; Bar", NULL, NULL);
 	is_str(c, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-9\r\nFN:Ana María López\r\n"
 	       "N:López;Ana María;;;\r\nEMAIL;TYPE=INTERNET:ana@x.es\r\nTEL:+34 1\r\n"
 	       "ORG:Foo\\; Bar\r\nEND:VCARD\r\n", "new: vCard 3.0 with CRLF");
@@ -992,7 +992,7 @@ static void test_newid_new_escape(void)
 	ok(v.ok && !strcmp(v.fn, "Ana María López") && !strcmp(v.org, "Foo; Bar"), "new: reads back");
 	vcard_info_free(&v);
 	free(c);
-	c = vcard_new("u-8", "Cher", NULL, NULL, NULL);
+	c = vcard_new("u-8", "Cher", NULL, NULL, NULL, NULL, NULL);
 	is_str(c, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-8\r\nFN:Cher\r\nN:;Cher;;;\r\nEND:VCARD\r\n",
 	       "new: one word is a given name, optional fields absent");
 	free(c);
