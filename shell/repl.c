@@ -23,7 +23,7 @@ static struct ctx *rl_ctx;	/* readline's callbacks take no argument */
  * interface instead, waiting in select() without SA_RESTART, so a SIGINT
  * wakes the wait and drops the line (bash, sqlite3 and psql do the same).
  */
-static volatile sig_atomic_t got_sigint;
+static volatile sig_atomic_t got_sigint, got_sigwinch;
 static char *cb_line;
 static int cb_done;
 
@@ -31,6 +31,13 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	got_sigint = 1;
+}
+
+/* Readline sees a resize only inside its own calls: one while waiting too. */
+static void on_sigwinch(int sig)
+{
+	(void)sig;
+	got_sigwinch = 1;
 }
 
 static void on_command_sigint(int sig)
@@ -92,7 +99,7 @@ static void on_line(char *line)
 
 char *shell_readline(const char *prompt, int *interrupted)
 {
-	struct sigaction sa, old;
+	struct sigaction sa, old, wa, oldw;
 	int fd = fileno(rl_instream ? rl_instream : stdin);
 
 	*interrupted = 0;
@@ -102,6 +109,10 @@ char *shell_readline(const char *prompt, int *interrupted)
 	sigaction(SIGINT, NULL, &old);
 	if (old.sa_handler != SIG_IGN)
 		sigaction(SIGINT, &sa, NULL);
+	wa = sa;
+	wa.sa_handler = on_sigwinch;
+	sigaction(SIGWINCH, &wa, &oldw);
+	got_sigwinch = 0;
 	got_sigint = 0;
 	cb_done = 0;
 	cb_line = NULL;
@@ -124,6 +135,10 @@ char *shell_readline(const char *prompt, int *interrupted)
 			rl_callback_handler_remove();
 			break;
 		}
+		if (got_sigwinch) {
+			got_sigwinch = 0;
+			rl_resize_terminal();
+		}
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -134,6 +149,7 @@ char *shell_readline(const char *prompt, int *interrupted)
 			rl_callback_read_char();
 	}
 	sigaction(SIGINT, &old, NULL);
+	sigaction(SIGWINCH, &oldw, NULL);
 	if (*interrupted) {
 		free(cb_line);
 		cb_line = NULL;
