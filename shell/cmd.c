@@ -351,6 +351,38 @@ int opt_none_left(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* What 'help COMMAND' adds to the usage: an example or two, and notes. */
+static const struct {
+	const char *name, *text;
+} help_more[] = {
+	{"account", "example: account add home https://dav.example.org/ --user ana\n"
+	 "         account add work https://cloud.example.org/remote.php/dav/ "
+	 "--user ana --password-command \"pass show dav/work\""},
+	{"add", "example: add Lena Berg --email lena@example.org --category Friends --cadence 2w"},
+	{"cadence", "example: cadence Ana Lima 2w; cadence --category Family 1m; cadence ana off\n"
+	 "durations: 30d, 2w, 3m, 1y (days, weeks, months, years)"},
+	{"draft", "example: draft Ana Lima; draft Ana Lima thanks --edit"},
+	{"gone", "example: gone; gone restore Ana Lima; gone move Ana Lima --to Ana Lima-Sousa"},
+	{"history", "example: history --limit 10; history Ana Lima"},
+	{"intro", "example: intro Ana Lima Bob Stone both into climbing"},
+	{"list", "example: list; list acme; list --category Family --json"},
+	{"log", "example: log Ana Lima --via phone Talked about the garden\n"
+	 "         log ana --via meet --date 3d Coffee at the forum\n"
+	 "         log ana -- -5 degrees and snow (text that starts with -)\n"
+	 "channels: phone, email, text, meet, video, letter, gift, intro, other\n"
+	 "dates: YYYY-MM-DD, today, yesterday, 3d (three days ago), 2w"},
+	{"next", "keys: l log (asks the channel and the text), s snooze, d draft, "
+	 "k skip, q quit; Ctrl-C cancels a question"},
+	{"queue", "example: queue; queue --all; queue --category Friends"},
+	{"search", "example: search garden; search lyon --json"},
+	{"show", "example: show Ana Lima; show ana@example.org --json"},
+	{"snooze", "example: snooze Ana Lima 2w; snooze ana 2027-01-15; snooze ana off"},
+	{"sync", "example: sync; sync home\nCtrl-C stops it; what it fetched is kept"},
+	{"today", "example: today; today --json"},
+	{"unlog", "example: unlog Ana Lima 7f3a9c2e (the ids are in 'show')"},
+	{NULL, NULL},
+};
+
 int cmd_help(struct ctx *ctx, int argc, char **argv)
 {
 	const struct command *c;
@@ -361,7 +393,21 @@ int cmd_help(struct ctx *ctx, int argc, char **argv)
 		c = cmd_find(argv[1], stderr);
 		if (!c)
 			return EXIT_USAGE;
+		size_t i;
+
 		sbuf_addf(&b, "%s %s\n  %s\n", c->name, c->usage, c->help);
+		if (c->options && c->options[0]) {
+			const char *const *o;
+
+			sbuf_adds(&b, "options:");
+			for (o = c->options; *o; o++)
+				if ((*o)[0] == '-')
+					sbuf_addf(&b, " %s", *o);
+			sbuf_addc(&b, '\n');
+		}
+		for (i = 0; help_more[i].name; i++)
+			if (strcmp(help_more[i].name, c->name) == 0)
+				sbuf_addf(&b, "%s\n", help_more[i].text);
 		return sh_flush_wrapped(&b);
 	}
 	sbuf_adds(&b, "Commands (a unique prefix is enough; 'help COMMAND' for usage):\n");

@@ -137,6 +137,11 @@ kith shwo Kofi >/dev/null 2>"$T/err"
 expect_eq "$?" 2 "a misspelt command exits 2"
 grep -q "unknown command: shwo; did you mean 'show'?" "$T/err" && pass "and says which one was meant" ||
 	{ not_ok "did you mean"; diag "$(cat "$T/err")"; }
+out=$(kith help log)
+[[ $out == *"options: --via --date"*"example: log Ana Lima --via phone"*"dates: YYYY-MM-DD, today, yesterday, 3d"* ]] &&
+	pass "help COMMAND: usage, options, examples, the rules for dates" || { not_ok "help log"; diag "$out"; }
+[[ $(kith help next) == *"keys: l log"*"s snooze, d draft, k skip, q quit"* ]] && pass "help next lists its keys" ||
+	not_ok "help next keys"
 
 # ---- add: a person already there is refused (or asked about), bad emails too
 n0=$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')
