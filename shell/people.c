@@ -298,6 +298,21 @@ int sh_flush(struct sbuf *b)
 	return EXIT_OK;
 }
 
+int sh_first_run(struct ctx *ctx)
+{
+	sqlite3_stmt *st = sh_prepare(ctx, "SELECT EXISTS (SELECT 1 FROM card "
+				      "WHERE is_group = 0)");
+	int none = 0;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		none = !sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (none)
+		printf("No people yet. (kith account add NAME URL --user USER, then "
+		       "kith sync)\n");
+	return none;
+}
+
 int sh_flush_wrapped(struct sbuf *b)
 {
 	struct sbuf w = {0};
@@ -1786,7 +1801,9 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (n == 0) {
-		if (all)
+		if (sh_first_run(ctx))
+			;
+		else if (all)
 			printf("Nobody has a cadence yet. (kith cadence PERSON 30d "
 			       "puts someone in the queue)\n");
 		else

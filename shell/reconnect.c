@@ -859,7 +859,8 @@ int cmd_next(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (n == 0) {
-		printf("Nobody is due. ('today' suggests three people anyway)\n");
+		if (!sh_first_run(ctx))
+			printf("Nobody is due. ('today' suggests three people anyway)\n");
 		free(q);
 		return EXIT_OK;
 	}

@@ -426,6 +426,9 @@ int repl_run(struct ctx *ctx)
 		read_history(hist);
 	}
 	printf("kith %s: 'help' lists the commands, 'quit' leaves.\n", KITH_VERSION);
+	if (ctx->cfg.naccounts == 0)
+		printf("No account yet: 'account add NAME URL --user USER' adds your "
+		       "CardDAV server, then 'sync'.\n");
 	while (!ctx->quit) {
 		char *p = prompt(ctx);
 

@@ -206,6 +206,8 @@ void sh_cadence_words(const char *iso, char out[32]);	/* "every 2 weeks" */
 void sh_overdue_words(long due, long today, char out[48]);	/* "3 days overdue" */
 void sh_add_lines(struct sbuf *b, const char *s, int indent);
 int sh_flush(struct sbuf *b);			/* writes b to stdout, frees it */
+/* Whether nobody is in the cache yet; if so, says how to add an account. */
+int sh_first_run(struct ctx *ctx);
 /* sh_flush with long lines wrapped at spaces to the terminal's width. */
 int sh_flush_wrapped(struct sbuf *b);
 /* A group's MEMBER list (newline-separated, urn:uuid:X) as a JSON array of UIDs. */

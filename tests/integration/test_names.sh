@@ -18,6 +18,12 @@ card mx.vcf UID:mx-1 'FN:Maximilian Alexander von Hohenzollern-Sigmaringen der D
 
 kith_env
 export KITH_TODAY=2026-11-27
+# ---- first run: no account, nobody; every view says how to start
+for c in queue next list; do
+	out=$(kith $c 2>&1)
+	[[ $out == "No people yet. (kith account add NAME URL --user USER, then kith sync)" ]] &&
+		pass "first run: $c says how to add an account" || { not_ok "first run $c"; diag "$out"; }
+done
 check "account add" kith account add x "$book" --user u --password-command 'echo x'
 check "sync" kith sync
 logtext() { kith show --json "$1" | "$PY" -c 'import json, sys
