@@ -16,6 +16,7 @@
 #include "out.h"
 #include "queue.h"
 #include "shell.h"
+#include "today.h"
 #include "vcard.h"
 
 const char *const sh_channels[] = {"phone", "email", "text", "meet",
@@ -296,6 +297,44 @@ int sh_flush(struct sbuf *b)
 		fwrite(b->buf, 1, b->len, stdout);
 	sbuf_free(b);
 	return EXIT_OK;
+}
+
+void sh_bday_words(const char *bday, long today, char out[96])
+{
+	static const char *const months[] = {"January", "February", "March",
+		"April", "May", "June", "July", "August", "September", "October",
+		"November", "December"};
+	static const char *const days[] = {"Monday", "Tuesday", "Wednesday",
+		"Thursday", "Friday", "Saturday", "Sunday"};
+	long in = today_bday_in(bday, today), next, wd;
+	int y = 0, m, d, ny, nm, nd, ty, tm, td;
+	char when[32];
+
+	if (in < 0) {
+		snprintf(out, 96, "%s", bday ? bday : "");
+		return;
+	}
+	if (bday[0] != '-')
+		y = atoi(bday);
+	next = today + in;
+	date_ymd(next, &ny, &nm, &nd);
+	m = nm;
+	d = nd;
+	/* 2024-01-01 was a Monday. */
+	wd = ((next - date_from_ymd(2024, 1, 1)) % 7 + 7) % 7;
+	if (in == 0)
+		snprintf(when, sizeof when, "today");
+	else if (in == 1)
+		snprintf(when, sizeof when, "tomorrow");
+	else
+		snprintf(when, sizeof when, "in %ld days", in);
+	date_ymd(today, &ty, &tm, &td);
+	/* Apple writes 1604 for "no year"; a year to come is none either. */
+	if (y > 1604 && y <= ny)
+		snprintf(out, 96, "%s, %s %d %s, turns %d", when, days[wd], d,
+			 months[m - 1], ny - y);
+	else
+		snprintf(out, 96, "%s, %s %d %s", when, days[wd], d, months[m - 1]);
 }
 
 int sh_first_run(struct ctx *ctx)
@@ -925,7 +964,18 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 	field(b, "org", p->org);
 	field(b, "title", p->title);
 	field(b, "city", p->city);
-	field(b, "birthday", p->bday);
+	if (p->bday && today_bday_in(p->bday, ctx->today) >= 0) {
+		char bw[96];
+		char *v;
+
+		/* "1990-12-01 (in 4 days, Tuesday 1 December, turns 36)" */
+		sh_bday_words(p->bday, ctx->today, bw);
+		v = xasprintf("%s (%s)", p->bday[0] == '-' ? p->bday + 2 : p->bday, bw);
+		field(b, "birthday", v);
+		free(v);
+	} else {
+		field(b, "birthday", p->bday);
+	}
 	if (vi->ok) {
 		for (i = 0; i < vi->categories.n; i++)
 			strv_push(&cats, vi->categories.v[i]);

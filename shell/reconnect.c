@@ -727,14 +727,11 @@ static void next_card(struct ctx *ctx, const struct person *p,
 	sbuf_addc(&b, '\n');
 	bd = today_bday_in(p->bday, ctx->today);
 	if (bd >= 0 && bd <= 14) {
-		char when[32];
+		char when[96];
 
-		if (bd <= 1)
-			snprintf(when, sizeof when, "%s", bd ? "tomorrow" : "today");
-		else
-			snprintf(when, sizeof when, "in %ld days", bd);
-		sbuf_addf(&b, "  %sbirthday %s (%s)%s\n", sh_color(ctx, OUT_YELLOW),
-			  when, p->bday, sh_color(ctx, OUT_RESET));
+		sh_bday_words(p->bday, ctx->today, when);
+		sbuf_addf(&b, "  %sbirthday %s%s\n", sh_color(ctx, OUT_YELLOW),
+			  when, sh_color(ctx, OUT_RESET));
 	}
 	if (person_log(ctx, p->id, &rows, &k) == 0) {
 		size_t j;
@@ -1203,14 +1200,12 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 
 			if (person_get(ctx, bd[i].card, &p) < 0)
 				goto out;
+			char w[96];
+
 			sbuf_adds(&b, "  ");
 			out_text(&b, p.label);
-			if (bd[i].in == 0)
-				sbuf_addf(&b, ": today (%s)\n", p.bday);
-			else if (bd[i].in == 1)
-				sbuf_addf(&b, ": tomorrow (%s)\n", p.bday);
-			else
-				sbuf_addf(&b, ": in %ld days (%s)\n", bd[i].in, p.bday);
+			sh_bday_words(p.bday, ctx->today, w);
+			sbuf_addf(&b, ": %s\n", w);
 			person_free(&p);
 		}
 	}

@@ -206,6 +206,12 @@ void sh_cadence_words(const char *iso, char out[32]);	/* "every 2 weeks" */
 void sh_overdue_words(long due, long today, char out[48]);	/* "3 days overdue" */
 void sh_add_lines(struct sbuf *b, const char *s, int indent);
 int sh_flush(struct sbuf *b);			/* writes b to stdout, frees it */
+/*
+ * A birthday for people: "in 4 days, Tuesday 1 December, turns 36", the
+ * age only when the year is known ("--08-22" has none); bday as given
+ * when it is no date (out holds 96 bytes).
+ */
+void sh_bday_words(const char *bday, long today, char out[96]);
 /* Whether nobody is in the cache yet; if so, says how to add an account. */
 int sh_first_run(struct ctx *ctx);
 /* sh_flush with long lines wrapped at spaces to the terminal's width. */

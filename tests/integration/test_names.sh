@@ -149,6 +149,17 @@ out=$(kith help log)
 [[ $(kith help next) == *"keys: l log"*"s snooze, d draft, k skip, q quit"* ]] && pass "help next lists its keys" ||
 	not_ok "help next keys"
 
+# ---- birthdays: without a year, no age; Apple's 1604 is no year
+card bd1.vcf UID:bd-1 'FN:Yuki Sato' BDAY:--08-22
+card bd2.vcf UID:bd-2 'FN:Omar Haddad' BDAY:1604-11-29
+card bd3.vcf UID:bd-3 'FN:Ruth Cohen' BDAY:1950-11-30
+kith sync >/dev/null 2>&1
+kith show Yuki Sato | grep -q "birthday *08-22 (in 268 days, Sunday 22 August)" &&
+	pass "a birthday without a year: day and month, weekday, no age" || { not_ok "no-year birthday"; diag "$(kith show Yuki Sato)"; }
+out=$(kith today)
+[[ $out == *"Omar Haddad: in 2 days, Sunday 29 November"$'\n'* && $out == *"Ruth Cohen: in 3 days, Monday 30 November, turns 76"* ]] &&
+	pass "today: Apple's 1604 has no age, a real year has one" || { not_ok "birthdays in today"; diag "$out"; }
+
 # ---- add: a person already there is refused (or asked about), bad emails too
 n0=$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')
 kith add "björn mensah" >/dev/null 2>"$T/err"
