@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "out.h"
@@ -291,8 +293,74 @@ static void people_json(struct sbuf *b, const struct person *people, size_t n,
 	sbuf_adds(b, "]\n");
 }
 
+/* Whether cmd (a program name, no path) is on PATH. */
+static int on_path(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	int found = 0;
+
+	for (p = path ? path : ""; !found && *p; p = *e ? e + 1 : e) {
+		char *f;
+
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		f = xasprintf("%.*s/%s", (int)(e - p), p, cmd);
+		found = access(f, X_OK) == 0;
+		free(f);
+	}
+	return found;
+}
+
+/*
+ * The pager for output taller than the terminal, as git does: KITH_PAGER,
+ * else PAGER, else less (-F: none for what fits, -R: colours, -X: the
+ * text stays on the screen) when installed. NULL: none ("" or "cat" too).
+ */
+static const char *pager(void)
+{
+	const char *p = getenv("KITH_PAGER");
+
+	if (!p)
+		p = getenv("PAGER");
+	if (!p)
+		return on_path("less") ? "less -FRX" : NULL;
+	return *p && strcmp(p, "cat") != 0 ? p : NULL;
+}
+
+/* Whether text is taller than the terminal on stdout. */
+static int taller_than_terminal(const char *text, size_t len)
+{
+	struct winsize ws;
+	size_t lines = 0, i;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 ||
+	    ws.ws_row == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (text[i] == '\n' && ++lines >= ws.ws_row)
+			return 1;
+	return 0;
+}
+
 int sh_flush(struct sbuf *b)
 {
+	const char *pg;
+
+	if (b->len && taller_than_terminal(b->buf, b->len) && (pg = pager())) {
+		FILE *f;
+
+		fflush(stdout);
+		/* A PAGER of plain "less" gets git's options, unless LESS says others. */
+		setenv("LESS", "FRX", 0);
+		f = popen(pg, "w");
+		if (f) {
+			fwrite(b->buf, 1, b->len, f);
+			pclose(f);
+			sbuf_free(b);
+			return EXIT_OK;
+		}
+	}
 	if (b->len)
 		fwrite(b->buf, 1, b->len, stdout);
 	sbuf_free(b);

@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 need_servers
 need_kith
 command -v tmux >/dev/null 2>&1 || _need tmux
+command -v less >/dev/null 2>&1 || _need less
 start_xandikos
 book=$(make_xandikos_book tty) || die "cannot make the book"
 
@@ -172,6 +173,23 @@ expect_pane "> quit" "Up shows the last command of the previous session"
 keys Up
 expect_pane "> version" "and the one before"
 keys C-u
+type_text "quit"
+keys Enter
+
+# Output taller than the terminal goes through a pager (less -FRX), as git's.
+start_shell 100 12
+wait_for "kith>" || wait_for "due)>" || die "the shell did not start again"
+type_text "help"
+keys Enter
+sleep 0.5
+expect_pane "account   add, list or remove" "help in a 12-line terminal starts in the pager"
+[[ $(pane) != *"PERSON is a name"* ]] && pass "and waits there, one screen at a time" ||
+	{ not_ok "paged"; diag "$(pane)"; }
+keys q
+sleep 0.3
+type_text "version"
+keys Enter
+expect_pane "kith 0." "q leaves the pager, back in the shell"
 type_text "quit"
 keys Enter
 finish
