@@ -61,6 +61,8 @@ const struct command commands[] = {
 	 0, 1, NEED_CACHE | NEED_BULK, cmd_sync, NULL},
 	{"today", "[--json]", "three people to think of today, and birthdays this week",
 	 0, 1, NEED_CACHE, cmd_today, opts_json},
+	{"undo", "", "take back the last change not yet synced (a log, cadence, snooze, add)",
+	 0, 0, NEED_CACHE, cmd_undo, NULL},
 	{"unlog", "PERSON ID", "remove a mistaken log entry", 2, -1, NEED_CACHE, cmd_unlog, NULL},
 	{"version", "", "print kith's version", 0, 0, 0, cmd_version, NULL},
 	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
@@ -379,6 +381,7 @@ static const struct {
 	{"snooze", "example: snooze Ana Lima 2w; snooze ana 2027-01-15; snooze ana off"},
 	{"sync", "example: sync; sync home\nCtrl-C stops it; what it fetched is kept"},
 	{"today", "example: today; today --json"},
+	{"undo", "example: log ana Lunhc typo; undo (the log is gone, nothing was sent)"},
 	{"unlog", "example: unlog Ana Lima 7f3a9c2e (the ids are in 'show')"},
 	{NULL, NULL},
 };

@@ -2005,3 +2005,61 @@ out:
 	sbuf_free(&b);
 	return rc;
 }
+
+/* ---- undo ------------------------------------------------------------ */
+
+int cmd_undo(struct ctx *ctx, int argc, char **argv)
+{
+	struct cache_undo u;
+	struct sbuf b = {0};
+	struct kerr err;
+	char w[32];
+	int r;
+
+	if (opt_none_left("undo", argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc > 1) {
+		say_error("undo takes nothing: it takes back the last change not "
+			  "yet synced");
+		return EXIT_USAGE;
+	}
+	r = cache_outbox_undo(ctx->cache, &u, &err);
+	if (r < 0) {
+		say_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	if (r == 0) {
+		printf("Nothing to undo: every change is on the server already "
+		       "('unlog', 'cadence' and 'snooze' change it from there).\n");
+		return EXIT_OK;
+	}
+	sbuf_adds(&b, "undone: ");
+	if (strcmp(u.op, "log") == 0) {
+		sbuf_addf(&b, "the touch of %s (\"", u.value);
+		out_text(&b, u.text);
+		sbuf_adds(&b, "\")");
+	} else if (strcmp(u.op, "unlog") == 0) {
+		sbuf_addf(&b, "unlog %s", u.value);
+	} else if (strcmp(u.op, "cadence") == 0) {
+		sh_cadence_words(*u.value ? u.value : NULL, w);
+		sbuf_addf(&b, "cadence %s", *u.value ? w : "off");
+	} else if (strcmp(u.op, "snooze") == 0) {
+		if (*u.value)
+			sbuf_addf(&b, "snooze until %s", u.value);
+		else
+			sbuf_adds(&b, "the end of a snooze");
+	} else if (strcmp(u.op, "create") == 0) {
+		sbuf_adds(&b, "the add, never on the server, of");
+	} else {
+		sbuf_adds(&b, u.op);
+	}
+	sbuf_adds(&b, strcmp(u.op, "create") == 0 ? " " : " for ");
+	out_text(&b, u.name);
+	if (u.cards == 2)
+		sbuf_adds(&b, " and one other");
+	else if (u.cards > 2)
+		sbuf_addf(&b, " and %ld others", u.cards - 1);
+	sbuf_addc(&b, '\n');
+	cache_undo_free(&u);
+	return sh_flush(&b);
+}

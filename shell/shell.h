@@ -122,6 +122,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_log(struct ctx *ctx, int argc, char **argv);
 int cmd_unlog(struct ctx *ctx, int argc, char **argv);
+int cmd_undo(struct ctx *ctx, int argc, char **argv);
 int cmd_cadence(struct ctx *ctx, int argc, char **argv);
 int cmd_snooze(struct ctx *ctx, int argc, char **argv);
 int cmd_queue(struct ctx *ctx, int argc, char **argv);

@@ -1056,6 +1056,109 @@ int cache_outbox_done(struct cache *c, long card, long last_op,
 	return cache_card_refresh(c, card, err);
 }
 
+int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	long first, last, *cards = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = -1, step;
+
+	memset(u, 0, sizeof *u);
+	if (cache_begin(c, err) < 0)
+		return -1;
+	/*
+	 * The newest operation, and the ones made with it: the run of the
+	 * same operation and value in the same second (cadence --category
+	 * writes one per person in one transaction).
+	 */
+	st = prep(c, err, "SELECT o.id, o.op, coalesce(o.a, ''), o.created, o.card,"
+		  " coalesce(o.d, ''), coalesce(k.fn, k.href) FROM outbox o"
+		  " JOIN card k ON k.id = o.card ORDER BY o.id DESC LIMIT 1");
+	if (!st)
+		goto out;
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		rc = 0;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		db_error(c, err, "reading the outbox");
+		sqlite3_finalize(st);
+		goto out;
+	}
+	last = sqlite3_column_int64(st, 0);
+	snprintf(u->op, sizeof u->op, "%s", (const char *)sqlite3_column_text(st, 1));
+	u->value = xstrdup((const char *)sqlite3_column_text(st, 2));
+	u->created = xstrdup((const char *)sqlite3_column_text(st, 3));
+	u->text = xstrdup((const char *)sqlite3_column_text(st, 5));
+	u->name = xstrdup((const char *)sqlite3_column_text(st, 6));
+	sqlite3_finalize(st);
+	st = prep(c, err, "SELECT id, card, op = ?2 AND coalesce(a, '') = ?3 AND"
+		  " created = ?4 FROM outbox WHERE id <= ?1 ORDER BY id DESC");
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, last);
+	sqlite3_bind_text(st, 2, u->op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, u->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, u->created, -1, SQLITE_STATIC);
+	first = last;
+	/* A single change, unless it is a run of one kind (a bulk cadence). */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 2) &&
+	       (strcmp(u->op, "cadence") == 0 || sqlite3_column_int64(st, 0) == last)) {
+		first = sqlite3_column_int64(st, 0);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			cards = xrealloc(cards, cap * sizeof *cards);
+		}
+		cards[n++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_error(c, err, "reading the outbox");
+		goto out;
+	}
+	u->cards = (long)n;
+	if (strcmp(u->op, "create") == 0) {
+		/* A person added here and never synced: gone again, whole. */
+		if (cache_card_drop(c, cards[0], err) < 0)
+			goto out;
+	} else {
+		st = prep(c, err, "DELETE FROM outbox WHERE id >= ?1 AND id <= ?2");
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, first);
+		sqlite3_bind_int64(st, 2, last);
+		if (run(c, st, err, "undoing") < 0)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (cache_card_refresh(c, cards[i], err) < 0)
+				goto out;
+	}
+	rc = 1;
+out:
+	free(cards);
+	if (rc < 0) {
+		cache_rollback(c);
+		cache_undo_free(u);
+		return -1;
+	}
+	if (cache_commit(c, err) < 0) {
+		cache_undo_free(u);
+		return -1;
+	}
+	return rc;
+}
+
+void cache_undo_free(struct cache_undo *u)
+{
+	free(u->value);
+	free(u->created);
+	free(u->text);
+	free(u->name);
+	memset(u, 0, sizeof *u);
+}
+
 int cache_outbox_add(struct cache *c, long card, const char *op,
 		     const char *a, const char *b, const char *cc,
 		     const char *d, struct kerr *err)

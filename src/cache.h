@@ -162,6 +162,24 @@ int cache_outbox_add(struct cache *c, long card, const char *op,
 /* Applies the card's pending operations to an annotation set. */
 int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
 		       long *last_op, struct kerr *err);
+/*
+ * Takes back the newest change still in the outbox (not yet on the
+ * server): one log, unlog, snooze or cadence, a whole bulk cadence (the
+ * run of one value written in one go), or a person added here (dropped).
+ * 1 with u filled, 0 when the outbox is empty, -1 on error. Free u with
+ * cache_undo_free.
+ */
+struct cache_undo {
+	char op[16];		/* log, unlog, cadence, snooze, create */
+	char *value;		/* its first argument (a date, a duration, an id) */
+	char *created;
+	char *text;		/* a log's text */
+	char *name;		/* the (first) person's name */
+	long cards;		/* how many people it touched */
+};
+int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err);
+void cache_undo_free(struct cache_undo *u);
+
 /* Drops the card's operations with id <= last_op (they are on the server). */
 int cache_outbox_done(struct cache *c, long card, long last_op, struct kerr *err);
 

@@ -160,6 +160,28 @@ out=$(kith today)
 [[ $out == *"Omar Haddad: in 2 days, Sunday 29 November"$'\n'* && $out == *"Ruth Cohen: in 3 days, Monday 30 November, turns 76"* ]] &&
 	pass "today: Apple's 1604 has no age, a real year has one" || { not_ok "birthdays in today"; diag "$out"; }
 
+# ---- undo: the last change not yet synced
+kith sync >/dev/null 2>&1
+n_before=$(kith show --json Kofi Asante | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)["log"]))')
+kith log Kofi Asante --via meet Lunhc typo >/dev/null
+out=$(kith undo)
+expect_eq "$out" 'undone: the touch of 2026-11-27 ("Lunhc typo") for Kofi Asante' "undo takes back a log, saying which"
+expect_eq "$(kith show --json Kofi Asante | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)["log"]))')" "$n_before" \
+	"and the entry is gone"
+kith cadence Kofi Asante 2w >/dev/null
+kith snooze Kofi Asante 3w >/dev/null
+expect_eq "$(kith undo)" "undone: snooze until 2026-12-18 for Kofi Asante" "undo, newest first: the snooze"
+expect_eq "$(kith undo)" "undone: cadence every 2 weeks for Kofi Asante" "then the cadence"
+kith show --json Kofi Asante | grep -q '"cadence":null' && pass "and the cadence is as before" ||
+	{ not_ok "cadence back"; diag "$(kith show --json Kofi Asante)"; }
+kith add "Temp Person" >/dev/null
+expect_eq "$(kith undo)" "undone: the add, never on the server, of Temp Person" "undo of an add drops the new card"
+kith show Temp Person >/dev/null 2>&1
+expect_eq "$?" 2 "which is gone"
+kith sync >/dev/null 2>&1
+[[ $(kith undo) == "Nothing to undo: every change is on the server already"* ]] &&
+	pass "after a sync there is nothing to undo" || not_ok "nothing to undo after sync"
+
 # ---- add: a person already there is refused (or asked about), bad emails too
 n0=$(kith list --json | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))')
 kith add "björn mensah" >/dev/null 2>"$T/err"

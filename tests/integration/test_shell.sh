@@ -162,6 +162,12 @@ out=$(kith cadence --category family 1m)
 expect_eq "$out" "family: every month for 2 people" "cadence --category: CATEGORIES and group members"
 kith show --json dan | grep -q '"cadence":"P1M"' && kith show --json eve | grep -q '"cadence":"P1M"' &&
 	pass "both got the cadence" || not_ok "both got the cadence"
+kith cadence --category family 2w >/dev/null
+out=$(kith undo)
+[[ $out == "undone: cadence every 2 weeks for "*" and one other" ]] && pass "undo takes back a whole cadence --category" ||
+	{ not_ok "undo of a bulk cadence"; diag "$out"; }
+kith show --json dan | grep -q '"cadence":"P1M"' && kith show --json eve | grep -q '"cadence":"P1M"' &&
+	pass "both have the month again" || not_ok "both back to P1M"
 kith cadence --category Nobodies 1m >/dev/null 2>"$T/err"
 expect_eq "$?" 2 "an empty category exits 2"
 kith cadence --category family 3x >/dev/null 2>&1
