@@ -9,7 +9,7 @@ static const char *const opts_json[] = {"--json", NULL};
 static const char *const opts_list[] = {"--json", "--category", NULL};
 static const char *const opts_queue[] = {"--json", "--all", "--category", NULL};
 static const char *const opts_log[] = {"--via", "--date", NULL};
-static const char *const opts_cadence[] = {"--category", NULL};
+static const char *const opts_cadence[] = {"--category", "--yes", NULL};
 static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
 static const char *const opts_draft[] = {"--edit", NULL};
 static const char *const opts_gone[] = {"list", "restore", "move", "drop", "--to", "--json", NULL};
@@ -24,7 +24,7 @@ const struct command commands[] = {
 	 cmd_account, opts_account},
 	{"add", "NAME [--email E] [--phone P] [--org O] [--category C]... [--cadence DURATION] [--book URL] [--force]",
 	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
-	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off)",
+	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off) [--yes]",
 	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, opts_cadence},
 	{"draft", "PERSON [TEMPLATE] [--edit]",
 	 "a message to start from: reconnect, birthday, congrats, thanks, or yours",

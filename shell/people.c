@@ -1586,7 +1586,8 @@ static int take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
 }
 
 /* cadence --category NAME (DURATION | off): one outbox op per person. */
-static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
+static int cadence_category(struct ctx *ctx, const char *name, const char *iso,
+			    int yes)
 {
 	char *like = sh_like_pattern(name);
 	struct sbuf members = {0};
@@ -1632,6 +1633,37 @@ static int cadence_category(struct ctx *ctx, const char *name, const char *iso)
 		sbuf_free(&b);
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	if (!yes) {
+		/* On a terminal: who it is about to change, and a yes first. */
+		struct sbuf q = {0};
+		char w[32];
+		int ok;
+
+		if (*iso)
+			sh_cadence_words(iso, w);
+		else
+			snprintf(w, sizeof w, "no cadence");
+		sbuf_addf(&q, "%s for %zu %s (", w, n, n == 1 ? "person" : "people");
+		for (i = 0; i < n && i < 5; i++) {
+			struct person p;
+
+			if (person_get(ctx, ids[i], &p) < 0)
+				break;
+			sbuf_adds(&q, i ? ", " : "");
+			out_text(&q, p.label);
+			person_free(&p);
+		}
+		if (n > 5)
+			sbuf_addf(&q, " and %zu more", n - 5);
+		sbuf_adds(&q, ")?");
+		ok = shell_confirm(q.buf);
+		sbuf_free(&q);
+		if (ok == 0) {
+			printf("nothing changed\n");
+			rc = EXIT_OK;
+			goto out;
+		}
 	}
 	/* All or nothing: one transaction for the whole category. */
 	if (cache_begin(ctx->cache, &err) < 0) {
@@ -1694,10 +1726,11 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 	char iso[16] = "", *query = NULL, *arg = NULL, *category = NULL;
 	struct kerr err;
 	struct person p;
-	int end, rc;
+	int end, rc, yes;
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--category", 1, &category) < 0 ||
+	    (yes = opt_take(&argc, argv, "--yes", 0, NULL)) < 0 ||
 	    opt_none_left("cadence", argc, argv) < 0)
 		return EXIT_USAGE;
 	if (category) {
@@ -1712,7 +1745,7 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_USAGE;
 		if (sh_cadence_arg(arg, iso) < 0)
 			goto out;
-		rc = cadence_category(ctx, category, iso);
+		rc = cadence_category(ctx, category, iso, yes);
 		goto out;
 	}
 	if (argc < 3) {

@@ -13,7 +13,7 @@ book=$(make_xandikos_book tty) || die "cannot make the book"
 card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'ORG:Acme Corp' X-KITH-CADENCE:P2W \
 	'X-KITH-LOG:2026-11-10 meet 7f3a9c2e Coffee at the forum'
 card bob.vcf UID:bob-1 'FN:Bob Stone' EMAIL:bob@example.com
-card zoe.vcf UID:zoe-1 'FN:Zoë Ñandú' EMAIL:zoe@example.net
+card zoe.vcf UID:zoe-1 'FN:Zoë Ñandú' EMAIL:zoe@example.net CATEGORIES:Climbing
 
 kith_env
 export KITH_TODAY=2026-11-27
@@ -83,6 +83,13 @@ expect_pane "Ana Lima <ana@example.com> has that name already; add another anywa
 type_text "n"
 keys Enter
 expect_pane "nothing added" "and adds nothing unless told yes"
+# cadence --category says whom it changes and asks first, on a terminal
+type_text 'cadence --category climbing 2w'
+keys Enter
+expect_pane "every 2 weeks for 1 person (Zoë Ñandú)? [y/N]" "cadence --category shows whom it changes and asks"
+type_text "n"
+keys Enter
+expect_pane "nothing changed" "and changes nothing unless told yes"
 
 keys C-l
 type_text "next"
