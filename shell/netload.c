@@ -70,7 +70,12 @@ int cmd_account(struct ctx *ctx, int argc, char **argv)
 
 int cmd_sync(struct ctx *ctx, int argc, char **argv)
 {
-	net_cmd_fn fn = net_find("kith_net_sync");
+	net_cmd_fn fn;
+
+	/* "sync -v" is a mistyped option, not an account called "-v". */
+	if (opt_none_left("sync", argc, argv) < 0)
+		return EXIT_USAGE;
+	fn = net_find("kith_net_sync");
 
 	return fn ? fn(ctx, argc, argv) : EXIT_FAIL;
 }

@@ -31,6 +31,15 @@ int out_columns(void)
 	return 100;
 }
 
+int out_rows(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		return ws.ws_row;
+	return 0;
+}
+
 int out_cut(void)
 {
 	static int cut = -1;

@@ -11,6 +11,8 @@
 
 /* The width of stdout when it is a terminal, else COLUMNS, else 100. */
 int out_columns(void);
+/* The height of stdout when it is a terminal, else 0. */
+int out_rows(void);
 /*
  * Whether cells are cut to fit (with "…"): on a terminal, or when COLUMNS
  * is set. Off a terminal (a pipe, a file) out_cell never cuts: the data

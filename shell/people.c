@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -331,14 +330,10 @@ static const char *pager(void)
 /* Whether text is taller than the terminal on stdout. */
 static int taller_than_terminal(const char *text, size_t len)
 {
-	struct winsize ws;
-	size_t lines = 0, i;
+	size_t rows = (size_t)out_rows(), lines = 0, i;
 
-	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 ||
-	    ws.ws_row == 0)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (text[i] == '\n' && ++lines >= ws.ws_row)
+	for (i = 0; rows && i < len; i++)
+		if (text[i] == '\n' && ++lines >= rows)
 			return 1;
 	return 0;
 }
@@ -375,7 +370,7 @@ void sh_bday_words(const char *bday, long today, char out[96])
 	static const char *const days[] = {"Monday", "Tuesday", "Wednesday",
 		"Thursday", "Friday", "Saturday", "Sunday"};
 	long in = today_bday_in(bday, today), next, wd;
-	int y = 0, m, d, ny, nm, nd, ty, tm, td;
+	int y = 0, ny, m, d;
 	char when[32];
 
 	if (in < 0) {
@@ -385,9 +380,7 @@ void sh_bday_words(const char *bday, long today, char out[96])
 	if (bday[0] != '-')
 		y = atoi(bday);
 	next = today + in;
-	date_ymd(next, &ny, &nm, &nd);
-	m = nm;
-	d = nd;
+	date_ymd(next, &ny, &m, &d);
 	/* 2024-01-01 was a Monday. */
 	wd = ((next - date_from_ymd(2024, 1, 1)) % 7 + 7) % 7;
 	if (in == 0)
@@ -396,7 +389,6 @@ void sh_bday_words(const char *bday, long today, char out[96])
 		snprintf(when, sizeof when, "tomorrow");
 	else
 		snprintf(when, sizeof when, "in %ld days", in);
-	date_ymd(today, &ty, &tm, &td);
 	/* Apple writes 1604 for "no year"; a year to come is none either. */
 	if (y > 1604 && y <= ny)
 		snprintf(out, 96, "%s, %s %d %s, turns %d", when, days[wd], d,
@@ -614,7 +606,7 @@ int person_lookup_words(struct ctx *ctx, int argc, char **argv, int start,
 			ambiguous = k;	/* the longest run that names several */
 	}
 	if (most < 1) {
-		say_error("no person named");
+		say_error("name the person before the text (and before --)");
 		return EXIT_USAGE;
 	}
 	{

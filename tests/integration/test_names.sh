@@ -61,6 +61,10 @@ kith log Björn Mensah -v phone Called >"$T/out" 2>"$T/err"
 expect_eq "$?" 2 "an unknown short option (-v) is an error"
 grep -q "unknown option -v" "$T/err" && pass "naming it" || { not_ok "names -v"; diag "$(cat "$T/err")"; }
 [[ $(logtext bm-1) != *"-v"* ]] && pass "and nothing is logged with -v in the text" || not_ok "-v in the text"
+kith sync -v >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "sync -v is an unknown option"
+grep -q "unknown option -v" "$T/err" && ! grep -q "no account" "$T/err" &&
+	pass "not an account called -v" || { not_ok "sync -v"; diag "$(cat "$T/err")"; }
 kith log Björn Mensah -- -5 degrees outside >/dev/null 2>"$T/err"
 expect_eq "$?" 0 "text that starts with '-' after --"
 expect_eq "$(logtext bm-1)" "-5 degrees outside" "is logged as written"
