@@ -14,7 +14,12 @@ static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
 static const char *const opts_draft[] = {"--edit", NULL};
 static const char *const opts_gone[] = {"list", "restore", "move", "drop", "--to", "--json", NULL};
 static const char *const opts_add[] = {"--email", "--phone", "--org", "--category",
-	"--cadence", "--book", "--force", NULL};
+	"--cadence", "--aspire", "--book", "--force", NULL};
+static const char *const opts_edit[] = {"--text", "--date", "--via", NULL};
+static const char *const opts_set[] = {"--email", "--phone", "--org", "--category",
+	"--aspire", NULL};
+static const char *const opts_yes[] = {"--yes", NULL};
+static const char *const opts_next[] = {"--category", NULL};
 static const char *const opts_account[] = {"add", "list", "remove", "--user",
 	"--password-command", "--cafile", NULL};
 
@@ -22,7 +27,7 @@ const struct command commands[] = {
 	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
 	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE | NEED_BULK,
 	 cmd_account, opts_account},
-	{"add", "NAME [--email E] [--phone P] [--org O] [--category C]... [--cadence DURATION] [--book URL] [--force]",
+	{"add", "NAME [--email E] [--phone P] [--org O] [--category C]... [--cadence DURATION] [--aspire WHY] [--book URL] [--force]",
 	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
 	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off) [--yes]",
 	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, opts_cadence},
@@ -32,6 +37,9 @@ const struct command commands[] = {
 	{"gone", "[--json] | restore PERSON | move PERSON --to OTHER | drop PERSON",
 	 "notes of cards deleted on the server: list, re-create, move or drop them",
 	 0, -1, NEED_CACHE, cmd_gone, opts_gone},
+	{"edit", "PERSON ID [--text TEXT] [--date DATE] [--via CHANNEL]",
+	 "correct a log entry (without options: in $EDITOR)", 2, -1, NEED_CACHE,
+	 cmd_edit, opts_edit},
 	{"help", "[COMMAND]", "list the commands, or explain one", 0, 1, 0, cmd_help, NULL},
 	{"history", "[PERSON] [--json] [--limit N]", "recent touches across everyone, newest first",
 	 0, -1, NEED_CACHE, cmd_history, opts_json_limit},
@@ -42,15 +50,22 @@ const struct command commands[] = {
 	 cmd_list, opts_list},
 	{"log", "PERSON [--via CHANNEL] [--date DATE] [TEXT...]",
 	 "record an interaction; restarts the clock", 1, -1, NEED_CACHE, cmd_log, opts_log},
-	{"next", "", "walk the queue: log, snooze, draft or skip, one person at a time",
-	 0, 0, NEED_CACHE, cmd_next, NULL},
+	{"next", "[--category NAME]",
+	 "walk the queue (or a category, least recently touched first): log, snooze, draft or skip",
+	 0, -1, NEED_CACHE, cmd_next, opts_next},
 	{"queue", "[--json] [--all] [--category NAME]",
 	 "who to reach out to now, most overdue first", 0, -1, NEED_CACHE,
 	 cmd_queue, opts_queue},
 	{"quit", "", "leave the shell", 0, 0, 0, cmd_quit, NULL},
+	{"remove", "PERSON [--yes]",
+	 "delete a person's card (on the server at the next sync)", 1, -1,
+	 NEED_CACHE, cmd_remove, opts_yes},
 	{"search", "[--json] [--limit N] TEXT...",
 	 "full-text search: names, organisations, emails, categories, notes",
 	 1, -1, NEED_CACHE, cmd_search, opts_json_limit},
+	{"set", "PERSON [--email E] [--phone P] [--org O] [--category A,B] [--aspire WHY]",
+	 "change a person's email, phone, organisation, categories (\"\" removes one)",
+	 2, -1, NEED_CACHE, cmd_set, opts_set},
 	{"show", "[--json] PERSON", "one person: card fields, cadence, snooze, log",
 	 1, -1, NEED_CACHE, cmd_show, opts_json},
 	{"snooze", "PERSON (DURATION | DATE | off)",
@@ -360,10 +375,17 @@ static const struct {
 	{"account", "example: account add home https://dav.example.org/ --user ana\n"
 	 "         account add work https://cloud.example.org/remote.php/dav/ "
 	 "--user ana --password-command \"pass show dav/work\""},
-	{"add", "example: add Lena Berg --email lena@example.org --category Friends --cadence 2w"},
+	{"add", "example: add Lena Berg --email lena@example.org --category Friends --cadence 2w\n"
+	 "         add Wangari Njoroge --aspire \"plants forests; ask about the school project\"\n"
+	 "--aspire marks someone you would like to know: 'today' offers them now and then,\n"
+	 "and the first touch you log makes them an ordinary contact"},
 	{"cadence", "example: cadence Ana Lima 2w; cadence --category Family 1m; cadence ana off\n"
 	 "durations: 30d, 2w, 3m, 1y (days, weeks, months, years)"},
 	{"draft", "example: draft Ana Lima; draft Ana Lima thanks --edit"},
+	{"edit", "example: edit Ana Lima 7f3a9c2e --text Talked about the garden\n"
+	 "         edit ana 7f3a --date 2026-11-20 --via meet\n"
+	 "         edit ana 7f3a (on a terminal: the entry as one line in $EDITOR)\n"
+	 "the id, or its first 4 or more digits, is in 'show'"},
 	{"gone", "example: gone; gone restore Ana Lima; gone move Ana Lima --to Ana Lima-Sousa"},
 	{"history", "example: history --limit 10; history Ana Lima"},
 	{"intro", "example: intro Ana Lima Bob Stone both into climbing"},
@@ -373,10 +395,20 @@ static const struct {
 	 "         log ana -- -5 degrees and snow (text that starts with -)\n"
 	 "channels: phone, email, text, meet, video, letter, gift, intro, other\n"
 	 "dates: YYYY-MM-DD, today, yesterday, 3d (three days ago), 2w"},
-	{"next", "keys: l log (asks the channel and the text), s snooze, d draft, "
-	 "k skip, q quit; Ctrl-C cancels a question"},
+	{"next", "example: next; next --category Friends\n"
+	 "keys: l log (asks the channel and the text), s snooze, d draft, "
+	 "k skip, q quit; Ctrl-C cancels a question\n"
+	 "with --category: everyone in it, cadence or not, least recently touched "
+	 "first,\nso a circle of people comes round again and again"},
 	{"queue", "example: queue; queue --all; queue --category Friends"},
+	{"remove", "example: remove Ana Lima; remove ana --yes\n"
+	 "asks on a terminal; the card is deleted with If-Match at the next sync, and kept\n"
+	 "(with a warning) if it changed on the server since; 'undo' takes it back until then"},
 	{"search", "example: search garden; search lyon --json"},
+	{"set", "example: set Ana Lima --email ana@new.example.org --phone \"+33 6 12 34 56 78\"\n"
+	 "         set ana --org Acme --category Friends,Climbing; set ana --org \"\"\n"
+	 "--email and --phone change the first one shown; --category sets the whole list;\n"
+	 "\"\" removes the field; other fields on the card stay as they are"},
 	{"show", "example: show Ana Lima; show ana@example.org --json"},
 	{"snooze", "example: snooze Ana Lima 2w; snooze ana 2027-01-15; snooze ana off"},
 	{"sync", "example: sync; sync home\nCtrl-C stops it; what it fetched is kept"},

@@ -24,14 +24,14 @@ static int gone_list(struct ctx *ctx, int json)
 
 	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", (SELECT count(*) FROM log l"
 			" WHERE l.card = c.id AND l.pending)" PERSON_FROM
-			"WHERE c.state = 2 ORDER BY c.fn, c.id");
+			"WHERE c.state = 2 AND c.is_group = 0 ORDER BY c.fn, c.id");
 	if (!st)
 		return EXIT_FAIL;
 	if (json)
 		sbuf_addc(&b, '[');
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct person p;
-		long notes = sqlite3_column_int64(st, 21);
+		long notes = sqlite3_column_int64(st, 22);
 
 		person_read(st, &p);
 		if (json) {

@@ -54,6 +54,7 @@ void person_read(sqlite3_stmt *st, struct person *p)
 	p->why = sh_col(st, 18);
 	p->parsed = sqlite3_column_int(st, 19);
 	p->state = sqlite3_column_int(st, 20);
+	p->aspire = sh_col(st, 21);
 	p->due = queue_due(p->cadence, p->last_contact, p->cadence_since,
 			   p->snooze);
 	if (!p->parsed)
@@ -86,6 +87,7 @@ void person_free(struct person *p)
 	free(p->last_via);
 	free(p->cadence_since);
 	free(p->why);
+	free(p->aspire);
 	free(p->label);
 	memset(p, 0, sizeof *p);
 }
@@ -271,6 +273,7 @@ void person_json_fields(struct sbuf *b, int *first,
 	json_kv_str(b, first, "org", p->org);
 	json_kv_bool(b, first, "parsed", p->parsed);
 	json_kv_str(b, first, "state", state_name(p->state));
+	json_kv_str(b, first, "aspire", p->aspire);
 	strv_free(&emails);
 	strv_free(&phones);
 }
@@ -655,8 +658,6 @@ int person_writable(const struct person *p)
 
 /* ---- list ------------------------------------------------------------ */
 
-static int take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
-			 size_t *n, int *given);
 static int in_ids(const long *ids, size_t n, long id);
 
 int cmd_list(struct ctx *ctx, int argc, char **argv)
@@ -673,7 +674,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	int json, rc = EXIT_FAIL, step, in_cat = 0;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
+	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
 	if (opt_none_left("list", argc, argv) < 0) {
 		free(cat);
@@ -931,16 +932,10 @@ static void field_list(struct sbuf *b, const char *label, const struct strv *l)
 /* The card's exact lists (a value may itself contain ", "). */
 static void card_lists(struct ctx *ctx, long card, struct vcard_info *vi)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT raw FROM card_raw WHERE id = ?1");
+	struct kerr err;
 
-	memset(vi, 0, sizeof *vi);
-	if (!st)
-		return;
-	sqlite3_bind_int64(st, 1, card);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		vcard_read(sqlite3_column_blob(st, 0),
-			   (size_t)sqlite3_column_bytes(st, 0), vi);
-	sqlite3_finalize(st);
+	if (cache_card_read(ctx->cache, card, vi, &err) < 0)
+		say_error("%s", err.msg);
 }
 
 static void show_json(struct ctx *ctx, struct sbuf *b, const struct person *p,
@@ -1052,6 +1047,7 @@ static void show_text(struct ctx *ctx, struct sbuf *b, const struct person *p,
 		sbuf_free(&j);
 	}
 	field(b, "note", p->note);
+	field(b, "someone new", p->aspire);
 	if (p->cadence) {
 		sh_cadence_words(p->cadence, w);
 		field(b, "cadence", w);
@@ -1551,8 +1547,8 @@ static int in_ids(const long *ids, size_t n, long id)
  * --category NAME of list or queue: the ids in *ids (caller frees), or
  * -1 when nobody is in it (said) or on error; 0 without --category.
  */
-static int take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
-			 size_t *n, int *given)
+int sh_take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
+		     size_t *n, int *given)
 {
 	char *name = NULL;
 
@@ -1877,7 +1873,7 @@ static int queue_people(struct ctx *ctx, const struct queue_entry *q, size_t n,
 		if (!hit || people[hit->i].id)
 			continue;
 		person_read(st, &people[hit->i]);
-		texts[hit->i] = sh_col(st, 21);
+		texts[hit->i] = sh_col(st, 22);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
@@ -1908,7 +1904,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	all = opt_take(&argc, argv, "--all", 0, NULL);
-	if (take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
+	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
 	if (opt_none_left("queue", argc, argv) < 0 || argc > 1) {
 		if (argc > 1)
@@ -2075,10 +2071,19 @@ int cmd_undo(struct ctx *ctx, int argc, char **argv)
 			sbuf_adds(&b, "the end of a snooze");
 	} else if (strcmp(u.op, "create") == 0) {
 		sbuf_adds(&b, "the add, never on the server, of");
+	} else if (strcmp(u.op, "edit") == 0) {
+		sbuf_adds(&b, "the edit of a log entry");
+	} else if (strcmp(u.op, "set") == 0) {
+		sbuf_addf(&b, "the change of %s", u.value);
+	} else if (strcmp(u.op, "aspire") == 0) {
+		sbuf_adds(&b, *u.value ? "someone new" : "the end of someone new");
+	} else if (strcmp(u.op, "remove") == 0) {
+		sbuf_adds(&b, "the removal of");
 	} else {
 		sbuf_adds(&b, u.op);
 	}
-	sbuf_adds(&b, strcmp(u.op, "create") == 0 ? " " : " for ");
+	sbuf_adds(&b, strcmp(u.op, "create") == 0 ||
+		  strcmp(u.op, "remove") == 0 ? " " : " for ");
 	out_text(&b, u.name);
 	if (u.cards == 2)
 		sbuf_adds(&b, " and one other");

@@ -512,7 +512,7 @@ out:
 }
 
 /* Writes text to a private temp file, opens the editor, reads it back. */
-static char *draft_edit(const char *text)
+char *sh_edit_text(const char *text)
 {
 	const char *editor = getenv("VISUAL"), *tmp = getenv("TMPDIR");
 	char *path, *cmd, *out = NULL;
@@ -524,7 +524,7 @@ static char *draft_edit(const char *text)
 		editor = getenv("EDITOR");
 	if (!editor || !*editor)
 		editor = "vi";
-	path = xasprintf("%s/kith-draft-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	path = xasprintf("%s/kith-edit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(path);	/* 0600 */
 	if (fd < 0) {
 		say_error("cannot make a temporary file in %s: %s (set TMPDIR)",
@@ -549,7 +549,7 @@ static char *draft_edit(const char *text)
 	free(cmd);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
-		say_error("the editor '%s' failed; the draft is kept in %s",
+		say_error("the editor '%s' failed; the text is kept in %s",
 			  editor, path);
 		free(path);
 		return NULL;
@@ -610,7 +610,7 @@ static int draft_print(struct ctx *ctx, const struct person *p,
 	if (!text)
 		return EXIT_USAGE;
 	if (edit) {
-		edited = draft_edit(text);
+		edited = sh_edit_text(text);
 		free(text);
 		if (!edited)
 			return EXIT_FAIL;
@@ -713,9 +713,17 @@ static void next_card(struct ctx *ctx, const struct person *p,
 		sbuf_addc(&b, '\n');
 	}
 	sh_cadence_words(p->cadence, cad);
-	sh_overdue_words(q->due, ctx->today, w);
-	sbuf_addf(&b, "  %s · %s%s%s", cad, sh_due_color(ctx, q->due), w,
-		  *sh_due_color(ctx, q->due) ? OUT_RESET : "");
+	if (q->due >= 0) {
+		sh_overdue_words(q->due, ctx->today, w);
+		sbuf_addf(&b, "  %s · %s%s%s", cad, sh_due_color(ctx, q->due), w,
+			  *sh_due_color(ctx, q->due) ? OUT_RESET : "");
+	} else {
+		sbuf_addf(&b, "  %s", cad);
+	}
+	if (p->aspire) {
+		sbuf_adds(&b, " · someone new: ");
+		out_text(&b, p->aspire);
+	}
 	if (p->last_contact && date_parse(p->last_contact, &bd, NULL) == 0) {
 		char rel[32];
 
@@ -842,16 +850,99 @@ static int next_snooze(struct ctx *ctx, const struct person *p, int *snoozed)
 	return EXIT_OK;
 }
 
+struct circle {
+	struct queue_entry q;
+	char *last;		/* last contact, NULL when never */
+	char *name;
+};
+
+/* Never touched first, then the longest since; the same day by name. */
+static int cmp_circle(const void *a, const void *b)
+{
+	const struct circle *x = a, *y = b;
+	int c;
+
+	if (!x->last != !y->last)
+		return x->last ? 1 : -1;
+	if (x->last && (c = strcmp(x->last, y->last)) != 0)
+		return c;
+	c = strcmp(x->name, y->name);
+	return c ? c : (x->q.card > y->q.card) - (x->q.card < y->q.card);
+}
+
+/*
+ * The people of a category as a circle to walk round: everyone in it whose
+ * card takes notes, cadence or not, least recently touched first, so that
+ * walking it again and again reaches everyone in turn.
+ */
+static int circle_list(struct ctx *ctx, const long *ids, size_t nids,
+		       struct queue_entry **out, size_t *n)
+{
+	struct circle *c = xcalloc(nids ? nids : 1, sizeof *c);
+	size_t k = 0, i;
+	int rc = 0;
+
+	for (i = 0; i < nids; i++) {
+		struct person p;
+
+		if (person_get(ctx, ids[i], &p) < 0) {
+			rc = -1;
+			break;
+		}
+		if (p.parsed && p.state != CARD_GONE) {
+			c[k].q.card = p.id;
+			c[k].q.due = p.due;
+			c[k].q.overdue = p.due >= 0 ? ctx->today - p.due : 0;
+			c[k].last = p.last_contact ? xstrdup(p.last_contact) : NULL;
+			c[k].name = xstrdup(p.label);
+			k++;
+		}
+		person_free(&p);
+	}
+	qsort(c, k, sizeof *c, cmp_circle);
+	*out = xcalloc(k ? k : 1, sizeof **out);
+	for (i = 0; i < k; i++) {
+		(*out)[i] = c[i].q;
+		free(c[i].last);
+		free(c[i].name);
+	}
+	*n = k;
+	free(c);
+	return rc;
+}
+
 int cmd_next(struct ctx *ctx, int argc, char **argv)
 {
 	struct queue_entry *q = NULL;
 	struct kerr err;
-	size_t n = 0, i;
+	size_t n = 0, i, ncat = 0;
+	long *cat = NULL;
 	int logged = 0, snoozed = 0, skipped = 0, quit = 0, rc = EXIT_OK;
+	int circle = 0;
 
-	if (opt_none_left("next", argc, argv) < 0)
+	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &circle) < 0)
 		return EXIT_USAGE;
-	if (queue_list(ctx->cache, ctx->today, 0, &q, &n, &err) < 0) {
+	if (opt_none_left("next", argc, argv) < 0 || argc > 1) {
+		if (argc > 1)
+			say_error("usage: next [--category NAME]");
+		free(cat);
+		return EXIT_USAGE;
+	}
+	if (circle) {
+		int r = circle_list(ctx, cat, ncat, &q, &n);
+
+		free(cat);
+		if (r < 0) {
+			free(q);
+			return EXIT_FAIL;
+		}
+		if (n == 0) {
+			printf("Nobody in that category has a card kith can write "
+			       "notes on.\n");
+			free(q);
+			return EXIT_OK;
+		}
+	} else if (queue_list(ctx->cache, ctx->today, 0, &q, &n, &err) < 0) {
 		say_error("%s", err.msg);
 		return EXIT_FAIL;
 	}
@@ -913,6 +1004,12 @@ int cmd_next(struct ctx *ctx, int argc, char **argv)
 	}
 	free(q);
 	q = NULL;
+	if (circle) {
+		printf("%s: %d logged, %d snoozed, %d skipped; %zu of %zu in the "
+		       "circle.\n", quit ? "Stopped" : "Done", logged, snoozed,
+		       skipped, i, n);
+		return rc;
+	}
 	if (queue_list(ctx->cache, ctx->today, 0, &q, &n, &err) < 0)
 		n = 0;
 	printf("%s: %d logged, %d snoozed, %d skipped; %zu still due.\n",
@@ -988,7 +1085,8 @@ static int today_cands(struct ctx *ctx, long bday_days,
 	}
 	st = sh_prepare(ctx, "SELECT id, first_seen, last_contact, cadence,"
 			" cadence_since, snooze, bday, parsed, state,"
-			" coalesce(phones, '') <> '' FROM card WHERE is_group = 0");
+			" coalesce(phones, '') <> '', aspire IS NOT NULL FROM card"
+			" WHERE is_group = 0");
 	if (!st)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1029,6 +1127,7 @@ static int today_cands(struct ctx *ctx, long bday_days,
 		c->nlog = hit ? hit->n : 0;
 		c->written_only = hit && hit->n > 0 && hit->spoken == 0;
 		c->has_phone = sqlite3_column_int(st, 9);
+		c->aspire = sqlite3_column_int(st, 10);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -1056,6 +1155,20 @@ static void today_reason(struct ctx *ctx, const char *slot,
 		snprintf(out, 160, "%s (%s)", w, rel);
 	} else if (strcmp(slot, "upgrade") == 0) {
 		snprintf(out, 160, "only emails and texts so far: call instead?");
+	} else if (strcmp(slot, "aspire") == 0) {
+		/* Cut on a character boundary; out_text cleans what is shown. */
+		size_t n = strlen(p->aspire ? p->aspire : ""), k = 0;
+
+		while (k < n && k < 140) {
+			long cp;
+			size_t l = str_utf8_next(p->aspire + k, n - k, &cp);
+
+			if (k + l > 140)
+				break;
+			k += l;
+		}
+		snprintf(out, 160, "someone new: %.*s%s", (int)k,
+			 p->aspire ? p->aspire : "", k < n ? "…" : "");
 	} else if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
 		date_relative(d, ctx->today, rel);
 		snprintf(out, 160, "last contact %s%s%s", rel,
@@ -1072,14 +1185,14 @@ static void today_reason(struct ctx *ctx, const char *slot,
  * since makes the choice anew.
  */
 static int today_kept(struct ctx *ctx, const char *date,
-		      const struct today_cand *cands, size_t n, long ids[3])
+		      const struct today_cand *cands, size_t n, long ids[4])
 {
 	struct kerr err;
 	size_t i, k;
 
 	if (cache_today_get(ctx->cache, date, ids, &err) != 1)
 		return 0;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 4; k++) {
 		if (!ids[k])
 			continue;
 		for (i = 0; i < n && cands[i].card != ids[k]; i++)
@@ -1092,16 +1205,17 @@ static int today_kept(struct ctx *ctx, const char *date,
 
 int cmd_today(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const slots[] = {"lost", "due", "upgrade"};
-	static const char *const titles[] = {"long lost", "due", "upgrade"};
+	static const char *const slots[] = {"lost", "due", "upgrade", "aspire"};
+	static const char *const titles[] = {"long lost", "due", "upgrade",
+		"new"};
 	struct today_cand *cands = NULL;
 	struct bday *bd = NULL;
 	struct today_pick pick;
 	struct kerr err;
 	struct sbuf b = {0};
 	size_t n = 0, nbd = 0, i, name_w = 0;
-	struct person people[3];
-	long ids[3];
+	struct person people[4];
+	long ids[4];
 	char date[11];
 	int json, rc = EXIT_FAIL, first = 1;
 
@@ -1121,11 +1235,12 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 		ids[0] = pick.lost;
 		ids[1] = pick.due;
 		ids[2] = pick.upgrade;
+		ids[3] = pick.aspire;
 		/* Kept for the rest of the day; a cache that cannot say it just chooses again. */
 		if (cache_today_put(ctx->cache, date, ids, &err) < 0)
 			say_error("%s", err.msg);
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (ids[i] && person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;
 		if (ids[i] && out_width(people[i].label) > name_w)
@@ -1135,7 +1250,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	if (json) {
 		sbuf_addc(&b, '{');
 		json_kv_str(&b, &first, "date", date);
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 4; i++) {
 			int f = 1;
 			char why[160];
 
@@ -1177,9 +1292,12 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	}
 	sbuf_addf(&b, "%sToday, %s:%s\n", sh_color(ctx, OUT_BOLD), date,
 		  sh_color(ctx, OUT_RESET));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		char why[160];
 
+		/* Someone new is offered on some days; no empty line for it. */
+		if (i == 3 && !ids[i])
+			continue;
 		sbuf_addf(&b, "  %-10s ", titles[i]);
 		if (!ids[i]) {
 			sbuf_addf(&b, "%s\n", i == 0 ? "nobody (everyone is in touch)" :
@@ -1211,7 +1329,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	}
 	rc = sh_flush(&b);
 out:
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		person_free(&people[i]);
 	sbuf_free(&b);
 	free(cands);
@@ -1346,7 +1464,7 @@ static char *url_path(const char *url)
  * most 254 bytes (RFC 5321 4.5.3.1.3). Not every address RFC 5322 allows,
  * but every one people give.
  */
-static int email_ok(const char *e)
+int sh_email_ok(const char *e)
 {
 	const char *at = strrchr(e, '@'), *d, *label;
 	size_t i;
@@ -1425,10 +1543,11 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	long bookid = 0, card;
 	char *bookurl = NULL;
 	int rc = EXIT_USAGE, step, force;
-	char *cadence = NULL, iso[16] = "";
+	char *cadence = NULL, iso[16] = "", *aspire = NULL;
 	struct strv cats = {0};
 
 	if (opt_take(&argc, argv, "--email", 1, &email) < 0 ||
+	    opt_take(&argc, argv, "--aspire", 1, &aspire) < 0 ||
 	    opt_take(&argc, argv, "--phone", 1, &phone) < 0 ||
 	    opt_take(&argc, argv, "--org", 1, &org) < 0 ||
 	    opt_take(&argc, argv, "--book", 1, &book) < 0 ||
@@ -1457,11 +1576,16 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	name = sh_join_words(argc, argv, 1);
 	if (!name || !*name) {
 		say_error("usage: add NAME [--email E] [--phone P] [--org O] "
-			  "[--category C]... [--cadence DURATION] [--book URL] "
-			  "[--force]");
+			  "[--category C]... [--cadence DURATION] [--aspire WHY] "
+			  "[--book URL] [--force]");
 		goto out;
 	}
-	if (email && !email_ok(email)) {
+	if (aspire && !*aspire) {
+		say_error("--aspire needs why you would like to know them "
+			  "(add NAME --aspire \"builds bridges\")");
+		goto out;
+	}
+	if (email && !sh_email_ok(email)) {
 		struct sbuf b = {0};
 
 		out_text(&b, email);
@@ -1550,7 +1674,7 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	raw = vcard_new(uid, name, email, phone, org,
-			cats.n ? (const char *const *)cats.v : NULL, iso);
+			cats.n ? (const char *const *)cats.v : NULL, iso, aspire);
 	path = url_path(bookurl);
 	href = xasprintf("%s%s.vcf", path, uid);
 	card = cache_card_create(ctx->cache, bookid, href, raw, &err);

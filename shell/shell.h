@@ -122,6 +122,9 @@ int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_log(struct ctx *ctx, int argc, char **argv);
 int cmd_unlog(struct ctx *ctx, int argc, char **argv);
+int cmd_edit(struct ctx *ctx, int argc, char **argv);
+int cmd_set(struct ctx *ctx, int argc, char **argv);
+int cmd_remove(struct ctx *ctx, int argc, char **argv);
 int cmd_undo(struct ctx *ctx, int argc, char **argv);
 int cmd_cadence(struct ctx *ctx, int argc, char **argv);
 int cmd_snooze(struct ctx *ctx, int argc, char **argv);
@@ -136,6 +139,7 @@ struct person {
 	char *emails, *phones, *categories;	/* joined with ", " */
 	char *cadence, *snooze, *last_contact, *last_via, *cadence_since;
 	char *why;
+	char *aspire;		/* why to reach out to someone not met yet, or NULL */
 	int parsed, state;
 	long due;		/* day number, -1 when there is no cadence */
 	char *label;		/* the name to show; never NULL */
@@ -145,7 +149,8 @@ struct person {
 #define PERSON_COLS \
 	"c.id, c.uid, c.fn, c.href, b.url, c.org, c.title, c.city, c.bday," \
 	" c.note, c.emails, c.phones, c.categories, c.cadence, c.snooze," \
-	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state"
+	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state," \
+	" c.aspire"
 #define PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
 
 /* One entry of a person's log as the cache shows it. */
@@ -236,5 +241,16 @@ int cmd_gone(struct ctx *ctx, int argc, char **argv);
  * (in $XDG_CONFIG_HOME/kith/templates/), sorted, for completion.
  */
 void draft_template_names(struct strv *out);
+/*
+ * Takes --category NAME from argv: *given says whether it was there, and
+ * ids (sorted; the caller frees) the people in it, by CATEGORIES or by a
+ * group of that name. -1 after saying why (nobody is in it).
+ */
+int sh_take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
+		     size_t *n, int *given);
+/* text in $VISUAL/$EDITOR (vi), read back without trailing newlines; NULL after saying why. */
+char *sh_edit_text(const char *text);
+/* Whether e reads as an email address (name@example.org). */
+int sh_email_ok(const char *e);
 
 #endif

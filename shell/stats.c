@@ -238,11 +238,11 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		sbuf_addc(&b, '[');
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct person r;
-		const char *id = (const char *)sqlite3_column_text(st, 21);
-		const char *date = (const char *)sqlite3_column_text(st, 22);
-		const char *via = (const char *)sqlite3_column_text(st, 23);
-		const char *text = (const char *)sqlite3_column_text(st, 24);
-		int pending = sqlite3_column_int(st, 25);
+		const char *id = (const char *)sqlite3_column_text(st, 22);
+		const char *date = (const char *)sqlite3_column_text(st, 23);
+		const char *via = (const char *)sqlite3_column_text(st, 24);
+		const char *text = (const char *)sqlite3_column_text(st, 25);
+		int pending = sqlite3_column_int(st, 26);
 
 		person_read(st, &r);
 		if (json) {
@@ -556,6 +556,7 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	struct kerr err;
 	sqlite3_stmt *st;
 	long people = 0, with_cadence = 0, touches = 0, recent = 0, overdue = 0;
+	long aspiring = 0;
 	size_t nq = 0, nbars = 0, i;
 	int y, m, d, rc = EXIT_FAIL, step, json;
 	char from[11];
@@ -585,9 +586,9 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	}
 	memcpy(from, months[0].label, 7);
 	memcpy(from + 7, "-01", 4);
-	/* Groups are a handful: a lookup in them beats a join per entry. */
+	/* Groups and removed people are a handful: a lookup beats a join per entry. */
 	st = sh_prepare(ctx, "SELECT substr(l.date, 1, 7), count(*) FROM log l"
-			" WHERE l.card NOT IN (SELECT id FROM card WHERE is_group = 1)"
+			" WHERE l.card NOT IN (SELECT id FROM card WHERE is_group <> 0)"
 			" AND l.date >= ?1 GROUP BY 1");
 	if (!st)
 		goto out;
@@ -602,7 +603,7 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	sqlite3_finalize(st);
 	st = sh_prepare(ctx, "SELECT count(*), count(CASE WHEN l.date >= ?1 THEN 1"
 			" END) FROM log l WHERE l.card NOT IN"
-			" (SELECT id FROM card WHERE is_group = 1)");
+			" (SELECT id FROM card WHERE is_group <> 0)");
 	if (!st)
 		goto out;
 	date_format(ctx->today - 30, from);
@@ -621,11 +622,11 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	 * NOT INDEXED: reading the table in order beats a seek per person
 	 * through card_view, which leads with is_group.
 	 */
-	st = sh_prepare(ctx, "SELECT last_contact, cadence IS NOT NULL, org, city"
-			" FROM card NOT INDEXED WHERE is_group = 0");
+	st = sh_prepare(ctx, "SELECT last_contact, cadence IS NOT NULL, org, city,"
+			" aspire IS NOT NULL FROM card NOT INDEXED WHERE is_group = 0");
 	if (!st)
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
 		const char *org = (const char *)sqlite3_column_text(st, 2);
 		const char *city = (const char *)sqlite3_column_text(st, 3);
@@ -633,6 +634,7 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 
 		people++;
 		with_cadence += sqlite3_column_int(st, 1);
+		aspiring += sqlite3_column_int(st, 4);
 		if (org && *org)
 			strv_push(&orgs, org);
 		if (city && *city)
@@ -648,6 +650,10 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		hist[i].n++;
 	}
 	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		sh_step_error(ctx);
+		goto out;
+	}
 
 	if (json) {
 		struct bar *orgbars, *citybars;
@@ -664,6 +670,7 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		sbuf_addc(&b, '{');
 		json_kv_int(&b, &first, "people", people);
 		json_kv_int(&b, &first, "with_cadence", with_cadence);
+		json_kv_int(&b, &first, "someone_new", aspiring);
 		json_kv_int(&b, &first, "due", (long)nq);
 		json_kv_int(&b, &first, "overdue", overdue);
 		json_kv_int(&b, &first, "touches", touches);
@@ -687,6 +694,9 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		  overdue);
 	sbuf_addf(&b, "%ld touch%s logged, %ld in the last 30 days.\n", touches,
 		  touches == 1 ? "" : "es", recent);
+	if (aspiring)
+		sbuf_addf(&b, "%ld %s you would like to meet (someone new).\n",
+			  aspiring, aspiring == 1 ? "person" : "people");
 	chart(&b, "Touches per month", months, 12);
 	chart(&b, "Since the last contact", hist, 8);
 	top_bars(&orgs, &bars, &nbars);

@@ -40,7 +40,7 @@ static const char *const stmt_sql[NSTMT] = {
 		" note = ?11, emails = ?12, phones = ?13, categories = ?14,"
 		" members = ?15, cadence = nullif(?16, ''),"
 		" snooze = nullif(?17, ''), last_contact = ?18, last_via = ?19,"
-		" last_text = ?20,"
+		" last_text = ?20, aspire = nullif(?21, ''),"
 		" cadence_since = CASE WHEN nullif(?16, '') IS NULL THEN NULL"
 		"   ELSE coalesce(cadence_since, first_seen) END"
 		" WHERE id = ?1",
@@ -166,6 +166,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE today("
 	"  day TEXT PRIMARY KEY,"
 	"  lost INTEGER NOT NULL, due INTEGER NOT NULL, upgrade INTEGER NOT NULL);",
+	/*
+	 * 7: why to reach out to someone not met yet (X-KITH-ASPIRE), and
+	 * today's fourth slot, which offers one of them on some days.
+	 */
+	"ALTER TABLE card ADD COLUMN aspire TEXT;"
+	"ALTER TABLE today ADD COLUMN aspire INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The migration that moves the raw cards out (see migrate). */
@@ -617,11 +623,11 @@ int cache_book_set_learned(struct cache *c, long book, const char *learned,
 	return run(c, st, err, "saving what the server can do");
 }
 
-int cache_today_get(struct cache *c, const char *day, long ids[3],
+int cache_today_get(struct cache *c, const char *day, long ids[4],
 		    struct kerr *err)
 {
-	sqlite3_stmt *st = prep(c, err, "SELECT lost, due, upgrade FROM today "
-				"WHERE day = ?1");
+	sqlite3_stmt *st = prep(c, err, "SELECT lost, due, upgrade, aspire FROM "
+				"today WHERE day = ?1");
 	int rc, found = 0, i;
 
 	if (!st)
@@ -629,7 +635,7 @@ int cache_today_get(struct cache *c, const char *day, long ids[3],
 	bind_text(st, 1, day);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			ids[i] = sqlite3_column_int64(st, i);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
@@ -640,7 +646,7 @@ int cache_today_get(struct cache *c, const char *day, long ids[3],
 	return found;
 }
 
-int cache_today_put(struct cache *c, const char *day, const long ids[3],
+int cache_today_put(struct cache *c, const char *day, const long ids[4],
 		    struct kerr *err)
 {
 	sqlite3_stmt *st;
@@ -654,12 +660,12 @@ int cache_today_put(struct cache *c, const char *day, const long ids[3],
 	bind_text(st, 1, day);
 	if (run(c, st, err, "saving today's choice") < 0)
 		return -1;
-	st = prep(c, err, "INSERT OR REPLACE INTO today(day, lost, due, upgrade) "
-		  "VALUES (?1, ?2, ?3, ?4)");
+	st = prep(c, err, "INSERT OR REPLACE INTO today(day, lost, due, upgrade,"
+		  " aspire) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		return -1;
 	bind_text(st, 1, day);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		sqlite3_bind_int64(st, i + 2, ids[i]);
 	return run(c, st, err, "saving today's choice");
 }
@@ -783,6 +789,21 @@ static long pending_ops(struct cache *c, long card)
 	return n;
 }
 
+/* Whether the person asked to remove card (a pending remove). */
+static int removing(struct cache *c, long card)
+{
+	sqlite3_stmt *st;
+	int yes = 0;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM outbox WHERE card = ?1 AND"
+			       " op = 'remove'", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, card);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int cache_card_gone(struct cache *c, long book, const char *href,
 		    struct kerr *err)
 {
@@ -794,6 +815,9 @@ int cache_card_gone(struct cache *c, long book, const char *href,
 	n = pending_ops(c, id);
 	if (n < 0)
 		return db_error(c, err, "reading the outbox");
+	/* Removed here too: nothing typed here is worth keeping. */
+	if (n > 0 && removing(c, id))
+		n = 0;
 	if (n > 0) {
 		/* Notes typed here are never dropped because the server lost the card. */
 		snprintf(sql, sizeof sql, "UPDATE card SET state = %d WHERE id = %ld",
@@ -1000,19 +1024,70 @@ fail:
 	return -1;
 }
 
+static const char *const field_names[] = {
+	[VCARD_EMAIL] = "email", [VCARD_PHONE] = "phone", [VCARD_ORG] = "org",
+	[VCARD_CATEGORIES] = "category",
+};
+
+int cache_field_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
+		if (strcmp(name, field_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *cache_field_name(enum vcard_field f)
+{
+	return field_names[f];
+}
+
+void cache_pending_free(struct cache_pending *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nset; i++)
+		free(p->set[i].value);
+	free(p->set);
+	free(p->remove_etag);
+	memset(p, 0, sizeof *p);
+}
+
+char *cache_pending_patch(const struct cache_pending *p, const char *raw,
+			  size_t len, size_t *outlen, struct kerr *err)
+{
+	char *cur = xstrndup(raw, len), *next;
+	size_t n = len;
+
+	for (size_t i = 0; i < p->nset; i++) {
+		next = vcard_set(cur, n, p->set[i].field, p->set[i].value, &n, err);
+		free(cur);
+		if (!next)
+			return NULL;
+		cur = next;
+	}
+	*outlen = n;
+	return cur;
+}
+
 int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
-		       long *last_op, struct kerr *err)
+		       long *last_op, struct cache_pending *pend,
+		       struct kerr *err)
 {
 	sqlite3_stmt *st = stmt(c, S_OUTBOX_APPLY, err);
+	int step;
 
+	if (pend)
+		memset(pend, 0, sizeof *pend);
 	if (!st)
 		return -1;
 	if (last_op)
 		*last_op = 0;
 	sqlite3_bind_int64(st, 1, card);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *op = (const char *)sqlite3_column_text(st, 1);
 		const char *a = (const char *)sqlite3_column_text(st, 2);
+		const char *b = (const char *)sqlite3_column_text(st, 3);
 
 		if (last_op)
 			*last_op = sqlite3_column_int64(st, 0);
@@ -1027,6 +1102,41 @@ int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
 				 (const char *)sqlite3_column_text(st, 4));
 			e.text = (char *)sqlite3_column_text(st, 5);
 			vcard_annot_add(annot, &e);
+			/* The first touch makes someone new an ordinary contact. */
+			free(annot->aspire);
+			annot->aspire = NULL;
+		} else if (strcmp(op, "edit") == 0) {
+			long i = vcard_annot_find(annot, (const char *)
+						  sqlite3_column_text(st, 4));
+
+			/* Gone on the server meanwhile: nothing left to edit. */
+			if (i >= 0) {
+				struct vcard_log *e = &annot->log[i];
+
+				snprintf(e->date, sizeof e->date, "%s", a ? a : "");
+				snprintf(e->via, sizeof e->via, "%s", b ? b : "");
+				free(e->text);
+				e->text = xstrdup((const char *)sqlite3_column_text(st, 5));
+			}
+		} else if (strcmp(op, "aspire") == 0) {
+			free(annot->aspire);
+			annot->aspire = a && *a ? xstrdup(a) : NULL;
+		} else if (strcmp(op, "set") == 0) {
+			int f = cache_field_parse(a ? a : "");
+
+			if (pend && f >= 0) {
+				pend->set = xrealloc(pend->set, (pend->nset + 1) *
+						     sizeof *pend->set);
+				pend->set[pend->nset].field = (enum vcard_field)f;
+				pend->set[pend->nset].value = xstrdup(b ? b : "");
+				pend->nset++;
+			}
+		} else if (strcmp(op, "remove") == 0) {
+			if (pend) {
+				pend->remove = 1;
+				free(pend->remove_etag);
+				pend->remove_etag = a ? xstrdup(a) : NULL;
+			}
 		} else if (strcmp(op, "unlog") == 0) {
 			vcard_annot_remove(annot, a ? a : "");
 		} else if (strcmp(op, "cadence") == 0) {
@@ -1037,8 +1147,56 @@ int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
 				 a ? a : "");
 		}
 	}
+	if (step != SQLITE_DONE) {
+		db_error(c, err, "reading the outbox");
+		stmt_done(st);
+		cache_pending_free(pend);
+		return -1;
+	}
 	stmt_done(st);
 	return 0;
+}
+
+int cache_card_etag(struct cache *c, long card, char **etag, struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT etag FROM card WHERE id = ?1");
+	int step;
+
+	*etag = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+		*etag = xstrdup((const char *)sqlite3_column_text(st, 0));
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_error(c, err, "reading a card");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int cache_outbox_cancel(struct cache *c, long card, const char *op,
+			struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (cache_begin(c, err) < 0)
+		return -1;
+	st = prep(c, err, "DELETE FROM outbox WHERE card = ?1 AND op = ?2");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, card);
+	bind_text(st, 2, op);
+	if (run(c, st, err, "changing the outbox") < 0 ||
+	    cache_card_refresh(c, card, err) < 0)
+		goto fail;
+	return cache_commit(c, err);
+fail:
+	cache_rollback(c);
+	return -1;
 }
 
 int cache_outbox_done(struct cache *c, long card, long last_op,
@@ -1059,7 +1217,7 @@ int cache_outbox_done(struct cache *c, long card, long last_op,
 int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	long first, last, *cards = NULL;
+	long first, last, card, *cards = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc = -1, step;
 
@@ -1093,19 +1251,28 @@ int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err)
 	u->created = xstrdup((const char *)sqlite3_column_text(st, 3));
 	u->text = xstrdup((const char *)sqlite3_column_text(st, 5));
 	u->name = xstrdup((const char *)sqlite3_column_text(st, 6));
+	card = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
-	st = prep(c, err, "SELECT id, card, op = ?2 AND coalesce(a, '') = ?3 AND"
-		  " created = ?4 FROM outbox WHERE id <= ?1 ORDER BY id DESC");
+	/*
+	 * One 'set' writes a field each (and maybe someone new) on one
+	 * card: taken back together too.
+	 */
+	st = prep(c, err, "SELECT id, card, created = ?4 AND ((op = ?2 AND"
+		  " coalesce(a, '') = ?3) OR (?2 IN ('set', 'aspire') AND op IN"
+		  " ('set', 'aspire') AND card = ?5)) FROM outbox WHERE id <= ?1"
+		  " ORDER BY id DESC");
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, last);
 	sqlite3_bind_text(st, 2, u->op, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, u->value, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, u->created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, card);
 	first = last;
 	/* A single change, unless it is a run of one kind (a bulk cadence). */
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 2) &&
-	       (strcmp(u->op, "cadence") == 0 || sqlite3_column_int64(st, 0) == last)) {
+	       (strcmp(u->op, "cadence") == 0 || strcmp(u->op, "set") == 0 ||
+		strcmp(u->op, "aspire") == 0 || sqlite3_column_int64(st, 0) == last)) {
 		first = sqlite3_column_int64(st, 0);
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -1118,7 +1285,9 @@ int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err)
 		db_error(c, err, "reading the outbox");
 		goto out;
 	}
-	u->cards = (long)n;
+	/* A set's run is one card's. */
+	u->cards = strcmp(u->op, "set") == 0 || strcmp(u->op, "aspire") == 0 ?
+		   1 : (long)n;
 	if (strcmp(u->op, "create") == 0) {
 		/* A person added here and never synced: gone again, whole. */
 		if (cache_card_drop(c, cards[0], err) < 0)
@@ -1358,7 +1527,8 @@ out:
  */
 static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 		      const struct vcard_annot *server,
-		      const struct vcard_annot *view, int fresh, struct kerr *err)
+		      const struct vcard_annot *view, int removing, int fresh,
+		      struct kerr *err)
 {
 	char *emails = join(&vi->emails, ", "), *phones = join(&vi->phones, ", ");
 	char *cats = join(&vi->categories, ", "), *members = join(&vi->members, "\n");
@@ -1389,7 +1559,7 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	sqlite3_bind_int64(st, 1, card);
 	sqlite3_bind_int(st, 2, vi->ok);
 	bind_static(st, 3, vi->why);
-	sqlite3_bind_int(st, 4, vi->is_group);
+	sqlite3_bind_int(st, 4, removing ? CARD_KIND_REMOVED : vi->is_group);
 	bind_static(st, 5, vi->uid);
 	bind_static(st, 6, vi->fn);
 	bind_static(st, 7, vi->org);
@@ -1406,6 +1576,7 @@ static int write_view(struct cache *c, long card, const struct vcard_info *vi,
 	bind_static(st, 18, last);
 	bind_static(st, 19, last_via);
 	bind_static(st, 20, last_text);
+	bind_static(st, 21, view->aspire);
 	if (exec_stmt(c, st, err, "updating a card") < 0)
 		goto out;
 	/* Into card_fts at commit (fts_flush), replacing the card's row. */
@@ -1445,21 +1616,83 @@ out:
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
 		     int fresh, struct kerr *err)
 {
+	struct cache_pending pend;
 	struct vcard_annot view;
-	struct vcard_info vi;
+	struct vcard_info vi, shown;
 	int rc = -1;
 
 	memset(&vi, 0, sizeof vi);
+	memset(&shown, 0, sizeof shown);
 	memset(&view, 0, sizeof view);
+	memset(&pend, 0, sizeof pend);
 	vcard_read(raw, len, &vi);
 	vcard_annot_copy(&view, &vi.annot);
-	if (!fresh && cache_outbox_apply(c, card, &view, NULL, err) < 0)
+	if (!fresh && cache_outbox_apply(c, card, &view, NULL, &pend, err) < 0)
 		goto out;
-	rc = write_view(c, card, &vi, &vi.annot, &view, fresh, err);
+	if (pend.nset && vi.ok) {
+		/*
+		 * Fields changed here show as changed before the sync sends
+		 * them: the view is read from the card as it will be.
+		 */
+		struct kerr perr;
+		size_t n;
+		char *r = cache_pending_patch(&pend, raw, len, &n, &perr);
+
+		if (r)
+			vcard_read(r, n, &shown);
+		free(r);
+	}
+	rc = write_view(c, card, shown.ok ? &shown : &vi, &vi.annot, &view,
+			pend.remove, fresh, err);
 out:
+	cache_pending_free(&pend);
 	vcard_annot_free(&view);
+	vcard_info_free(&shown);
 	vcard_info_free(&vi);
 	return rc;
+}
+
+int cache_card_read(struct cache *c, long card, struct vcard_info *vi,
+		    struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_CARD_RAW, err);
+	struct cache_pending pend;
+	struct vcard_annot none;
+	size_t len, n;
+	char *raw, *shown;
+	int step;
+
+	memset(vi, 0, sizeof *vi);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		if (step != SQLITE_DONE)
+			db_error(c, err, "reading a card");
+		else
+			kerr_set(err, "card %ld is not in the cache", card);
+		stmt_done(st);
+		return -1;
+	}
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	raw = xstrndup(len ? sqlite3_column_blob(st, 0) : "", len);
+	stmt_done(st);
+	memset(&none, 0, sizeof none);
+	if (cache_outbox_apply(c, card, &none, NULL, &pend, err) < 0) {
+		free(raw);
+		return -1;
+	}
+	vcard_annot_free(&none);
+	shown = pend.nset ? cache_pending_patch(&pend, raw, len, &n, err) : NULL;
+	if (shown)
+		vcard_read(shown, n, vi);
+	else
+		vcard_read(raw, len, vi);
+	free(shown);
+	free(raw);
+	cache_pending_free(&pend);
+	return 0;
 }
 
 int cache_card_refresh(struct cache *c, long card, struct kerr *err)

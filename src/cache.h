@@ -28,6 +28,14 @@ enum {
 };
 
 /*
+ * card.is_group: 0 a person, 1 a group, or CARD_KIND_REMOVED for a person
+ * removed here whose DELETE waits for the next sync. Every query for people
+ * or groups asks for 0 or 1, so a removed person leaves every list at once
+ * and comes back with undo.
+ */
+#define CARD_KIND_REMOVED 2
+
+/*
  * Opens (creating 0600 and migrating) the cache at path, or at
  * $XDG_DATA_HOME/kith/kith.db when path is NULL. The caller closes it.
  */
@@ -77,13 +85,13 @@ int cache_book_set_learned(struct cache *c, long book, const char *learned,
 
 /*
  * The 'today' choice of day (YYYY-MM-DD) as card ids (0 for an empty
- * slot: lost, due, upgrade), kept once made so that it is the same all
- * day. get: 1 found, 0 none yet, -1 error. put replaces, and forgets days
- * more than a month from day.
+ * slot: lost, due, upgrade, aspire), kept once made so that it is the
+ * same all day. get: 1 found, 0 none yet, -1 error. put replaces, and
+ * forgets days more than a month from day.
  */
-int cache_today_get(struct cache *c, const char *day, long ids[3],
+int cache_today_get(struct cache *c, const char *day, long ids[4],
 		    struct kerr *err);
-int cache_today_put(struct cache *c, const char *day, const long ids[3],
+int cache_today_put(struct cache *c, const char *day, const long ids[4],
 		    struct kerr *err);
 
 /*
@@ -136,6 +144,14 @@ int cache_card_unreadable(struct cache *c, long card, long *status,
 /* The card id for (book, href), 0 when absent. */
 long cache_card_id(struct cache *c, long book, const char *href);
 
+/*
+ * Reads card as it will be once its pending field changes are sent (the
+ * server's copy with 'set' applied). 0, or -1 with err set; vi is filled
+ * (free it with vcard_info_free) either way.
+ */
+int cache_card_read(struct cache *c, long card, struct vcard_info *vi,
+		    struct kerr *err);
+
 /* Recomputes the view columns, log rows and search index of one card. */
 int cache_card_refresh(struct cache *c, long card, struct kerr *err);
 
@@ -154,14 +170,45 @@ long cache_card_create(struct cache *c, long book, const char *href,
  *   cadence a=ISO duration or "" for off
  *   snooze  a=date or "" for none
  *   create  (no arguments)
+ *   edit    a=date b=via c=id d=text: the whole new entry for log id c
+ *   aspire  a=why, or "" when no longer someone new
+ *   set     a=field name (cache_field_name) b=value ("" removes it)
+ *   remove  a=the etag the card had when the person asked (DELETE at sync)
  */
 int cache_outbox_add(struct cache *c, long card, const char *op,
 		     const char *a, const char *b, const char *cc,
 		     const char *d, struct kerr *err);
 
-/* Applies the card's pending operations to an annotation set. */
+/*
+ * What a card's pending operations do beyond its annotations: fields of
+ * the person's own to change (in order), and a removal, asked for when the
+ * card had remove_etag.
+ */
+struct cache_set {
+	enum vcard_field field;
+	char *value;
+};
+struct cache_pending {
+	struct cache_set *set;
+	size_t nset;
+	int remove;
+	char *remove_etag;
+};
+void cache_pending_free(struct cache_pending *p);
+/* raw with p's field changes made, or NULL with err set. The caller frees. */
+char *cache_pending_patch(const struct cache_pending *p, const char *raw,
+			  size_t len, size_t *outlen, struct kerr *err);
+/* "email", "phone", "org", "category" and back; -1 for another name. */
+int cache_field_parse(const char *name);
+const char *cache_field_name(enum vcard_field f);
+
+/*
+ * Applies the card's pending operations to an annotation set, and fills
+ * pend (when not NULL; free it with cache_pending_free) with the rest.
+ */
 int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
-		       long *last_op, struct kerr *err);
+		       long *last_op, struct cache_pending *pend,
+		       struct kerr *err);
 /*
  * Takes back the newest change still in the outbox (not yet on the
  * server): one log, unlog, snooze or cadence, a whole bulk cadence (the
@@ -170,7 +217,7 @@ int cache_outbox_apply(struct cache *c, long card, struct vcard_annot *annot,
  * cache_undo_free.
  */
 struct cache_undo {
-	char op[16];		/* log, unlog, cadence, snooze, create */
+	char op[16];		/* an outbox operation (cache_outbox_add) */
 	char *value;		/* its first argument (a date, a duration, an id) */
 	char *created;
 	char *text;		/* a log's text */
@@ -180,6 +227,11 @@ struct cache_undo {
 int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err);
 void cache_undo_free(struct cache_undo *u);
 
+/* The card's etag (NULL for one made here) in *etag, which the caller frees. */
+int cache_card_etag(struct cache *c, long card, char **etag, struct kerr *err);
+/* Drops the card's pending operations named op, and refreshes its view. */
+int cache_outbox_cancel(struct cache *c, long card, const char *op,
+			struct kerr *err);
 /* Drops the card's operations with id <= last_op (they are on the server). */
 int cache_outbox_done(struct cache *c, long card, long last_op, struct kerr *err);
 

@@ -8,7 +8,7 @@
 #include "date.h"
 #include "util.h"
 
-enum { SLOT_LOST, SLOT_DUE, SLOT_UPGRADE, NSLOTS };
+enum { SLOT_LOST, SLOT_DUE, SLOT_UPGRADE, SLOT_ASPIRE, NSLOTS };
 
 /* The due slot draws from this many of the most urgent people. */
 #define DUE_TOP 5
@@ -82,6 +82,9 @@ static void sort_keyed(struct keyed *k, struct keyed *tmp, size_t n)
 
 static int is_lost(const struct today_cand *c, long day)
 {
+	/* Someone not met yet is not lost: they have a slot of their own. */
+	if (c->aspire && c->nlog == 0)
+		return 0;
 	if (c->last_contact >= 0)
 		return day - c->last_contact > 365;
 	return c->first_seen >= 0 && day - c->first_seen > 365;
@@ -89,7 +92,7 @@ static int is_lost(const struct today_cand *c, long day)
 
 static int is_fallback_lost(const struct chooser *ch, const struct today_cand *c)
 {
-	return c->nlog == 0 && c->last_contact < 0 &&
+	return c->nlog == 0 && c->last_contact < 0 && !c->aspire &&
 	       c->first_seen == ch->fallback_seen;
 }
 
@@ -130,7 +133,7 @@ static size_t pool_fill(struct chooser *ch, int slot, long day)
 			for (i = 0; i < n; i++)
 				if (is_fallback_lost(ch, &ch->c[order[i]]))
 					ch->pool[m++] = order[i];
-	} else if (slot == SLOT_UPGRADE) {
+	} else if (slot == SLOT_UPGRADE || slot == SLOT_ASPIRE) {
 		for (i = 0; i < n; i++)
 			ch->pool[m++] = order[i];
 	} else {
@@ -169,6 +172,8 @@ static int may_take(const struct chooser *ch, int slot,
 		return is_lost(c, today) || is_fallback_lost(ch, c);
 	if (slot == SLOT_DUE)
 		return is_due(c, today);
+	if (slot == SLOT_ASPIRE)
+		return c->aspire && c->nlog == 0;
 	/* "Call instead?" only of someone kith has a number for. */
 	return c->nlog > 0 && c->written_only && c->has_phone;
 }
@@ -225,20 +230,25 @@ static long pick(struct chooser *ch, int slot, long day, const long *taken,
 static void choose_day(struct chooser *ch, long day,
 		       const struct today_pick *yesterday, struct today_pick *out)
 {
-	long avoid[3] = {0, 0, 0}, taken[2];
+	long avoid[4] = {0, 0, 0, 0}, taken[3];
 	size_t navoid = 0;
 
 	if (yesterday) {
 		avoid[0] = yesterday->lost;
 		avoid[1] = yesterday->due;
 		avoid[2] = yesterday->upgrade;
-		navoid = 3;
+		avoid[3] = yesterday->aspire;
+		navoid = 4;
 	}
 	out->lost = pick(ch, SLOT_LOST, day, NULL, 0, avoid, navoid);
 	taken[0] = out->lost;
 	out->due = pick(ch, SLOT_DUE, day, taken, 1, avoid, navoid);
 	taken[1] = out->due;
 	out->upgrade = pick(ch, SLOT_UPGRADE, day, taken, 2, avoid, navoid);
+	taken[2] = out->upgrade;
+	/* Every other day: a nudge, not a chore; turns by day / 2. */
+	out->aspire = day % 2 == 0 ?
+		      pick(ch, SLOT_ASPIRE, day / 2, taken, 3, avoid, navoid) : 0;
 }
 
 void today_choose(const struct today_cand *cands, size_t n, long today,
@@ -261,6 +271,7 @@ void today_choose(const struct today_cand *cands, size_t n, long today,
 	ch.fallback_seen = -2;
 	for (i = 0; i < n; i++)
 		if (cands[i].nlog == 0 && cands[i].last_contact < 0 &&
+		    !cands[i].aspire &&
 		    (ch.fallback_seen == -2 || cands[i].first_seen < ch.fallback_seen))
 			ch.fallback_seen = cands[i].first_seen;
 	keys = xcalloc(2 * n, sizeof *keys);

@@ -7,6 +7,8 @@
  *   due      one of the five most urgent people in the queue
  *   upgrade  someone whose every logged touch was an email or a text, and
  *            who has a phone number: call
+ *   aspire   every other day (even day numbers), someone not met yet whom
+ *            the person would like to know (X-KITH-ASPIRE, nothing logged)
  *
  * Pure logic over a list of candidates with "today" as a parameter, so it
  * can be tested with fixed dates. Each slot walks its pool in an order
@@ -30,6 +32,7 @@ struct today_cand {
 	int nlog;		/* touches logged */
 	int written_only;	/* every logged touch was an email or a text */
 	int has_phone;		/* the card has a phone number (TEL) */
+	int aspire;		/* someone new (X-KITH-ASPIRE): never "long lost" */
 };
 
 /* The choice for one day: card ids, 0 where a slot has nobody. */
@@ -37,6 +40,7 @@ struct today_pick {
 	long lost;
 	long due;
 	long upgrade;
+	long aspire;
 };
 
 /*

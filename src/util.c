@@ -308,6 +308,19 @@ int term_unsafe(long c)
 	       c == 0x2028 || c == 0x2029;
 }
 
+int term_text_unsafe(const char *s)
+{
+	size_t n = strlen(s), k;
+	long cp;
+
+	for (; n; s += k, n -= k) {
+		k = str_utf8_next(s, n, &cp);
+		if (cp < 0 || term_unsafe(cp))
+			return 1;
+	}
+	return 0;
+}
+
 void term_clean(struct sbuf *b, const char *s, size_t n, int flags)
 {
 	size_t i = 0, k;

@@ -87,6 +87,8 @@ size_t str_utf8_next(const char *s, size_t n, long *cp);
 int str_utf8_valid(const char *s, size_t n);
 /* Whether a code point must never reach a terminal as it is. */
 int term_unsafe(long cp);
+/* Whether s holds invalid UTF-8 or a character term_unsafe names. */
+int term_text_unsafe(const char *s);
 void term_clean(struct sbuf *b, const char *s, size_t n, int flags);
 /* A cleaned copy of s for one line of output (NULL gives ""). The caller frees. */
 char *term_dup(const char *s);

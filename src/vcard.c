@@ -47,7 +47,7 @@ struct vc_scan {
 	size_t ncrlf, nlf;
 };
 
-enum { KITH_CADENCE = 1, KITH_SNOOZE, KITH_LOG };
+enum { KITH_CADENCE = 1, KITH_SNOOZE, KITH_LOG, KITH_ASPIRE };
 
 struct kith_line {
 	const char *start, *stop;
@@ -55,11 +55,21 @@ struct kith_line {
 	int good;		/* a LOG value kith understands */
 };
 
+/* A property vcard_set may change: where it is and how it was written. */
+struct core_line {
+	const char *start, *stop;
+	enum vcard_field field;
+	int empty;		/* its value is empty */
+	int tel_uri;		/* a TEL written as a tel: URI */
+	char *prefix;		/* group.NAME;params as written, or rebuilt */
+};
+
 /* What vcard_patch needs to know about the first card, filled by the read. */
 struct patch_ctx {
 	struct kith_line *kl;
 	size_t nkl, capkl;
 	int ncad, nsnooze, cad_bad, snooze_bad;
+	int naspire;
 	struct vcard_annot seen;	/* every good LOG line, duplicates too */
 	const char *note_start, *note_stop;
 	int note_qp;
@@ -71,6 +81,8 @@ struct patch_ctx {
 	size_t note_rawlen;
 	const char *end_line;		/* start of the first card's END:VCARD */
 	int dangling;
+	struct core_line *core;		/* EMAIL, TEL, ORG, CATEGORIES lines */
+	size_t ncore;
 };
 
 /* ---- small helpers ---- */
@@ -927,6 +939,34 @@ static void take_note(struct vcard_info *out, struct patch_ctx *pc,
 	}
 }
 
+static void core_push(struct patch_ctx *pc, const struct vc_prop *p,
+		      enum vcard_field f, const char *v, size_t vl)
+{
+	struct core_line *l;
+	const char *t = v;
+	size_t tl = vl, quotes = 0;
+
+	pc->core = xrealloc(pc->core, (pc->ncore + 1) * sizeof *pc->core);
+	l = &pc->core[pc->ncore++];
+	memset(l, 0, sizeof *l);
+	l->start = p->start;
+	l->stop = p->stop;
+	l->field = f;
+	trim(&t, &tl);
+	l->empty = tl == 0;
+	l->tel_uri = f == VCARD_PHONE && tl > 4 && strncasecmp(t, "tel:", 4) == 0;
+	l->prefix = xstrndup(p->line, (size_t)(p->params + p->plen - p->line));
+	for (const char *q = l->prefix; *q; q++)
+		quotes += *q == '"';
+	/* The same rule as NOTE's: a prefix that cannot carry a new value is rebuilt. */
+	if (p->qp || p->charset || quotes % 2) {
+		free(l->prefix);
+		l->prefix = p->glen ? xasprintf("%.*s.%.*s", (int)p->glen, p->group,
+						(int)p->nlen, p->name) :
+			    xstrndup(p->name, p->nlen);
+	}
+}
+
 static void handle_prop(struct vcard_info *out, struct patch_ctx *pc,
 			const struct vc_prop *p, struct walk *w)
 {
@@ -934,6 +974,16 @@ static void handle_prop(struct vcard_info *out, struct patch_ctx *pc,
 	size_t vl, cl;
 
 	prop_raw_value(p, &w->tmp, &v, &vl);
+	if (pc) {
+		if (name_is(p, "EMAIL"))
+			core_push(pc, p, VCARD_EMAIL, v, vl);
+		else if (name_is(p, "TEL"))
+			core_push(pc, p, VCARD_PHONE, v, vl);
+		else if (name_is(p, "ORG"))
+			core_push(pc, p, VCARD_ORG, v, vl);
+		else if (name_is(p, "CATEGORIES"))
+			core_push(pc, p, VCARD_CATEGORIES, v, vl);
+	}
 	if (p->nlen > 7 && strncasecmp(p->name, "X-KITH-", 7) == 0) {
 		const char *t = v;
 		size_t tl = vl;
@@ -975,6 +1025,17 @@ static void handle_prop(struct vcard_info *out, struct patch_ctx *pc,
 			}
 			if (pc)
 				kl_push(pc, p, KITH_LOG, good);
+		} else if (name_is(p, "X-KITH-ASPIRE")) {
+			char *why = unescape_dup(v, vl, 1);
+
+			if (!out->annot.aspire && *why)
+				out->annot.aspire = why;
+			else
+				free(why);
+			if (pc) {
+				pc->naspire++;
+				kl_push(pc, p, KITH_ASPIRE, 1);
+			}
 		}
 		/* Other X-KITH-* names belong to a newer kith: left alone. */
 		return;
@@ -1279,6 +1340,7 @@ void vcard_annot_free(struct vcard_annot *a)
 		free(a->log[i].text);
 	free(a->log);
 	free(a->idx);
+	free(a->aspire);
 	memset(a, 0, sizeof *a);
 }
 
@@ -1287,6 +1349,7 @@ void vcard_annot_copy(struct vcard_annot *dst, const struct vcard_annot *src)
 	memset(dst, 0, sizeof *dst);
 	memcpy(dst->cadence, src->cadence, sizeof dst->cadence);
 	memcpy(dst->snooze, src->snooze, sizeof dst->snooze);
+	dst->aspire = src->aspire ? xstrdup(src->aspire) : NULL;
 	for (size_t i = 0; i < src->nlog; i++)
 		annot_push(dst, &src->log[i], 0);
 }
@@ -1378,6 +1441,8 @@ void vcard_annot_merge(struct vcard_annot *a, const struct vcard_annot *other,
 		memcpy(a->cadence, other->cadence, sizeof a->cadence);
 	if (!a->snooze[0])
 		memcpy(a->snooze, other->snooze, sizeof a->snooze);
+	if (!a->aspire && other->aspire)
+		a->aspire = xstrdup(other->aspire);
 }
 
 /* Index of the newest entry; on equal dates the later one in card order. */
@@ -1600,7 +1665,7 @@ static char *note_want(const char *user, const struct vcard_annot *w)
 	struct sbuf b = {0};
 
 	sbuf_adds(&b, user ? user : "");
-	if (!w->cadence[0] && !w->nlog)
+	if (!w->cadence[0] && !w->nlog && !w->aspire)
 		return sbuf_detach(&b, NULL);
 	if (b.len)
 		sbuf_addc(&b, '\n');
@@ -1609,6 +1674,12 @@ static char *note_want(const char *user, const struct vcard_annot *w)
 		mirror_cadence(&b, w->cadence);
 	if (w->snooze[0])
 		sbuf_addf(&b, "snoozed until %s\n", w->snooze);
+	if (w->aspire) {
+		sbuf_adds(&b, "someone new: ");
+		for (const char *t = w->aspire; *t; t++)
+			sbuf_addc(&b, (*t == '\n' || *t == '\r') ? ' ' : *t);
+		sbuf_addc(&b, '\n');
+	}
 	if (w->nlog) {
 		long i = annot_newest(w);
 		char *used = xcalloc(w->nlog, 1);
@@ -1721,6 +1792,11 @@ static int want_valid(const struct vcard_annot *w, struct kerr *err)
 		kerr_set(err, "invalid snooze date '%s' (want YYYY-MM-DD)", w->snooze);
 		return -1;
 	}
+	if (w->aspire && !utf8_valid((const unsigned char *)w->aspire,
+				     strlen(w->aspire))) {
+		kerr_set(err, "why to reach out is not valid UTF-8");
+		return -1;
+	}
 	for (size_t i = 0; i < w->nlog; i++) {
 		const struct vcard_log *e = &w->log[i];
 
@@ -1759,6 +1835,10 @@ static int kith_same(const struct patch_ctx *pc, const struct vcard_info *in,
 	if (pc->nsnooze != (w->snooze[0] ? 1 : 0) || pc->snooze_bad ||
 	    strcmp(in->annot.snooze, w->snooze) != 0)
 		return 0;
+	if (pc->naspire != (w->aspire ? 1 : 0) ||
+	    strcmp(in->annot.aspire ? in->annot.aspire : "",
+		   w->aspire ? w->aspire : "") != 0)
+		return 0;
 	if (pc->seen.nlog != w->nlog)
 		return 0;
 	for (size_t i = 0; i < w->nlog; i++)
@@ -1790,6 +1870,9 @@ static void patch_ctx_free(struct patch_ctx *pc)
 	free(pc->note_group);
 	free(pc->note_full);
 	free(pc->note_raw);
+	for (size_t i = 0; i < pc->ncore; i++)
+		free(pc->core[i].prefix);
+	free(pc->core);
 }
 
 /*
@@ -1839,6 +1922,12 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 			emit_prop(&ins, NULL, "X-KITH-CADENCE", want->cadence, 0, 0, eol);
 		if (want->snooze[0])
 			emit_prop(&ins, NULL, "X-KITH-SNOOZE", want->snooze, 0, 0, eol);
+		if (want->aspire) {
+			char *e = vcard_escape(want->aspire);
+
+			emit_prop(&ins, NULL, "X-KITH-ASPIRE", e, v21, 0, eol);
+			free(e);
+		}
 		for (size_t i = 0; i < want->nlog; i++)
 			emit_log(&ins, &want->log[i], v21, eol);
 	}
@@ -1893,9 +1982,144 @@ out:
 	return res;
 }
 
+/* value as the property's text: one escaped value, or CATEGORIES' list. */
+static char *set_value(enum vcard_field f, const char *value, int tel_uri)
+{
+	struct sbuf b = {0};
+	const char *s = value;
+
+	if (f != VCARD_CATEGORIES) {
+		char *e = vcard_escape(value);
+
+		if (!tel_uri)
+			return e;
+		/* RFC 3966: a tel: URI has no spaces; '-' is its visual separator. */
+		sbuf_adds(&b, "tel:");
+		for (const char *q = e; *q; q++)
+			sbuf_addc(&b, *q == ' ' ? '-' : *q);
+		free(e);
+		return sbuf_detach(&b, NULL);
+	}
+	while (*s) {
+		const char *comma = strchr(s, ','), *t = s;
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		char *one, *e;
+
+		trim(&t, &n);
+		if (n) {
+			one = xstrndup(t, n);
+			e = vcard_escape(one);
+			if (b.len)
+				sbuf_addc(&b, ',');
+			sbuf_adds(&b, e);
+			free(e);
+			free(one);
+		}
+		s = comma ? comma + 1 : s + strlen(s);
+	}
+	return sbuf_detach(&b, NULL);
+}
+
+char *vcard_set(const char *raw, size_t len, enum vcard_field f,
+		const char *value, size_t *outlen, struct kerr *err)
+{
+	static const char *const fresh[][2] = {
+		[VCARD_EMAIL] = {"EMAIL;TYPE=INTERNET", "EMAIL"},
+		[VCARD_PHONE] = {"TEL", "TEL"},
+		[VCARD_ORG] = {"ORG", "ORG"},
+		[VCARD_CATEGORIES] = {"CATEGORIES", "CATEGORIES"},
+	};
+	struct vcard_info in;
+	struct patch_ctx pc;
+	struct vc_scan sc;
+	struct edit *ed = NULL;
+	struct sbuf o = {0};
+	const char *eol, *cur;
+	char *res = NULL;
+	size_t ned = 0, i;
+	int v21, found = 0;
+
+	memset(&pc, 0, sizeof pc);
+	read_card(raw, len, &in, &pc, &sc);
+	sbuf_free(&sc.buf);
+	if (!in.ok) {
+		kerr_set(err, "cannot change a card kith cannot read: %s", in.why);
+		goto out;
+	}
+	if (in.is_group) {
+		kerr_set(err, "%s is a group, not a person", in.fn ? in.fn : "card");
+		goto out;
+	}
+	if (term_text_unsafe(value)) {
+		kerr_set(err, "the new value is not plain UTF-8 text");
+		goto out;
+	}
+	eol = sc.ncrlf >= sc.nlf ? "\r\n" : "\n";
+	v21 = in.version == 21;
+	ed = xcalloc(pc.ncore + 1, sizeof *ed);
+	for (i = 0; i < pc.ncore; i++) {
+		const struct core_line *l = &pc.core[i];
+		struct sbuf t = {0};
+		char *e;
+
+		if (l->field != f)
+			continue;
+		/*
+		 * EMAIL, TEL and ORG: the first one with a value (the one kith
+		 * shows) takes the new value, the others stay. CATEGORIES: the
+		 * value is the whole list, so the first line holds it and the
+		 * others go.
+		 */
+		if (f != VCARD_CATEGORIES && (found || l->empty))
+			continue;
+		ed[ned].start = l->start;
+		ed[ned].stop = l->stop;
+		if (!found && *value) {
+			e = set_value(f, value, l->tel_uri);
+			if (*e)
+				emit_prop(&t, NULL, l->prefix, e, v21, 0, eol);
+			free(e);
+			ed[ned].text = t.buf;
+			ed[ned].len = t.len;
+		}
+		ned++;
+		found = 1;
+	}
+	if (!found && *value) {
+		struct sbuf t = {0};
+		char *e = set_value(f, value, 0);
+
+		if (pc.dangling)
+			sbuf_adds(&t, eol);
+		if (*e)
+			emit_prop(&t, NULL, fresh[f][in.version == 40], e, v21, 0, eol);
+		free(e);
+		ed[ned].start = ed[ned].stop = pc.end_line;
+		ed[ned].text = t.buf;
+		ed[ned].len = t.len;
+		ned++;
+	}
+	cur = raw;
+	for (i = 0; i < ned; i++) {
+		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
+		if (ed[i].text)
+			sbuf_add(&o, ed[i].text, ed[i].len);
+		cur = ed[i].stop;
+	}
+	sbuf_add(&o, cur, (size_t)(raw + len - cur));
+	res = sbuf_detach(&o, outlen);
+out:
+	for (i = 0; i < ned; i++)
+		free(ed[i].text);
+	free(ed);
+	patch_ctx_free(&pc);
+	vcard_info_free(&in);
+	return res;
+}
+
 char *vcard_new(const char *uid, const char *fn, const char *email,
 		const char *phone, const char *org, const char *const *categories,
-		const char *cadence)
+		const char *cadence, const char *aspire)
 {
 	struct sbuf o = {0};
 	const char *eol = "\r\n";
@@ -1954,6 +2178,11 @@ char *vcard_new(const char *uid, const char *fn, const char *email,
 	}
 	if (cadence && *cadence)
 		emit_prop(&o, NULL, "X-KITH-CADENCE", cadence, 0, 0, eol);
+	if (aspire && *aspire) {
+		e = vcard_escape(aspire);
+		emit_prop(&o, NULL, "X-KITH-ASPIRE", e, 0, 0, eol);
+		free(e);
+	}
 	sbuf_adds(&o, "END:VCARD\r\n");
 	return sbuf_detach(&o, NULL);
 }

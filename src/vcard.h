@@ -3,7 +3,7 @@
  *
  * The raw text from the server is the truth. kith never re-serializes a
  * card: it reads what display and search need, and it patches its own
- * properties (X-KITH-CADENCE, X-KITH-SNOOZE, X-KITH-LOG) and the block
+ * properties (X-KITH-CADENCE, X-KITH-SNOOZE, X-KITH-ASPIRE, X-KITH-LOG) and the block
  * under the "— kith —" line at the end of NOTE, leaving every other
  * physical line byte for byte in place.
  */
@@ -29,6 +29,7 @@ struct vcard_log {
 struct vcard_annot {
 	char cadence[16];	/* ISO 8601 duration (P30D, P2W, P3M, P1Y), "" if none */
 	char snooze[11];	/* YYYY-MM-DD, "" if none */
+	char *aspire;		/* X-KITH-ASPIRE: why to reach out to someone not met yet; owned, NULL if none */
 	struct vcard_log *log;	/* in card order; owned */
 	size_t nlog;
 	/* Private to vcard.c: room in log, and an id index rebuilt on need. */
@@ -101,15 +102,31 @@ void vcard_log_newid(char id[9]);
 char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		  int mirror_note, size_t *outlen, struct kerr *err);
 
+/* The fields of a person's own that kith may change (`kith set`). */
+enum vcard_field { VCARD_EMAIL, VCARD_PHONE, VCARD_ORG, VCARD_CATEGORIES };
+
+/*
+ * Returns a copy of raw with one field of the first card changed, every
+ * other physical line byte-identical and in place. EMAIL, TEL, ORG: the
+ * first that has a value takes the new one (keeping its group and
+ * parameters), or a new property is added; CATEGORIES: value is the whole
+ * comma-separated list. An empty value removes that property (every
+ * CATEGORIES line). NULL with err set when the card cannot be parsed, is a
+ * group, or value is not plain text.
+ */
+char *vcard_set(const char *raw, size_t len, enum vcard_field f,
+		const char *value, size_t *outlen, struct kerr *err);
+
 /*
  * A new vCard 3.0 for a person met today (CRLF line endings). email,
  * phone and org may be NULL; categories (NULL-terminated, or NULL) go in
  * CATEGORIES, cadence (an ISO 8601 duration such as P30D, or NULL) in
- * X-KITH-CADENCE. The caller frees the result.
+ * X-KITH-CADENCE, aspire (or NULL) in X-KITH-ASPIRE. The caller frees the
+ * result.
  */
 char *vcard_new(const char *uid, const char *fn, const char *email,
 		const char *phone, const char *org, const char *const *categories,
-		const char *cadence);
+		const char *cadence, const char *aspire);
 
 /* Escapes s as vCard TEXT (backslash, comma, semicolon, newline). */
 char *vcard_escape(const char *s);

@@ -283,6 +283,105 @@ static void warn(const char *fmt, ...)
 	sbuf_free(&b);
 }
 
+/* Drops card from the cache, in a transaction of its own. */
+static int drop(struct cache *c, long id, struct kerr *err)
+{
+	if (cache_begin(c, err) < 0)
+		return -1;
+	if (cache_card_drop(c, id, err) < 0) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err);
+}
+
+/*
+ * A person removed here: DELETE with If-Match on the etag the card had
+ * when the person asked. A card changed on the server since (another
+ * device added a number) is not deleted unseen: the removal is called off
+ * and the person told, so nothing they did not see is lost.
+ */
+static int push_remove(struct dav_client *dc, struct cache *c,
+		       const struct cache_book *book, long id, const char *asked,
+		       struct sync_stats *st, struct kerr *err)
+{
+	struct http_resp resp;
+	struct http_req req;
+	struct pending p;
+	char *url = NULL;
+	int rc = -1, gone;
+
+	memset(&resp, 0, sizeof resp);
+	if (load(c, id, &p, err) < 0)
+		return -1;
+	if (p.state != CARD_SYNCED) {
+		/* Made here and never sent, or already gone on the server. */
+		rc = drop(c, id, err);
+		if (rc == 0)
+			st->removed++;
+		goto out;
+	}
+	if (asked && p.etag && strcmp(asked, p.etag) != 0)
+		goto changed;
+	url = http_resolve(book->url, p.href);
+	if (!url || !inside_book(book->url, url)) {
+		kerr_set(err, "%s: kith will not delete %s: it is not a card "
+			 "inside the address book %s", p.fn, url ? url : p.href,
+			 book->url);
+		goto out;
+	}
+	memset(&req, 0, sizeof req);
+	req.method = "DELETE";
+	req.url = url;
+	req.if_match = p.etag ? p.etag : "*";
+	if (http_request(dc, &req, &resp, err) < 0) {
+		kerr_wrap(err, "removing %s", p.fn);
+		goto out;
+	}
+	if (resp.status == 200 || resp.status == 204 || resp.status == 404) {
+		/* 404: gone already, which is what was asked. */
+		rc = drop(c, id, err);
+		if (rc == 0)
+			st->removed++;
+		goto out;
+	}
+	if (resp.status == 412) {
+		if (refetch(dc, c, book, url, p.href, WANT_DEFAULT, &gone, err) < 0)
+			goto out;
+		if (gone) {
+			rc = drop(c, id, err);
+			if (rc == 0)
+				st->removed++;
+			goto out;
+		}
+		goto changed;
+	}
+	if (resp.status == 403 || resp.status == 405) {
+		kerr_set(err, "%s: the server refused to delete %s (DELETE %s: "
+			 "HTTP %ld: the address book is read-only?); it stays "
+			 "removed here and is asked again at the next sync; "
+			 "'undo' or 'kith undo' takes the removal back",
+			 book->url, p.fn, p.href, resp.status);
+		goto out;
+	}
+	dav_status_error(err, "sync", "DELETE", url, resp.status);
+	kerr_wrap(err, "removing %s", p.fn);
+	goto out;
+changed:
+	if (cache_outbox_cancel(c, id, "remove", err) < 0)
+		goto out;
+	warn("%s changed on the server after you removed it here, so it was "
+	     "not deleted: look at it with 'show', and remove it again if you "
+	     "still mean to", p.fn);
+	st->kept++;
+	rc = 0;
+out:
+	free(url);
+	http_resp_free(&resp);
+	pending_free(&p);
+	return rc;
+}
+
 /* Pushes one card. 0 pushed (or nothing to do), 1 kept for later, -1 error. */
 static int push_card(struct dav_client *dc, struct cache *c,
 		     const struct cache_book *book, int vcard, long id, int mirror,
@@ -291,6 +390,22 @@ static int push_card(struct dav_client *dc, struct cache *c,
 	enum want stored = vcard == 4 ? WANT_STORED : WANT_DEFAULT;
 	/* exact: 0 not tried, 1 the cache holds the server's bytes, -1 GET failed */
 	int attempt, rc = -1, exact = 0;
+	struct cache_pending pend;
+
+	{
+		struct vcard_annot none;
+
+		memset(&none, 0, sizeof none);
+		if (cache_outbox_apply(c, id, &none, NULL, &pend, err) < 0)
+			return -1;
+		vcard_annot_free(&none);
+		if (pend.remove) {
+			rc = push_remove(dc, c, book, id, pend.remove_etag, st, err);
+			cache_pending_free(&pend);
+			return rc;
+		}
+		cache_pending_free(&pend);
+	}
 
 	for (attempt = 0; attempt < MAX_CONFLICTS + 1; attempt++) {
 		struct vcard_annot want;
@@ -305,6 +420,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 
 		memset(&want, 0, sizeof want);
 		memset(&resp, 0, sizeof resp);
+		memset(&pend, 0, sizeof pend);
 		if (load(c, id, &p, err) < 0)
 			return -1;
 		if (p.state == CARD_GONE) {
@@ -364,9 +480,16 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		vcard_annot_copy(&want, &vi.annot);
 		sent_v4 = vi.version == 40;
 		vcard_info_free(&vi);
-		if (cache_outbox_apply(c, id, &want, &last_op, err) < 0)
+		if (cache_outbox_apply(c, id, &want, &last_op, &pend, err) < 0)
 			goto next;
 		patched = vcard_patch(p.raw, p.len, &want, mirror, &plen, err);
+		if (patched && pend.nset) {
+			/* The person's own fields changed with 'set', in order. */
+			char *set = cache_pending_patch(&pend, patched, plen, &plen, err);
+
+			free(patched);
+			patched = set;
+		}
 		if (!patched) {
 			kerr_wrap(err, "%s (%s)", p.fn, p.href);
 			goto next;
@@ -501,6 +624,7 @@ next:
 		free(patched);
 		http_resp_free(&resp);
 		vcard_annot_free(&want);
+		cache_pending_free(&pend);
 		pending_free(&p);
 		if (step == 0)
 			return 0;
@@ -531,10 +655,18 @@ int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
 		return -1;
 	}
 	sqlite3_bind_int64(s, 1, book->id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof *ids);
 		ids[n++] = sqlite3_column_int64(s, 0);
 	}
+	if (rc != SQLITE_DONE) {
+		/* A busy or damaged cache is not "nothing to push". */
+		kerr_set(err, "reading the outbox: %s", sqlite3_errmsg(cache_db(c)));
+		sqlite3_finalize(s);
+		free(ids);
+		return -1;
+	}
+	rc = 0;
 	sqlite3_finalize(s);
 	for (i = 0; i < n; i++) {
 		struct kerr cerr;

@@ -3,7 +3,8 @@
  *
  * Invariants: vcard_read never crashes; a card it reads as a person can be
  * patched with a log entry and a cadence, and the result reads back ok with
- * those annotations, and patching it again with what it says is a no-op.
+ * those annotations, and patching it again with what it says is a no-op;
+ * vcard_set changes the fields it names and nothing that is read besides.
  */
 #include "vcard.h"
 
@@ -64,6 +65,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(again && n2 == n && memcmp(again, out, n) == 0);
 	free(again);
 	vcard_info_free(&v2);
+	free(out);
+
+	/*
+	 * set: the card still reads, the new email is the first one shown,
+	 * and the name and the annotations are what they were.
+	 */
+	out = vcard_set((const char *)data, size, VCARD_EMAIL, "new@example.org", &n, &err);
+	check(out != NULL);
+	again = vcard_set(out, n, VCARD_CATEGORIES, "A, B\\c", &n2, &err);
+	check(again != NULL);
+	vcard_read(again, n2, &v2);
+	check(v2.ok);
+	check(v2.emails.n >= 1 && strcmp(v2.emails.v[0], "new@example.org") == 0);
+	check(v2.categories.n == 2);
+	check((!v.fn && !v2.fn) || (v.fn && v2.fn && strcmp(v.fn, v2.fn) == 0));
+	check(v2.annot.nlog == v.annot.nlog);
+	vcard_info_free(&v2);
+	free(again);
 	free(out);
 	vcard_annot_free(&w);
 	vcard_info_free(&v);

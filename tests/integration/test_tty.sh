@@ -138,8 +138,9 @@ type_text "version"
 keys Enter
 expect_pane "kith 0." "and the shell goes on, echoing"
 
-# A narrow terminal: nothing runs past the edge, words are not cut.
-tmux -S "$SOCK" resize-window -t k -x 60 -y 40 >/dev/null 2>&1
+# A narrow terminal: nothing runs past the edge, words are not cut (tall
+# enough that help, 50 lines at 60 columns, needs no pager).
+tmux -S "$SOCK" resize-window -t k -x 60 -y 50 >/dev/null 2>&1
 keys C-l
 type_text "help"
 keys Enter

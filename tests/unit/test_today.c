@@ -1,5 +1,6 @@
 /* test_today.c: today's three, and birthdays, with fixed dates. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "date.h"
 #include "tap.h"
@@ -39,6 +40,7 @@ static size_t book(struct today_cand *c)
 	for (i = 1; i <= 70; i++) {
 		struct today_cand *p = &c[n++];
 
+		memset(p, 0, sizeof *p);
 		p->card = i;
 		p->first_seen = day("2024-01-01");
 		p->last_contact = t - 20;
@@ -297,6 +299,49 @@ static void test_bday(void)
 	       "--02-29 still counts on the 28th");
 }
 
+/* Someone new: every other day, in turn, never as "long lost". */
+static void test_aspire(void)
+{
+	struct today_cand c[80];
+	struct today_pick p;
+	size_t n = book(c), i;
+	long t = day("2026-11-27"), d, offered = 0, seen[3] = {0, 0, 0};
+
+	for (i = 0; i < 3; i++) {
+		struct today_cand *a = &c[n++];
+
+		memset(a, 0, sizeof *a);
+		a->card = 100 + (long)i;
+		a->first_seen = day("2023-01-01");	/* known long, never logged */
+		a->last_contact = -1;
+		a->due = -1;
+		a->aspire = 1;
+	}
+	for (d = t; d < t + 12; d++) {
+		today_choose(c, n, d, &p);
+		if (p.lost >= 100)
+			ok(0, "someone new is never long lost (day %ld)", d);
+		if (d % 2) {
+			if (p.aspire)
+				ok(0, "no one new on an odd day (%ld)", d);
+			continue;
+		}
+		if (p.aspire >= 100 && p.aspire < 103) {
+			offered++;
+			seen[p.aspire - 100] = 1;
+		}
+	}
+	is_int(offered, 6, "someone new on every even day");
+	ok(seen[0] && seen[1] && seen[2], "each of the three in turn");
+	c[n - 1].nlog = 1;	/* a touch made them an ordinary contact */
+	for (d = t; d < t + 12; d++) {
+		today_choose(c, n, d, &p);
+		if (p.aspire == 102)
+			break;
+	}
+	ok(d == t + 12, "someone touched is not offered as new");
+}
+
 int main(void)
 {
 	test_rules();
@@ -307,5 +352,6 @@ int main(void)
 	test_small_pools();
 	test_random_books();
 	test_bday();
+	test_aspire();
 	return tap_done();
 }

@@ -983,7 +983,7 @@ static void test_newid_new_escape(void)
 	is_str(e, "a\\,b\\;c\\\\d\\ne\\nf", "escape: TEXT");
 	free(e);
 
-	char *c = vcard_new("u-9", "Ana María López", "ana@x.es", "+34 1", "Foo; Bar", NULL, NULL);
+	char *c = vcard_new("u-9", "Ana María López", "ana@x.es", "+34 1", "Foo; Bar", NULL, NULL, NULL);
 	is_str(c, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-9\r\nFN:Ana María López\r\n"
 	       "N:López;Ana María;;;\r\nEMAIL;TYPE=INTERNET:ana@x.es\r\nTEL:+34 1\r\n"
 	       "ORG:Foo\\; Bar\r\nEND:VCARD\r\n", "new: vCard 3.0 with CRLF");
@@ -992,7 +992,7 @@ static void test_newid_new_escape(void)
 	ok(v.ok && !strcmp(v.fn, "Ana María López") && !strcmp(v.org, "Foo; Bar"), "new: reads back");
 	vcard_info_free(&v);
 	free(c);
-	c = vcard_new("u-8", "Cher", NULL, NULL, NULL, NULL, NULL);
+	c = vcard_new("u-8", "Cher", NULL, NULL, NULL, NULL, NULL, NULL);
 	is_str(c, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-8\r\nFN:Cher\r\nN:;Cher;;;\r\nEND:VCARD\r\n",
 	       "new: one word is a given name, optional fields absent");
 	free(c);
@@ -1066,6 +1066,29 @@ static void corpus_file(const char *path, int in_errors)
 	}
 	free(out);
 	vcard_annot_free(&w);
+
+	/* set: the shown email and the categories change, nothing else does. */
+	out = vcard_set(raw, len, VCARD_EMAIL, "new.one@example.org", &n, &err);
+	if (ok(out != NULL, "%s: set email", name)) {
+		size_t n2;
+		char *cat = vcard_set(out, n, VCARD_CATEGORIES, "Kith, Test\\ing", &n2, &err);
+
+		vcard_read(cat ? cat : out, cat ? n2 : n, &v2);
+		ok(v2.ok && v2.emails.n >= 1 &&
+		   !strcmp(v2.emails.v[0], "new.one@example.org") &&
+		   v2.emails.n == (v.emails.n ? v.emails.n : 1),
+		   "%s: the first email is the new one, the others stay", name);
+		ok(v2.categories.n == 2 && !strcmp(v2.categories.v[0], "Kith") &&
+		   !strcmp(v2.categories.v[1], "Test\\ing"), "%s: the categories are the new list", name);
+		is_str(v2.fn, v.fn, "%s: name unchanged by set", name);
+		is_str(v2.note ? v2.note : "", v.note ? v.note : "", "%s: note unchanged by set", name);
+		is_int((long)v2.phones.n, (long)v.phones.n, "%s: phones unchanged by set", name);
+		is_int(count(cat ? cat : out, cat ? n2 : n, "BEGIN:VCARD"), count(raw, len, "BEGIN:VCARD"),
+		       "%s: set keeps all its cards", name);
+		vcard_info_free(&v2);
+		free(cat);
+	}
+	free(out);
 	vcard_info_free(&v);
 	free(raw);
 }
@@ -1158,6 +1181,77 @@ static void test_patch_bad_group(void)
 	free(out);
 }
 
+/* X-KITH-ASPIRE: read, patched in and out, mirrored in NOTE. */
+static void test_aspire(void)
+{
+	const char *raw = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Wangari\r\n"
+			  "X-KITH-ASPIRE:plants forests\\; ask about schools\r\nEND:VCARD\r\n";
+	struct vcard_info v = rd(raw), v2;
+	struct vcard_annot w;
+	struct kerr err;
+	size_t n;
+	char *out;
+
+	is_str(v.annot.aspire, "plants forests; ask about schools", "aspire read, unescaped");
+	out = vcard_patch(raw, strlen(raw), &v.annot, 0, &n, &err);
+	ok(out && n == strlen(raw) && !memcmp(out, raw, n), "aspire: no-op patch is byte-identical");
+	free(out);
+	vcard_annot_copy(&w, &v.annot);
+	free(w.aspire);
+	w.aspire = NULL;
+	out = vcard_patch(raw, strlen(raw), &w, 1, &n, &err);
+	ok(out && !strstr(out, "X-KITH-ASPIRE"), "aspire: removed when no longer wanted");
+	free(out);
+	w.aspire = xstrdup("a new; reason, with\nlines");
+	out = vcard_patch(raw, strlen(raw), &w, 1, &n, &err);
+	v2 = rd(out ? out : "");
+	is_str(v2.annot.aspire, "a new; reason, with\nlines", "aspire: a new reason reads back");
+	ok(out && strstr(out, "someone new: a new\\; reason\\, with lines"),
+	   "aspire: mirrored in NOTE on one line");
+	free(out);
+	vcard_info_free(&v2);
+	vcard_annot_free(&w);
+	vcard_info_free(&v);
+}
+
+/* vcard_set's own cases: an absent field, removal, a rebuilt QP prefix. */
+static void test_set(void)
+{
+	const char *raw = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Wu\r\n"
+			  "ORG;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Caf=E9\r\n"
+			  "EMAIL:\r\nEMAIL;INTERNET:wu@x.org\r\n"
+			  "CATEGORIES:A\r\nCATEGORIES:B\r\nEND:VCARD\r\n";
+	const char *group = "BEGIN:VCARD\r\nVERSION:3.0\r\nKIND:group\r\nFN:G\r\nEND:VCARD\r\n";
+	struct vcard_info v;
+	struct kerr err;
+	size_t n;
+	char *out;
+
+	out = vcard_set(raw, strlen(raw), VCARD_ORG, "Café Zoë", &n, &err);
+	v = rd(out ? out : "");
+	is_str(v.org, "Café Zoë", "set: a QP Latin-1 ORG is rewritten as UTF-8");
+	ok(out && strstr(out, "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:"),
+	   "set: 2.1 non-ASCII goes QP with a rebuilt prefix");
+	vcard_info_free(&v);
+	free(out);
+	out = vcard_set(raw, strlen(raw), VCARD_EMAIL, "wu@new.org", &n, &err);
+	ok(out && strstr(out, "EMAIL:\r\nEMAIL;INTERNET:wu@new.org\r\n"),
+	   "set: the first email with a value is the one changed");
+	free(out);
+	out = vcard_set(raw, strlen(raw), VCARD_CATEGORIES, "", &n, &err);
+	ok(out && !strstr(out, "CATEGORIES"), "set: empty categories remove every line");
+	free(out);
+	out = vcard_set(raw, strlen(raw), VCARD_PHONE, "+1 555", &n, &err);
+	ok(out && strstr(out, "TEL:+1 555\r\nEND:VCARD"), "set: an absent field is added before END");
+	free(out);
+	out = vcard_set(raw, strlen(raw), VCARD_PHONE, "+1\x1b[2J", &n, &err);
+	ok(!out, "set: a control character is refused");
+	free(out);
+	out = vcard_set(group, strlen(group), VCARD_ORG, "x", &n, &err);
+	ok(!out, "set: a group is refused");
+	free(out);
+}
+
 int main(void)
 {
 	test_versions();
@@ -1188,6 +1282,8 @@ int main(void)
 	test_merge_big();
 	test_newid_new_escape();
 	test_patch_bad_group();
+	test_aspire();
+	test_set();
 	test_corpus();
 	return tap_done();
 }
