@@ -354,9 +354,14 @@ int cmd_set(struct ctx *ctx, int argc, char **argv)
 		say_error("%s", err.msg);
 		goto out;
 	}
-	person_free(&p);
-	if (person_lookup(ctx, query, &p) != EXIT_OK)
-		goto out;
+	{
+		/* By id: the query may have been the email just changed. */
+		long id = p.id;
+
+		person_free(&p);
+		if (person_get(ctx, id, &p) < 0)
+			goto out;
+	}
 	{
 		struct sbuf b = {0};
 		char *first = sh_first_of(p.emails), *phone = sh_first_of(p.phones);

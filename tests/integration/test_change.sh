@@ -82,6 +82,10 @@ grep -q '^EMAIL.*QUOTED-PRINTABLE' <<<"$s" && grep -q '^VERSION:2.1' <<<"$s" &&
 	pass "2.1: a new non-ASCII email goes quoted-printable" || { not_ok "v21 email"; diag "$s"; }
 expect_eq "$(field Wu emails.0)" "wü@example.org" "and reads back"
 
+out=$(kith set bob@example.org --email bob@elsewhere.example.org 2>&1)
+[[ $out == "Bob Stone: email bob@elsewhere.example.org" ]] && pass "set found by the email it changes" ||
+	{ not_ok "set by email"; diag "$out"; }
+kith undo >/dev/null
 kith set ana --email not-an-address >/dev/null 2>"$T/err"
 expect_eq "$?" 2 "set --email with no address is refused"
 grep -q "not an email address" "$T/err" && pass "saying so" || { not_ok "email refused"; diag "$(cat "$T/err")"; }
