@@ -1862,6 +1862,24 @@ static int edit_cmp(const void *a, const void *b)
 	return x->stop < y->stop ? -1 : x->stop > y->stop;
 }
 
+/* raw with each edit's span replaced by its text (deleted when NULL), in order. */
+static char *splice_edits(const char *raw, size_t len, struct edit *ed, size_t ned,
+		    size_t *outlen)
+{
+	struct sbuf o = {0};
+	const char *cur = raw;
+
+	qsort(ed, ned, sizeof *ed, edit_cmp);
+	for (size_t i = 0; i < ned; i++) {
+		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
+		if (ed[i].text)
+			sbuf_add(&o, ed[i].text, ed[i].len);
+		cur = ed[i].stop;
+	}
+	sbuf_add(&o, cur, (size_t)(raw + len - cur));
+	return sbuf_detach(&o, outlen);
+}
+
 static void patch_ctx_free(struct patch_ctx *pc)
 {
 	free(pc->kl);
@@ -1888,7 +1906,7 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 	struct vc_scan sc;
 	struct edit *ed = NULL;
 	size_t ned = 0;
-	struct sbuf ins = {0}, o = {0};
+	struct sbuf ins = {0};
 	char *res = NULL, *nw = NULL;
 	const char *eol;
 	int v21;
@@ -1961,16 +1979,7 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		ed[ned].text = t.buf;
 		ned++;
 	}
-	qsort(ed, ned, sizeof *ed, edit_cmp);
-	const char *cur = raw;
-	for (size_t i = 0; i < ned; i++) {
-		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
-		if (ed[i].text)
-			sbuf_add(&o, ed[i].text, ed[i].len);
-		cur = ed[i].stop;
-	}
-	sbuf_add(&o, cur, (size_t)(raw + len - cur));
-	res = sbuf_detach(&o, outlen);
+	res = splice_edits(raw, len, ed, ned, outlen);
 out:
 	for (size_t i = 0; i < ned; i++)
 		free(ed[i].text);
@@ -2033,8 +2042,7 @@ char *vcard_set(const char *raw, size_t len, enum vcard_field f,
 	struct patch_ctx pc;
 	struct vc_scan sc;
 	struct edit *ed = NULL;
-	struct sbuf o = {0};
-	const char *eol, *cur;
+	const char *eol;
 	char *res = NULL;
 	size_t ned = 0, i;
 	int v21, found = 0;
@@ -2099,15 +2107,7 @@ char *vcard_set(const char *raw, size_t len, enum vcard_field f,
 		ed[ned].len = t.len;
 		ned++;
 	}
-	cur = raw;
-	for (i = 0; i < ned; i++) {
-		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
-		if (ed[i].text)
-			sbuf_add(&o, ed[i].text, ed[i].len);
-		cur = ed[i].stop;
-	}
-	sbuf_add(&o, cur, (size_t)(raw + len - cur));
-	res = sbuf_detach(&o, outlen);
+	res = splice_edits(raw, len, ed, ned, outlen);
 out:
 	for (i = 0; i < ned; i++)
 		free(ed[i].text);
