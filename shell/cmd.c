@@ -184,7 +184,7 @@ int ctx_cache(struct ctx *ctx)
 
 	if (ctx->cache)
 		return 0;
-	ctx->cache = cache_open(getenv("KITH_DB"), &err);
+	ctx->cache = cache_open(getenv("KITH_DB"), ctx->today, &err);
 	if (!ctx->cache) {
 		say_error("%s", err.msg);
 		return -1;
@@ -248,9 +248,7 @@ int cmd_run(struct ctx *ctx, int argc, char **argv)
 	if ((c->needs & NEED_CACHE) && ctx_cache(ctx) < 0)
 		return EXIT_FAIL;
 	if (c->needs & NEED_CACHE)
-		sqlite3_exec(cache_db(ctx->cache), c->needs & NEED_BULK ?
-			     "PRAGMA mmap_size = 0" : "PRAGMA mmap_size = 268435456",
-			     NULL, NULL, NULL);
+		cache_set_bulk(ctx->cache, !!(c->needs & NEED_BULK));
 	return c->fn(ctx, argc, argv);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "cache.h"
+#include "cache_internal.h"	/* until query.c owns every query */
 #include "config.h"
 #include "util.h"
 

@@ -1,4 +1,4 @@
-#include "cache.h"
+#include "cache_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +58,8 @@ struct cache {
 	int fts_table;		/* temp.fts_pending exists */
 	long fts_pending;	/* its rows, written to card_fts at commit */
 	sqlite3_stmt *stmt[NSTMT];
+	sqlite3_stmt *kept[CACHE_KEPT_N];
+	long today;		/* the day number new rows are dated with */
 };
 
 /*
@@ -263,11 +265,13 @@ static int migrate(struct cache *c, struct kerr *err)
 	return 0;
 }
 
-struct cache *cache_open(const char *path, struct kerr *err)
+struct cache *cache_open(const char *path, long today, struct kerr *err)
 {
 	struct cache *c = xcalloc(1, sizeof *c);
 	char *dir = NULL;
 	int fd, one = 1;
+
+	c->today = today;
 
 	if (path) {
 		c->path = xstrdup(path);
@@ -320,6 +324,8 @@ void cache_close(struct cache *c)
 		return;
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_finalize(c->stmt[i]);
+	for (i = 0; i < CACHE_KEPT_N; i++)
+		sqlite3_finalize(c->kept[i]);
 	sqlite3_close(c->db);
 	free(c->path);
 	free(c);
@@ -493,6 +499,72 @@ static int run(struct cache *c, sqlite3_stmt *st, struct kerr *err,
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+sqlite3_stmt *cache_prep(struct cache *c, const char *sql, struct kerr *err)
+{
+	return prep(c, err, sql);
+}
+
+sqlite3_stmt *cache_kept(struct cache *c, int slot, const char *sql,
+			 struct kerr *err)
+{
+	if (!c->kept[slot] &&
+	    sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &c->kept[slot], NULL) != SQLITE_OK) {
+		db_error(c, err, "cache query");
+		sqlite3_finalize(c->kept[slot]);
+		c->kept[slot] = NULL;
+	}
+	return c->kept[slot];
+}
+
+void cache_kept_done(sqlite3_stmt *st)
+{
+	if (st)
+		stmt_done(st);
+}
+
+int cache_step(struct cache *c, sqlite3_stmt *st, const char *what,
+	       struct kerr *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(c, err, what);
+}
+
+int cache_each(struct cache *c, sqlite3_stmt *st,
+	       int (*row)(void *arg, sqlite3_stmt *st), void *arg,
+	       const char *what, struct kerr *err)
+{
+	for (;;) {
+		int r = cache_step(c, st, what, err);
+
+		if (r <= 0)
+			return r;
+		if (row(arg, st))
+			return 0;
+	}
+}
+
+char *cache_col(sqlite3_stmt *st, int i)
+{
+	return col_dup(st, i);
+}
+
+void cache_set_today(struct cache *c, long today)
+{
+	c->today = today;
+}
+
+void cache_set_bulk(struct cache *c, int bulk)
+{
+	sqlite3_exec(c->db, bulk ? "PRAGMA mmap_size = 0" :
+		     "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
 }
 
 long cache_account(struct cache *c, const char *name, struct kerr *err)
@@ -733,7 +805,7 @@ static int card_put(struct cache *c, long book, const char *href,
 		sqlite3_bind_int64(st, 1, id);
 		bind_static(st, 2, etag);
 	} else {
-		date_format(date_today(), today);
+		date_format(c->today, today);
 		st = stmt(c, S_CARD_INSERT, err);
 		if (!st)
 			return -1;
@@ -998,7 +1070,7 @@ long cache_card_create(struct cache *c, long book, const char *href,
 	sqlite3_stmt *st;
 	long id;
 
-	date_format(date_today(), today);
+	date_format(c->today, today);
 	if (cache_begin(c, err) < 0)
 		return -1;
 	st = prep(c, err, "INSERT INTO card(book, href, state, first_seen) "
@@ -1351,7 +1423,7 @@ int cache_outbox_add(struct cache *c, long card, const char *op,
 	if (strcmp(op, "cadence") == 0) {
 		char today[11];
 
-		date_format(date_today(), today);
+		date_format(c->today, today);
 		st = prep(c, err, "UPDATE card SET cadence_since = ?2 WHERE id = ?1");
 		if (!st)
 			goto fail;

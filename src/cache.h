@@ -12,7 +12,6 @@
 #ifndef KITH_CACHE_H
 #define KITH_CACHE_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -37,13 +36,20 @@ enum {
 
 /*
  * Opens (creating 0600 and migrating) the cache at path, or at
- * $XDG_DATA_HOME/kith/kith.db when path is NULL. The caller closes it.
+ * $XDG_DATA_HOME/kith/kith.db when path is NULL. today (a day number) is
+ * what new cards and cadences are dated with. The caller closes it.
+ * Queries for the commands are in query.h.
  */
-struct cache *cache_open(const char *path, struct kerr *err);
+struct cache *cache_open(const char *path, long today, struct kerr *err);
 void cache_close(struct cache *c);
-/* The connection, for read queries by the shell. Owned by the cache. */
-sqlite3 *cache_db(struct cache *c);
 const char *cache_path(struct cache *c);
+/*
+ * bulk: read the file through system calls, for a command that writes the
+ * whole cache (sync), whose mapped pages would count as kith's resident
+ * memory; otherwise map it (a 'queue' at 10,000 people spends 12 ms in
+ * read calls without).
+ */
+void cache_set_bulk(struct cache *c, int bulk);
 
 int cache_begin(struct cache *c, struct kerr *err);
 int cache_commit(struct cache *c, struct kerr *err);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache_internal.h"	/* until the cache owns the outbox queries */
 #include "dav.h"
 #include "dav_internal.h"
 

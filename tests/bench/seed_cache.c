@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
+#include "cache_internal.h"
+#include "date.h"
 
 int main(int argc, char **argv)
 {
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: seed_cache DB BOOK-URL DIR\n");
 		return 2;
 	}
-	c = cache_open(argv[1], &err);
+	c = cache_open(argv[1], date_today(), &err);
 	if (!c) {
 		fprintf(stderr, "seed_cache: %s\n", err.msg);
 		return 1;

@@ -4,7 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "cache_internal.h"
+#include "date.h"
 #include "tap.h"
 
 static const char card[] =
@@ -52,7 +53,7 @@ static char *text(struct cache *c, const char *sql)
 static void first_rolled_back(const char *path)
 {
 	struct kerr err = {0};
-	struct cache *c = cache_open(path, &err);
+	struct cache *c = cache_open(path, date_today(), &err);
 	long acct, book;
 
 	if (!c) {
@@ -102,7 +103,7 @@ static void upgrade_from_v2(const char *path)
 	free(sql);
 	free(file);
 
-	c = cache_open(path, &err);
+	c = cache_open(path, date_today(), &err);
 	ok(c != NULL, "a schema 2 cache opens");
 	if (!c)
 		return;
@@ -160,7 +161,7 @@ int main(void)
 		return 1;
 	setenv("KITH_TODAY", "2026-11-20", 1);
 	path = xasprintf("%s/kith.db", dir);
-	c = cache_open(path, &err);
+	c = cache_open(path, date_today(), &err);
 	ok(c != NULL, "a new cache opens");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "it is created 0600");
 	is_int(count(c, "PRAGMA user_version"), 7, "schema migrated to the newest version");
@@ -282,7 +283,7 @@ int main(void)
 	is_str((s = text(c, "PRAGMA integrity_check")), "ok", "integrity_check ok");
 	free(s);
 	cache_close(c);
-	c = cache_open(path, &err);
+	c = cache_open(path, date_today(), &err);
 	ok(c && count(c, "SELECT count(*) FROM card") == 1, "reopens with its data");
 	cache_close(c);
 	unlink(path);

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "cache_internal.h"
 #include "date.h"
 #include "queue.h"
 #include "tap.h"
@@ -116,7 +116,7 @@ static void test_list(void)
 		return;
 	}
 	snprintf(f.path, sizeof f.path, "%s/kith.db", f.dir);
-	f.c = cache_open(f.path, &err);
+	f.c = cache_open(f.path, date_today(), &err);
 	if (!ok(f.c != NULL, "a new cache opens")) {
 		printf("# %s\n", err.msg);
 		return;
@@ -126,9 +126,9 @@ static void test_list(void)
 	ok(f.book > 0, "a book");
 
 	/* Seen first on October 1st: the cadence counts from then. */
-	setenv("KITH_TODAY", "2026-10-01", 1);
+	cache_set_today(f.c, day("2026-10-01"));
 	fresh = put(&f, "/b/fresh.vcf", CARD("fresh", "X-KITH-CADENCE:P30D\r\n"));
-	setenv("KITH_TODAY", "2026-11-27", 1);
+	cache_set_today(f.c, today);
 	weekly = put(&f, "/b/weekly.vcf", CARD("weekly",
 		     "X-KITH-CADENCE:P1W\r\n"
 		     "X-KITH-LOG:2026-11-10 phone 00000001 earlier\r\n"

@@ -1,0 +1,55 @@
+/*
+ * cache_internal.h: the SQLite connection behind struct cache, for the
+ * modules of src/ that read it (query.c, queue.c) and for the unit tests.
+ * shell/ and sync/ never include this: they get plain structs from
+ * cache.h and query.h.
+ */
+#ifndef KITH_CACHE_INTERNAL_H
+#define KITH_CACHE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "cache.h"
+
+/* The connection. Owned by the cache. */
+sqlite3 *cache_db(struct cache *c);
+
+/* Prepares sql; NULL with err naming what failed. The caller finalizes. */
+sqlite3_stmt *cache_prep(struct cache *c, const char *sql, struct kerr *err);
+
+/*
+ * A statement prepared once per connection and kept for the hot paths
+ * (person_get runs a hundred times for 'today'): slot is a
+ * CACHE_KEPT_* number, sql the same text every time. Reset and owned by
+ * the cache; the caller calls cache_kept_done after use.
+ */
+enum { CACHE_KEPT_PERSON, CACHE_KEPT_N };
+sqlite3_stmt *cache_kept(struct cache *c, int slot, const char *sql,
+			 struct kerr *err);
+void cache_kept_done(sqlite3_stmt *st);
+
+/*
+ * Steps st once: 1 for a row, 0 at its end (SQLITE_DONE), -1 with err
+ * ("what: ...") for anything else. A busy or damaged cache is an error,
+ * never an empty result.
+ */
+int cache_step(struct cache *c, sqlite3_stmt *st, const char *what,
+	       struct kerr *err);
+
+/*
+ * Runs st to its end, calling row(arg, st) for every row; row returns 0
+ * to go on or 1 to stop there. 0 when done, -1 with err as cache_step.
+ * The only way src/ loops over rows, so none can forget the end check.
+ * Leaves st to its owner (finalize, or cache_kept_done).
+ */
+int cache_each(struct cache *c, sqlite3_stmt *st,
+	       int (*row)(void *arg, sqlite3_stmt *st), void *arg,
+	       const char *what, struct kerr *err);
+
+/* Changes the day new rows are dated with (the tests move through time). */
+void cache_set_today(struct cache *c, long today);
+
+/* A copy of a text column, or NULL. */
+char *cache_col(sqlite3_stmt *st, int i);
+
+#endif
