@@ -19,55 +19,48 @@
 static int gone_list(struct ctx *ctx, int json)
 {
 	struct sbuf b = {0};
-	sqlite3_stmt *st;
-	int first = 1, n = 0, r;
+	struct person *gone;
+	struct kerr err;
+	long *kept;
+	size_t n, i;
 
-	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", (SELECT count(*) FROM log l"
-			" WHERE l.card = c.id AND l.pending)" PERSON_FROM
-			"WHERE c.state = 2 AND c.is_group = 0 ORDER BY c.fn, c.id");
-	if (!st)
+	if (query_gone(ctx->cache, &gone, &kept, &n, &err) < 0) {
+		say_error("%s", err.msg);
 		return EXIT_FAIL;
+	}
 	if (json)
 		sbuf_addc(&b, '[');
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct person p;
-		long notes = sqlite3_column_int64(st, 22);
+	for (i = 0; i < n; i++) {
+		const struct person *p = &gone[i];
+		long notes = kept[i];
 
-		person_read(st, &p);
 		if (json) {
 			int f = 1;
 
-			if (!first)
+			if (i)
 				sbuf_addc(&b, ',');
-			first = 0;
 			sbuf_addc(&b, '{');
-			json_kv_str(&b, &f, "name", p.label);
-			json_kv_str(&b, &f, "href", p.href);
-			json_kv_str(&b, &f, "book", p.book);
+			json_kv_str(&b, &f, "name", p->label);
+			json_kv_str(&b, &f, "href", p->href);
+			json_kv_str(&b, &f, "book", p->book);
 			json_kv_int(&b, &f, "notes", notes);
 			sbuf_addc(&b, '}');
 		} else {
-			out_text(&b, p.label);
+			out_text(&b, p->label);
 			sbuf_addf(&b, "  %ld note%s kept  ", notes, notes == 1 ? "" : "s");
-			out_text(&b, p.href);
+			out_text(&b, p->href);
 			sbuf_addc(&b, '\n');
 		}
-		n++;
-		person_free(&p);
 	}
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		say_error("reading the cache: %s", sqlite3_errmsg(cache_db(ctx->cache)));
-		sbuf_free(&b);
-		return EXIT_FAIL;
-	}
+	person_free_all(gone, n);
+	free(kept);
 	if (json) {
 		sbuf_adds(&b, "]\n");
 	} else if (n == 0) {
 		sbuf_adds(&b, "No notes of deleted cards: every note has a card on "
 			  "the server.\n");
 	} else {
-		sbuf_addf(&b, "\n%d card%s deleted on the server. For each: 'gone "
+		sbuf_addf(&b, "\n%zu card%s deleted on the server. For each: 'gone "
 			  "restore PERSON' to create it again, 'gone move PERSON "
 			  "--to OTHER' to keep the notes on someone else, or 'gone "
 			  "drop PERSON' to let them go.\n", n, n == 1 ? "" : "s");
@@ -153,17 +146,11 @@ int cmd_gone(struct ctx *ctx, int argc, char **argv)
 		     "next sync, with its notes", NULL);
 	} else if (strcmp(argv[1], "drop") == 0) {
 		long notes = 0;
-		struct sbuf q = {0};
-		sqlite3_stmt *st;
 
-		sbuf_addf(&q, "SELECT count(*) FROM log WHERE card = %ld AND pending", p.id);
-		st = sh_prepare(ctx, q.buf);
-		sbuf_free(&q);
-		if (!st)
+		if (query_log_pending(ctx->cache, p.id, &notes, &err) < 0) {
+			say_error("%s", err.msg);
 			goto out;
-		if (sqlite3_step(st) == SQLITE_ROW)
-			notes = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		}
 		if (cache_begin(ctx->cache, &err) < 0 ||
 		    cache_card_drop(ctx->cache, p.id, &err) < 0 ||
 		    cache_commit(ctx->cache, &err) < 0) {

@@ -46,7 +46,6 @@ int main(int argc, char **argv)
 		say_error("cannot write the output");
 		rc = EXIT_FAIL;
 	}
-	sqlite3_finalize(ctx.person_st);
 	cache_close(ctx.cache);
 	config_free(&ctx.cfg);
 	return rc;

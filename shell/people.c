@@ -23,117 +23,24 @@
 const char *const sh_channels[] = {"phone", "email", "text", "meet",
 	"video", "letter", "gift", "intro", "other", NULL};
 
-char *sh_col(sqlite3_stmt *st, int i)
+/* Says what failed reading the cache. */
+static void cache_error(const struct kerr *err)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
-void person_read(sqlite3_stmt *st, struct person *p)
-{
-	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(st, 0);
-	p->uid = sh_col(st, 1);
-	p->fn = sh_col(st, 2);
-	p->href = sh_col(st, 3);
-	p->book = sh_col(st, 4);
-	p->org = sh_col(st, 5);
-	p->title = sh_col(st, 6);
-	p->city = sh_col(st, 7);
-	p->bday = sh_col(st, 8);
-	p->note = sh_col(st, 9);
-	p->emails = sh_col(st, 10);
-	p->phones = sh_col(st, 11);
-	p->categories = sh_col(st, 12);
-	p->cadence = sh_col(st, 13);
-	p->snooze = sh_col(st, 14);
-	p->last_contact = sh_col(st, 15);
-	p->last_via = sh_col(st, 16);
-	p->cadence_since = sh_col(st, 17);
-	p->why = sh_col(st, 18);
-	p->parsed = sqlite3_column_int(st, 19);
-	p->state = sqlite3_column_int(st, 20);
-	p->aspire = sh_col(st, 21);
-	p->due = queue_due(p->cadence, p->last_contact, p->cadence_since,
-			   p->snooze);
-	if (!p->parsed)
-		p->label = xasprintf("(unparseable: %s)", p->href ? p->href : "?");
-	else if (p->fn && *p->fn)
-		p->label = xstrdup(p->fn);
-	else
-		p->label = xasprintf("(no name: %s)", p->href ? p->href : "?");
-}
-
-void person_free(struct person *p)
-{
-	if (!p)
-		return;
-	free(p->uid);
-	free(p->fn);
-	free(p->href);
-	free(p->book);
-	free(p->org);
-	free(p->title);
-	free(p->city);
-	free(p->bday);
-	free(p->note);
-	free(p->emails);
-	free(p->phones);
-	free(p->categories);
-	free(p->cadence);
-	free(p->snooze);
-	free(p->last_contact);
-	free(p->last_via);
-	free(p->cadence_since);
-	free(p->why);
-	free(p->aspire);
-	free(p->label);
-	memset(p, 0, sizeof *p);
-}
-
-sqlite3_stmt *sh_prepare(struct ctx *ctx, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	sqlite3 *db = cache_db(ctx->cache);
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		say_error("reading the cache %s: %s", cache_path(ctx->cache),
-			  sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
-}
-
-void sh_step_error(struct ctx *ctx)
-{
-	say_error("reading the cache %s: %s", cache_path(ctx->cache),
-		  sqlite3_errmsg(cache_db(ctx->cache)));
+	say_error("%s", err->msg);
 }
 
 /* Loads card id into p: 0, or -1 after printing why. */
 int person_get(struct ctx *ctx, long id, struct person *p)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct kerr err;
+	int rc = query_person(ctx->cache, id, p, &err);
 
-	if (!ctx->person_st)
-		ctx->person_st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
-					    "WHERE c.id = ?1");
-	st = ctx->person_st;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		person_read(st, p);
-	else if (rc == SQLITE_DONE)
+	if (rc == 0)
 		say_error("card %ld vanished from the cache (a sync running?): "
 			  "try again", id);
-	else
-		sh_step_error(ctx);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	else if (rc < 0)
+		cache_error(&err);
+	return rc > 0 ? 0 : -1;
 }
 
 /* Splits a ", "-joined view column back into its values. */
@@ -178,21 +85,6 @@ char *sh_join_words(int argc, char **argv, int from)
 	}
 	if (!n)
 		return NULL;
-	return sbuf_detach(&b, NULL);
-}
-
-/* A LIKE pattern matching s anywhere, with % _ and \ taken literally. */
-char *sh_like_pattern(const char *s)
-{
-	struct sbuf b = {0};
-
-	sbuf_addc(&b, '%');
-	for (; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			sbuf_addc(&b, '\\');
-		sbuf_addc(&b, *s);
-	}
-	sbuf_addc(&b, '%');
 	return sbuf_detach(&b, NULL);
 }
 
@@ -402,17 +294,15 @@ void sh_bday_words(const char *bday, long today, char out[96])
 
 int sh_first_run(struct ctx *ctx)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT EXISTS (SELECT 1 FROM card "
-				      "WHERE is_group = 0)");
-	int none = 0;
+	struct kerr err;
+	int any = 1;
 
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		none = !sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (none)
+	if (query_any_person(ctx->cache, &any, &err) < 0)
+		cache_error(&err);
+	if (!any)
 		printf("No people yet. (kith account add NAME URL --user USER, then "
 		       "kith sync)\n");
-	return none;
+	return !any;
 }
 
 int sh_flush_wrapped(struct sbuf *b)
@@ -428,34 +318,6 @@ int sh_flush_wrapped(struct sbuf *b)
 }
 
 /* ---- person_find ---------------------------------------------------- */
-
-/*
- * Collects up to 21 ids of people matching cond (?1 the query as typed,
- * ?2 it as a LIKE pattern). 0, or -1 after printing the cache error.
- */
-static int find_ids(struct ctx *ctx, const char *cond, const char *q,
-		    const char *like, long ids[21], int *n)
-{
-	char *sql = xasprintf("SELECT id FROM card WHERE is_group = 0 AND (%s) "
-			      "ORDER BY fn COLLATE NOCASE, id LIMIT 21", cond);
-	sqlite3_stmt *st = sh_prepare(ctx, sql);
-	int rc;
-
-	free(sql);
-	*n = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sh_step_error(ctx);
-		return -1;
-	}
-	return 0;
-}
 
 static void print_candidates(struct ctx *ctx, const char *query,
 			     const long *ids, int n)
@@ -503,26 +365,8 @@ static void print_candidates(struct ctx *ctx, const char *query,
  */
 static int person_match(struct ctx *ctx, const char *query, long ids[21], int *n)
 {
-	/*
-	 * From the most to the least exact; the first step that matches
-	 * anyone decides. Cards are identified by (book, href): UIDs and names
-	 * repeat in real address books, so several matches are ambiguous.
-	 */
-	static const char *const steps[] = {
-		/* the href, or its last path segment */
-		"href = ?1 OR (instr(?1, '/') = 0 AND"
-		" substr(href, -length(?1) - 1) = '/' || ?1)",
-		"uid = ?1",
-		"fn = ?1 COLLATE NOCASE",
-		/* a whole email address */
-		"(', ' || emails || ', ') LIKE '%, ' || substr(?2, 2, length(?2) - 2)"
-		" || ', %' ESCAPE '\\'",
-		"fn LIKE ?2 ESCAPE '\\' OR emails LIKE ?2 ESCAPE '\\'",
-		NULL,
-	};
 	const char *q = query;
-	char *like;
-	int i, rc = 0;
+	struct kerr err;
 
 	*n = 0;
 	if (!ctx->cache && ctx_cache(ctx) < 0)
@@ -534,19 +378,11 @@ static int person_match(struct ctx *ctx, const char *query, long ids[21], int *n
 		if (path)
 			q = path;
 	}
-	if (!*q)
-		return 0;
-	like = sh_like_pattern(q);
-	for (i = 0; steps[i]; i++) {
-		if (find_ids(ctx, steps[i], q, like, ids, n) < 0) {
-			rc = -1;
-			break;
-		}
-		if (*n > 0)
-			break;
+	if (query_match(ctx->cache, q, ids, n, &err) < 0) {
+		cache_error(&err);
+		return -1;
 	}
-	free(like);
-	return rc;
+	return 0;
 }
 
 long person_find(struct ctx *ctx, const char *query)
@@ -658,20 +494,18 @@ int person_writable(const struct person *p)
 
 /* ---- list ------------------------------------------------------------ */
 
-static int in_ids(const long *ids, size_t n, long id);
-
 int cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct person *people = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, i;
 	size_t name_w = 4, mail_w = 5, cad_w = 7, last_w = 12, due_w = 3;
 	size_t name_nat = 4, mail_nat = 5, rest, gap = 2;
 	struct sbuf b = {0};
-	char *query, *like = NULL;
-	sqlite3_stmt *st;
+	struct kerr err;
+	char *query;
 	long *cat = NULL;
 	size_t ncat = 0;
-	int json, rc = EXIT_FAIL, step, in_cat = 0;
+	int json, rc = EXIT_FAIL, in_cat = 0;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
@@ -681,30 +515,9 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	query = sh_join_words(argc, argv, 1);
-	if (query)
-		like = sh_like_pattern(query);
-	/* A query matches names, emails, organisations and categories. */
-	st = sh_prepare(ctx, "SELECT " PERSON_COLS PERSON_FROM
-		     "WHERE c.is_group = 0 AND (?1 IS NULL"
-		     " OR c.fn LIKE ?1 ESCAPE '\\' OR c.emails LIKE ?1 ESCAPE '\\'"
-		     " OR c.org LIKE ?1 ESCAPE '\\' OR c.categories LIKE ?1 ESCAPE '\\')"
-		     " ORDER BY c.fn IS NULL, c.fn COLLATE NOCASE, c.href");
-	if (!st)
-		goto out;
-	if (like)
-		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (in_cat && !in_ids(cat, ncat, sqlite3_column_int64(st, 0)))
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			people = xrealloc(people, cap * sizeof *people);
-		}
-		person_read(st, &people[n++]);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (query_people(ctx->cache, query, in_cat ? cat : NULL, ncat, &people,
+			 &n, &err) < 0) {
+		cache_error(&err);
 		goto out;
 	}
 
@@ -830,11 +643,8 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	}
 	rc = sh_flush(&b);
 out:
-	for (i = 0; i < n; i++)
-		person_free(&people[i]);
-	free(people);
+	person_free_all(people, n);
 	free(query);
-	free(like);
 	free(cat);
 	sbuf_free(&b);
 	return rc;
@@ -845,52 +655,15 @@ out:
 
 /* The person's log, newest first. 0, or -1 after printing why. */
 int person_log(struct ctx *ctx, long card, struct person_log_row **rows,
-		    size_t *n)
+	       size_t *n)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT id, date, via, text, pending "
-				   "FROM log WHERE card = ?1 "
-				   "ORDER BY date DESC, rowid DESC");
-	size_t cap = 0;
-	int rc;
+	struct kerr err;
 
-	*rows = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, card);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct person_log_row *r;
-
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			*rows = xrealloc(*rows, cap * sizeof **rows);
-		}
-		r = &(*rows)[(*n)++];
-		r->id = sh_col(st, 0);
-		r->date = sh_col(st, 1);
-		r->via = sh_col(st, 2);
-		r->text = sh_col(st, 3);
-		r->pending = sqlite3_column_int(st, 4);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (query_log(ctx->cache, card, rows, n, &err) < 0) {
+		cache_error(&err);
 		return -1;
 	}
 	return 0;
-}
-
-void person_log_free(struct person_log_row *rows, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(rows[i].id);
-		free(rows[i].date);
-		free(rows[i].via);
-		free(rows[i].text);
-	}
-	free(rows);
 }
 
 /* Appends s cleaned, each line after the first indented by indent columns. */
@@ -1178,22 +951,12 @@ out:
 /* Whether the card's log holds id. 1, 0, or -1 after printing why. */
 static int log_has(struct ctx *ctx, long card, const char *id)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT 1 FROM log WHERE card = ?1 "
-				   "AND id = ?2");
-	int rc;
+	struct kerr err;
+	int rc = query_log_has(ctx->cache, card, id, &err);
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, card);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	sh_step_error(ctx);
-	return -1;
+	if (rc < 0)
+		cache_error(&err);
+	return rc;
 }
 
 int person_log_add(struct ctx *ctx, const struct person *p, const char *date,
@@ -1422,120 +1185,11 @@ static int print_status(struct ctx *ctx, long card, const char *what)
 	return sh_flush(&b);
 }
 
-void sh_members_json(const char *members, struct sbuf *json)
-{
-	const char *p = members, *e;
-
-	sbuf_addc(json, '[');
-	while (p && *p) {
-		char *uid;
-
-		e = strchr(p, '\n');
-		if (!e)
-			e = p + strlen(p);
-		if (strncasecmp(p, "urn:uuid:", 9) == 0 && e - p > 9)
-			p += 9;
-		if (e > p) {
-			uid = xstrndup(p, (size_t)(e - p));
-			if (json->buf[json->len - 1] != '[')
-				sbuf_addc(json, ',');
-			json_str(json, uid);
-			free(uid);
-		}
-		p = *e ? e + 1 : e;
-	}
-	sbuf_addc(json, ']');
-}
-
-/*
- * The people in a category: CATEGORIES holds the name (?1, LIKE-escaped),
- * or a group card of that name lists them as a MEMBER (?2: their UIDs as
- * a JSON array, looked up through the uid index).
- */
-#define IN_CATEGORY \
-	"c.is_group = 0 AND ((', ' || c.categories || ', ') LIKE" \
-	" '%, ' || ?1 || ', %' ESCAPE '\\' OR c.uid IN" \
-	" (SELECT value FROM json_each(?2)))"
-
-/* The UIDs of the members of the groups called name, as a JSON array. */
-static int category_members(struct ctx *ctx, const char *name, struct sbuf *json)
-{
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT members FROM card WHERE "
-				      "is_group = 1 AND fn = ?1 COLLATE NOCASE");
-	struct sbuf all = {0};
-	int step;
-
-	sbuf_addc(json, '[');
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sbuf_reset(&all);
-		sh_members_json((const char *)sqlite3_column_text(st, 0), &all);
-		if (all.len > 2) {
-			if (json->len > 1)
-				sbuf_addc(json, ',');
-			sbuf_add(json, all.buf + 1, all.len - 2);
-		}
-	}
-	sqlite3_finalize(st);
-	sbuf_free(&all);
-	sbuf_addc(json, ']');
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
-		return -1;
-	}
-	return 0;
-}
-
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
 
 	return (x > y) - (x < y);
-}
-
-/*
- * The people in category name (CATEGORIES, or a group of that name), as
- * sorted card ids. 0 (say *n == 0: nobody), or -1 after printing why.
- */
-static int category_ids(struct ctx *ctx, const char *name, long **ids, size_t *n)
-{
-	char *like = sh_like_pattern(name);
-	struct sbuf members = {0};
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int step, rc = -1;
-
-	*ids = NULL;
-	*n = 0;
-	like[strlen(like) - 1] = '\0';	/* the bare escaped name, as IN_CATEGORY wants */
-	if (category_members(ctx, name, &members) < 0)
-		goto out;
-	st = sh_prepare(ctx, "SELECT c.id FROM card c WHERE " IN_CATEGORY);
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 1, like + 1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, members.buf, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
-		goto out;
-	}
-	if (*n)
-		qsort(*ids, *n, sizeof **ids, cmp_long);
-	rc = 0;
-out:
-	free(like);
-	sbuf_free(&members);
-	return rc;
 }
 
 static int in_ids(const long *ids, size_t n, long id)
@@ -1550,6 +1204,7 @@ static int in_ids(const long *ids, size_t n, long id)
 int sh_take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
 		     size_t *n, int *given)
 {
+	struct kerr err;
 	char *name = NULL;
 
 	*ids = NULL;
@@ -1559,8 +1214,10 @@ int sh_take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
 		return -1;
 	if (!*given)
 		return 0;
-	if (category_ids(ctx, name, ids, n) < 0)
+	if (query_category(ctx->cache, name, 0, ids, n, NULL, &err) < 0) {
+		cache_error(&err);
 		return -1;
+	}
 	if (*n == 0) {
 		struct sbuf b = {0};
 
@@ -1577,39 +1234,13 @@ int sh_take_category(struct ctx *ctx, int *argc, char **argv, long **ids,
 static int cadence_category(struct ctx *ctx, const char *name, const char *iso,
 			    int yes)
 {
-	char *like = sh_like_pattern(name);
-	struct sbuf members = {0};
-	sqlite3_stmt *st;
 	struct kerr err;
 	long *ids = NULL;
-	size_t n = 0, cap = 0, i, skipped = 0;
-	int rc = EXIT_FAIL, step;
+	size_t n = 0, i, skipped = 0;
+	int rc = EXIT_FAIL;
 
-	/* sh_like_pattern gives %name%; the list match wants the bare escaped name. */
-	like[strlen(like) - 1] = '\0';
-	if (category_members(ctx, name, &members) < 0)
-		goto out;
-	st = sh_prepare(ctx, "SELECT c.id, c.parsed, c.state FROM card c WHERE "
-			IN_CATEGORY " ORDER BY c.fn COLLATE NOCASE, c.id");
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 1, like + 1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, members.buf, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!sqlite3_column_int(st, 1) ||
-		    sqlite3_column_int(st, 2) == CARD_GONE) {
-			skipped++;
-			continue;
-		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			ids = xrealloc(ids, cap * sizeof *ids);
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (query_category(ctx->cache, name, 1, &ids, &n, &skipped, &err) < 0) {
+		cache_error(&err);
 		goto out;
 	}
 	if (n == 0) {
@@ -1688,8 +1319,6 @@ static int cadence_category(struct ctx *ctx, const char *name, const char *iso,
 	rc = EXIT_OK;
 out:
 	free(ids);
-	free(like);
-	sbuf_free(&members);
 	return rc;
 }
 
@@ -1832,52 +1461,22 @@ static void when_words(const struct person *p, const struct queue_entry *q,
 		strcat(out, " (snoozed)");
 }
 
-struct qpos {
-	long card;
-	size_t i;
-};
-
-static int cmp_qpos(const void *a, const void *b)
-{
-	const struct qpos *x = a, *y = b;
-
-	return x->card < y->card ? -1 : x->card > y->card;
-}
-
 /*
- * Loads the people of the queue and their newest note in one query: a
- * query per person is too slow with thousands due. 0, or -1 after
- * printing why.
+ * Loads the people of the queue and their newest note in one query. 0, or
+ * -1 after printing why.
  */
 static int queue_people(struct ctx *ctx, const struct queue_entry *q, size_t n,
 			struct person *people, char **texts)
 {
-	struct qpos *pos = xcalloc(n ? n : 1, sizeof *pos), key, *hit;
-	sqlite3_stmt *st;
+	long *ids = xcalloc(n ? n : 1, sizeof *ids);
+	struct kerr err;
 	size_t i;
-	int step, rc = -1;
+	int rc = -1;
 
-	for (i = 0; i < n; i++) {
-		pos[i].card = q[i].card;
-		pos[i].i = i;
-		people[i].id = 0;
-	}
-	qsort(pos, n, sizeof *pos, cmp_qpos);
-	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", c.last_text" PERSON_FROM
-			"WHERE c.cadence IS NOT NULL AND c.is_group = 0");
-	if (!st)
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		key.card = sqlite3_column_int64(st, 0);
-		hit = n ? bsearch(&key, pos, n, sizeof *pos, cmp_qpos) : NULL;
-		if (!hit || people[hit->i].id)
-			continue;
-		person_read(st, &people[hit->i]);
-		texts[hit->i] = sh_col(st, 22);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	for (i = 0; i < n; i++)
+		ids[i] = q[i].card;
+	if (query_people_of(ctx->cache, ids, n, people, texts, &err) < 0) {
+		cache_error(&err);
 		goto out;
 	}
 	/* One that changed in between (a sync running) is read on its own. */
@@ -1886,7 +1485,7 @@ static int queue_people(struct ctx *ctx, const struct queue_entry *q, size_t n,
 			goto out;
 	rc = 0;
 out:
-	free(pos);
+	free(ids);
 	return rc;
 }
 

@@ -1020,126 +1020,19 @@ int cmd_next(struct ctx *ctx, int argc, char **argv)
 
 /* ---- today --------------------------------------------------------------- */
 
-struct bday {
-	long card;
-	long in;		/* days until */
-};
-
-static int cmp_bday(const void *a, const void *b)
-{
-	const struct bday *x = a, *y = b;
-
-	if (x->in != y->in)
-		return x->in < y->in ? -1 : 1;
-	return x->card < y->card ? -1 : x->card > y->card;
-}
-
-/* Touches per card: how many, and how many were spoken (not email/text). */
-struct touches {
-	long card;
-	int n, spoken;
-};
-
-static int cmp_touches(const void *a, const void *b)
-{
-	const struct touches *x = a, *y = b;
-
-	return x->card < y->card ? -1 : x->card > y->card;
-}
-
-/*
- * Today's candidates (people that can take a note) and the birthdays
- * within bday_days, soonest first, in one pass over the cards: with
- * 10,000 people every pass counts.
- */
+/* today's candidates and the birthdays within bday_days: 0, or -1 after saying why. */
 static int today_cands(struct ctx *ctx, long bday_days,
 		       struct today_cand **out, size_t *n,
-		       struct bday **bd, size_t *nbd)
+		       struct query_bday **bd, size_t *nbd)
 {
-	struct touches *t = NULL, key, *hit;
-	size_t nt = 0, tcap = 0, cap = 0;
-	sqlite3_stmt *st;
-	int rc, ret = -1;
+	struct kerr err;
 
-	*out = NULL;
-	*n = 0;
-	*bd = NULL;
-	*nbd = 0;
-	st = sh_prepare(ctx, "SELECT card, count(*), sum(via NOT IN ('email',"
-			" 'text')) FROM log GROUP BY card ORDER BY card");
-	if (!st)
+	if (query_today(ctx->cache, ctx->today, bday_days, out, n, bd, nbd,
+			&err) < 0) {
+		say_error("%s", err.msg);
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nt == tcap) {
-			tcap = tcap ? 2 * tcap : 256;
-			t = xrealloc(t, tcap * sizeof *t);
-		}
-		t[nt].card = sqlite3_column_int64(st, 0);
-		t[nt].n = sqlite3_column_int(st, 1);
-		t[nt++].spoken = sqlite3_column_int(st, 2);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sh_step_error(ctx);
-		goto out;
-	}
-	st = sh_prepare(ctx, "SELECT id, first_seen, last_contact, cadence,"
-			" cadence_since, snooze, bday, parsed, state,"
-			" coalesce(phones, '') <> '', aspire IS NOT NULL FROM card"
-			" WHERE is_group = 0");
-	if (!st)
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cad = (const char *)sqlite3_column_text(st, 3);
-		const char *s;
-		struct today_cand *c;
-		struct duration d;
-		long in = today_bday_in((const char *)sqlite3_column_text(st, 6),
-					ctx->today);
-
-		if (in >= 0 && in <= bday_days) {
-			*bd = xrealloc(*bd, (*nbd + 1) * sizeof **bd);
-			(*bd)[*nbd].card = sqlite3_column_int64(st, 0);
-			(*bd)[(*nbd)++].in = in;
-		}
-		if (!sqlite3_column_int(st, 7) || sqlite3_column_int(st, 8) == CARD_GONE)
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		c = &(*out)[(*n)++];
-		c->card = sqlite3_column_int64(st, 0);
-		s = (const char *)sqlite3_column_text(st, 1);
-		if (!s || date_parse(s, &c->first_seen, NULL) < 0)
-			c->first_seen = -1;
-		s = (const char *)sqlite3_column_text(st, 2);
-		if (!s || date_parse(s, &c->last_contact, NULL) < 0)
-			c->last_contact = -1;
-		c->due = queue_due(cad, s, (const char *)sqlite3_column_text(st, 4),
-				   (const char *)sqlite3_column_text(st, 5));
-		c->cadence_days = c->due >= 0 && duration_parse(cad, &d, NULL) == 0 ?
-				  duration_days(&d) : 0;
-		if (c->cadence_days <= 0)
-			c->due = -1;
-		key.card = c->card;
-		hit = nt ? bsearch(&key, t, nt, sizeof *t, cmp_touches) : NULL;
-		c->nlog = hit ? hit->n : 0;
-		c->written_only = hit && hit->n > 0 && hit->spoken == 0;
-		c->has_phone = sqlite3_column_int(st, 9);
-		c->aspire = sqlite3_column_int(st, 10);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sh_step_error(ctx);
-		goto out;
-	}
-	if (*nbd)
-		qsort(*bd, *nbd, sizeof **bd, cmp_bday);
-	ret = 0;
-out:
-	free(t);
-	return ret;
+	return 0;
 }
 
 /* Why the person is in the slot, in a few words (out holds 160 bytes). */
@@ -1209,7 +1102,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	static const char *const titles[] = {"long lost", "due", "upgrade",
 		"new"};
 	struct today_cand *cands = NULL;
-	struct bday *bd = NULL;
+	struct query_bday *bd = NULL;
 	struct today_pick pick;
 	struct kerr err;
 	struct sbuf b = {0};
@@ -1493,44 +1386,19 @@ int sh_email_ok(const char *e)
 
 /*
  * Who already has name or email (case-insensitively): 0 none, else the
- * card id of the first, with why set to "name" or "email". -1 on error.
+ * card id of the first, with why set to "name" or "email". -1 after
+ * saying why.
  */
 static long add_existing(struct ctx *ctx, const char *name, const char *email,
 			 const char **why)
 {
-	sqlite3_stmt *st = sh_prepare(ctx, "SELECT id, fn = ?1 COLLATE NOCASE FROM card"
-				      " WHERE is_group = 0 AND state <> ?3 AND"
-				      " (fn = ?1 COLLATE NOCASE OR (?2 IS NOT NULL AND"
-				      " (', ' || lower(emails) || ', ') LIKE"
-				      " '%, ' || lower(?2) || ', %' ESCAPE '\\'))"
-				      " ORDER BY id LIMIT 1");
-	char *like = NULL;
-	long id = 0;
-	int rc;
+	struct kerr err;
+	long id;
 
-	if (!st)
+	if (query_existing(ctx->cache, name, email, &id, why, &err) < 0) {
+		say_error("%s", err.msg);
 		return -1;
-	if (email) {
-		/* The email taken literally inside the LIKE pattern. */
-		char *p = sh_like_pattern(email);
-
-		like = xstrndup(p + 1, strlen(p) - 2);	/* without the % % */
-		free(p);
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (like)
-		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, CARD_GONE);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		*why = sqlite3_column_int(st, 1) ? "name" : "email";
-	} else if (rc != SQLITE_DONE) {
-		sh_step_error(ctx);
-		id = -1;
-	}
-	sqlite3_finalize(st);
-	free(like);
 	return id;
 }
 
@@ -1538,11 +1406,10 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 {
 	char *email = NULL, *phone = NULL, *org = NULL, *book = NULL;
 	char *name = NULL, *raw = NULL, *href = NULL, *path = NULL, uid[37];
-	sqlite3_stmt *st;
 	struct kerr err;
 	long bookid = 0, card;
 	char *bookurl = NULL;
-	int rc = EXIT_USAGE, step, force;
+	int rc = EXIT_USAGE, force;
 	char *cadence = NULL, iso[16] = "", *aspire = NULL;
 	struct strv cats = {0};
 
@@ -1638,24 +1505,9 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 			person_free(&p);
 		}
 	}
-	st = sh_prepare(ctx, book ?
-			"SELECT id, url FROM book WHERE url = ?1 OR url = ?1 || '/'"
-			" OR rtrim(url, '/') = rtrim(?1, '/') ORDER BY id LIMIT 1" :
-			"SELECT b.id, b.url FROM book b JOIN account a ON"
-			" a.id = b.account ORDER BY a.id, b.id LIMIT 1");
 	rc = EXIT_FAIL;
-	if (!st)
-		goto out;
-	if (book)
-		sqlite3_bind_text(st, 1, book, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		bookid = sqlite3_column_int64(st, 0);
-		bookurl = sh_col(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (query_book(ctx->cache, book, &bookid, &bookurl, &err) < 0) {
+		say_error("%s", err.msg);
 		goto out;
 	}
 	if (!bookid) {

@@ -191,21 +191,19 @@ static char *next_cand(const char *text, int state)
 static void add_people(const char *before, const char *text)
 {
 	const char *t = text[0] == '"' || text[0] == '\'' ? text + 1 : text;
-	size_t skip = strlen(before);
-	sqlite3_stmt *st;
-	char *like;
+	size_t skip = strlen(before), i;
+	struct strv names = {0};
+	struct kerr err;
+	char *prefix;
 
 	if (!rl_ctx->cache || strlen(text) + skip > 200)
 		return;
-	like = xasprintf("%s%s%%", before, t);
-	if (sqlite3_prepare_v2(cache_db(rl_ctx->cache),
-			       "SELECT DISTINCT fn FROM card WHERE is_group = 0 AND "
-			       "fn LIKE ?1 ORDER BY fn LIMIT 200", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, like, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *fn = (const char *)sqlite3_column_text(st, 0);
+	prefix = xasprintf("%s%s", before, t);
+	if (query_names_from(rl_ctx->cache, prefix, &names, &err) == 0)
+		for (i = 0; i < names.n; i++) {
+			const char *fn = names.v[i];
 
-			if (!fn || strlen(fn) < skip)
+			if (strlen(fn) < skip)
 				continue;
 			if (skip)
 				strv_push(&cands, fn + skip);
@@ -214,9 +212,8 @@ static void add_people(const char *before, const char *text)
 			else
 				strv_push(&cands, fn);
 		}
-		sqlite3_finalize(st);
-	}
-	free(like);
+	strv_free(&names);
+	free(prefix);
 }
 
 /*
@@ -241,38 +238,21 @@ static char *name_words(const struct strv *words)
 /* Category names: CATEGORIES values and group names. */
 static void add_categories(void)
 {
-	sqlite3_stmt *st;
+	struct strv names = {0};
+	struct kerr err;
+	size_t i;
 
 	if (!rl_ctx->cache)
 		return;
-	if (sqlite3_prepare_v2(cache_db(rl_ctx->cache),
-			       "SELECT DISTINCT categories, is_group, fn FROM card WHERE "
-			       "(is_group = 0 AND categories IS NOT NULL) OR "
-			       "(is_group = 1 AND fn IS NOT NULL) LIMIT 5000", -1, &st,
-			       NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st,
-				sqlite3_column_int(st, 1) ? 2 : 0);
-		const char *sep;
-
-		/* ", "-joined; a name with a space is offered quoted. */
-		while (s && *s) {
-			size_t n;
-			char *one;
-
-			sep = strstr(s, ", ");
-			n = sep ? (size_t)(sep - s) : strlen(s);
-			one = xstrndup(s, n);
-			if (strchr(one, ' '))
-				strv_push_own(&cands, xasprintf("\"%s\"", one));
+	if (query_category_names(rl_ctx->cache, &names, &err) == 0)
+		for (i = 0; i < names.n; i++) {
+			/* a name with a space is offered quoted */
+			if (strchr(names.v[i], ' '))
+				strv_push_own(&cands, xasprintf("\"%s\"", names.v[i]));
 			else
-				strv_push(&cands, one);
-			free(one);
-			s = sep ? sep + 2 : NULL;
+				strv_push(&cands, names.v[i]);
 		}
-	}
-	sqlite3_finalize(st);
+	strv_free(&names);
 }
 
 static char **complete(const char *text, int start, int end)

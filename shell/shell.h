@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "cache.h"
-#include "cache_internal.h"	/* until query.c owns every query */
+#include "query.h"
 #include "config.h"
 #include "util.h"
 
@@ -44,7 +44,6 @@ enum {
 
 struct ctx {
 	struct cache *cache;	/* opened on first need */
-	sqlite3_stmt *person_st; /* person_get's, kept: `today` calls it a hundred times */
 	struct config cfg;
 	long today;
 	int interactive;	/* the readline shell is running */
@@ -133,40 +132,11 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv);
 
 /* ---- people: shared by the commands about people (people.c) ---------- */
 
-/* What the commands read about a person: one row of card joined to book. */
-struct person {
-	long id;
-	char *uid, *fn, *href, *book, *org, *title, *city, *bday, *note;
-	char *emails, *phones, *categories;	/* joined with ", " */
-	char *cadence, *snooze, *last_contact, *last_via, *cadence_since;
-	char *why;
-	char *aspire;		/* why to reach out to someone not met yet, or NULL */
-	int parsed, state;
-	long due;		/* day number, -1 when there is no cadence */
-	char *label;		/* the name to show; never NULL */
-};
-
-/* The columns person_read() expects, and the FROM clause they need. */
-#define PERSON_COLS \
-	"c.id, c.uid, c.fn, c.href, b.url, c.org, c.title, c.city, c.bday," \
-	" c.note, c.emails, c.phones, c.categories, c.cadence, c.snooze," \
-	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state," \
-	" c.aspire"
-#define PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
-
-/* One entry of a person's log as the cache shows it. */
-struct person_log_row {
-	char *id, *date, *via, *text;
-	int pending;		/* typed here, not yet on the server */
-};
+/* struct person, struct person_log_row and their readers: query.h. */
 
 /* The channels a log entry may name, NULL-terminated. */
 extern const char *const sh_channels[];
 
-/* Fills p (zeroed first) from a row selected with PERSON_COLS. */
-void person_read(sqlite3_stmt *st, struct person *p);
-/* Frees p's strings; p may be NULL. */
-void person_free(struct person *p);
 /* Loads card id into p: 0, or -1 after printing why. */
 int person_get(struct ctx *ctx, long id, struct person *p);
 /* person_find() as an exit status: EXIT_OK with *p loaded, or why not. */
@@ -185,7 +155,6 @@ int person_writable(const struct person *p);
 /* The person's log, newest first (free with person_log_free). 0 or -1. */
 int person_log(struct ctx *ctx, long card, struct person_log_row **rows,
 	       size_t *n);
-void person_log_free(struct person_log_row *rows, size_t n);
 /*
  * Records a touch: date (YYYY-MM-DD), a channel from sh_channels, text.
  * Appends the outbox op with a fresh id (written to id when not NULL) and
@@ -198,15 +167,11 @@ void person_json_fields(struct sbuf *b, int *first, const struct person *p,
 			long today);
 
 /* Helpers for the commands' output and queries. */
-sqlite3_stmt *sh_prepare(struct ctx *ctx, const char *sql);	/* prints why on NULL */
-void sh_step_error(struct ctx *ctx);
-char *sh_col(sqlite3_stmt *st, int i);		/* a copy of a text column, or NULL */
 void sh_split_list(const char *s, struct strv *out);	/* ", "-joined column */
 char *sh_first_of(const char *s);		/* its first value, or "" */
 char *sh_join_words(int argc, char **argv, int from);	/* NULL when none */
 /* A cadence as typed (30d, 2w, off) as ISO 8601 in iso ("" for off); -1 after saying why. */
 int sh_cadence_arg(const char *arg, char iso[16]);
-char *sh_like_pattern(const char *s);		/* %s% with % _ \ escaped */
 const char *sh_color(struct ctx *ctx, const char *code);	/* "" without colour */
 const char *sh_due_color(struct ctx *ctx, long due);
 void sh_cadence_words(const char *iso, char out[32]);	/* "every 2 weeks" */
@@ -223,8 +188,6 @@ void sh_bday_words(const char *bday, long today, char out[96]);
 int sh_first_run(struct ctx *ctx);
 /* sh_flush with long lines wrapped at spaces to the terminal's width. */
 int sh_flush_wrapped(struct sbuf *b);
-/* A group's MEMBER list (newline-separated, urn:uuid:X) as a JSON array of UIDs. */
-void sh_members_json(const char *members, struct sbuf *json);
 
 /* Reconnecting (reconnect.c) and looking around (stats.c). */
 int cmd_next(struct ctx *ctx, int argc, char **argv);

@@ -14,6 +14,30 @@
 #include "queue.h"
 #include "shell.h"
 
+/* Until query_stats.c: the statements stats.c still runs itself. */
+#include "cache_internal.h"
+#define PERSON_COLS QUERY_PERSON_COLS
+#define PERSON_FROM QUERY_PERSON_FROM
+#define person_read query_person_read
+#define sh_members_json query_members_json
+#define sh_col cache_col
+
+static sqlite3_stmt *sh_prepare(struct ctx *ctx, const char *sql)
+{
+	struct kerr err;
+	sqlite3_stmt *st = cache_prep(ctx->cache, sql, &err);
+
+	if (!st)
+		say_error("%s", err.msg);
+	return st;
+}
+
+static void sh_step_error(struct ctx *ctx)
+{
+	say_error("reading the cache %s: %s", cache_path(ctx->cache),
+		  sqlite3_errmsg(cache_db(ctx->cache)));
+}
+
 /* Parses --limit N; 0 ok, -1 after printing why. */
 static int take_limit(int *argc, char **argv, long *limit)
 {

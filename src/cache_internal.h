@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "cache.h"
+#include "query.h"
 
 /* The connection. Owned by the cache. */
 sqlite3 *cache_db(struct cache *c);
@@ -51,5 +52,28 @@ void cache_set_today(struct cache *c, long today);
 
 /* A copy of a text column, or NULL. */
 char *cache_col(sqlite3_stmt *st, int i);
+
+/*
+ * The columns query_person_read expects, 0 to 21 (a query may select
+ * more after them), and the FROM clause they need.
+ */
+#define QUERY_PERSON_COLS \
+	"c.id, c.uid, c.fn, c.href, b.url, c.org, c.title, c.city, c.bday," \
+	" c.note, c.emails, c.phones, c.categories, c.cadence, c.snooze," \
+	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state," \
+	" c.aspire"
+#define QUERY_PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
+
+/* Fills p (zeroed first) from a row selected with QUERY_PERSON_COLS. */
+void query_person_read(sqlite3_stmt *st, struct person *p);
+
+/* A LIKE pattern matching s anywhere ("%s%"), with % _ and \ taken literally. */
+char *query_like(const char *s);
+
+/*
+ * The MEMBER values of a group (one per line, urn:uuid: or not) as a JSON
+ * array of UIDs, for json_each.
+ */
+void query_members_json(const char *members, struct sbuf *json);
 
 #endif

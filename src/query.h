@@ -61,11 +61,11 @@ int query_match(struct cache *c, const char *q, long ids[21], int *n,
 
 /*
  * Everyone (not groups) whose name, email, organisation or categories
- * contain text (all when text is NULL), sorted by name; free with
- * person_free_all.
+ * contain text (all when text is NULL), sorted by name; with only not
+ * NULL, just those of its nonly ids (sorted). Free with person_free_all.
  */
-int query_people(struct cache *c, const char *text, struct person **out,
-		 size_t *n, struct kerr *err);
+int query_people(struct cache *c, const char *text, const long *only,
+		 size_t nonly, struct person **out, size_t *n, struct kerr *err);
 
 /*
  * The people of ids[0..n) that have a cadence, into people[i] (people[i].id
@@ -86,9 +86,10 @@ int query_log_pending(struct cache *c, long card, long *n, struct kerr *err);
 
 /*
  * The people in category name: CATEGORIES holds it, or a group card of
- * that name lists them as a MEMBER. Sorted by name, then id. With
- * writable, people whose card cannot take a note (unparseable, deleted on
- * the server) are left out and counted in *skipped (may be NULL).
+ * that name lists them as a MEMBER. Sorted by card id (for bsearch); with
+ * writable, by name then id, and people whose card cannot take a note
+ * (unparseable, deleted on the server) are left out and counted in
+ * *skipped (may be NULL). Caller frees *ids.
  */
 int query_category(struct cache *c, const char *name, int writable,
 		   long **ids, size_t *n, size_t *skipped, struct kerr *err);
