@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "cache_internal.h"	/* until query.c owns every query */
 #include "config.h"
+#include "query.h"
 #include "util.h"
 
 enum {
@@ -133,18 +134,7 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv);
 
 /* ---- people: shared by the commands about people (people.c) ---------- */
 
-/* What the commands read about a person: one row of card joined to book. */
-struct person {
-	long id;
-	char *uid, *fn, *href, *book, *org, *title, *city, *bday, *note;
-	char *emails, *phones, *categories;	/* joined with ", " */
-	char *cadence, *snooze, *last_contact, *last_via, *cadence_since;
-	char *why;
-	char *aspire;		/* why to reach out to someone not met yet, or NULL */
-	int parsed, state;
-	long due;		/* day number, -1 when there is no cadence */
-	char *label;		/* the name to show; never NULL */
-};
+/* struct person and struct person_log_row are query.h's. */
 
 /* The columns person_read() expects, and the FROM clause they need. */
 #define PERSON_COLS \
@@ -153,12 +143,6 @@ struct person {
 	" c.last_contact, c.last_via, c.cadence_since, c.why, c.parsed, c.state," \
 	" c.aspire"
 #define PERSON_FROM " FROM card c JOIN book b ON b.id = c.book "
-
-/* One entry of a person's log as the cache shows it. */
-struct person_log_row {
-	char *id, *date, *via, *text;
-	int pending;		/* typed here, not yet on the server */
-};
 
 /* The channels a log entry may name, NULL-terminated. */
 extern const char *const sh_channels[];
