@@ -21,7 +21,7 @@ static struct ctx *rl_ctx;	/* readline's callbacks take no argument */
  * Ctrl-C. readline() on its own lets SIGINT end the process once it has
  * put the terminal back; kith reads lines through readline's callback
  * interface instead, waiting in select() without SA_RESTART, so a SIGINT
- * wakes the wait and drops the line (bash, sqlite3 and psql do the same).
+ * wakes the wait and drops the line (bash, psql and the SQLite shell do the same).
  */
 static volatile sig_atomic_t got_sigint, got_sigwinch;
 static char *cb_line;

@@ -14,30 +14,6 @@
 #include "queue.h"
 #include "shell.h"
 
-/* Until query_stats.c: the statements stats.c still runs itself. */
-#include "cache_internal.h"
-#define PERSON_COLS QUERY_PERSON_COLS
-#define PERSON_FROM QUERY_PERSON_FROM
-#define person_read query_person_read
-#define sh_members_json query_members_json
-#define sh_col cache_col
-
-static sqlite3_stmt *sh_prepare(struct ctx *ctx, const char *sql)
-{
-	struct kerr err;
-	sqlite3_stmt *st = cache_prep(ctx->cache, sql, &err);
-
-	if (!st)
-		say_error("%s", err.msg);
-	return st;
-}
-
-static void sh_step_error(struct ctx *ctx)
-{
-	say_error("reading the cache %s: %s", cache_path(ctx->cache),
-		  sqlite3_errmsg(cache_db(ctx->cache)));
-}
-
 /* Parses --limit N; 0 ok, -1 after printing why. */
 static int take_limit(int *argc, char **argv, long *limit)
 {
@@ -100,13 +76,13 @@ static char *fts_query(const char *text)
 int cmd_search(struct ctx *ctx, int argc, char **argv)
 {
 	struct sbuf b = {0};
-	sqlite3_stmt *st = NULL;
+	struct kerr err;
 	char *text = NULL, *q = NULL;
 	long limit = 50, *ids = NULL;
 	char **snips = NULL;
 	size_t n = 0, i, name_w = 4;
 	struct person *people = NULL;
-	int json, rc = EXIT_USAGE, step;
+	int json, rc = EXIT_USAGE;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
@@ -120,23 +96,8 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_FAIL;
-	st = sh_prepare(ctx, "SELECT f.rowid, snippet(card_fts, -1, '[', ']',"
-			" '…', 8) FROM card_fts f JOIN card c ON c.id = f.rowid"
-			" WHERE card_fts MATCH ?1 AND c.is_group = 0"
-			" ORDER BY f.rank, c.fn COLLATE NOCASE LIMIT ?2");
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, limit);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		snips = xrealloc(snips, (n + 1) * sizeof *snips);
-		ids[n] = sqlite3_column_int64(st, 0);
-		snips[n++] = sh_col(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (query_search(ctx->cache, q, limit, &ids, &snips, &n, &err) < 0) {
+		say_error("%s", err.msg);
 		goto out;
 	}
 	people = xcalloc(n ? n : 1, sizeof *people);
@@ -208,18 +169,69 @@ out:
 
 /* ---- history ------------------------------------------------------------- */
 
+/* What history's rows are written with. */
+struct history_out {
+	struct sbuf *b;
+	long today;
+	size_t name_w, cols;
+	int json, n;
+};
+
+static int history_line(void *arg, const struct person *r,
+			const struct person_log_row *e)
+{
+	struct history_out *h = arg;
+	struct sbuf *b = h->b;
+
+	if (h->json) {
+		int first = 1;
+
+		sbuf_adds(b, h->n ? ",\n{" : "{");
+		json_kv_str(b, &first, "uid", r->uid);
+		json_kv_str(b, &first, "fn", r->fn);
+		json_kv_str(b, &first, "href", r->href);
+		json_kv_str(b, &first, "book", r->book);
+		json_kv_str(b, &first, "id", e->id);
+		json_kv_str(b, &first, "date", e->date);
+		json_kv_str(b, &first, "via", e->via);
+		json_kv_str(b, &first, "text", e->text);
+		json_kv_bool(b, &first, "pending", e->pending);
+		sbuf_addc(b, '}');
+	} else {
+		char rel[32] = "?";
+		long d;
+		size_t used = 12 + 2 + 6 + 2 + h->name_w + 2;
+		const char *text = e->text ? e->text : "";
+		char *line = xstrndup(text, strcspn(text, "\n"));
+
+		if (e->date && date_parse(e->date, &d, NULL) == 0)
+			date_relative(d, h->today, rel);
+		out_cell(b, rel, 12, 1);
+		sbuf_adds(b, "  ");
+		out_cell(b, e->via ? e->via : "", 6, 1);
+		sbuf_adds(b, "  ");
+		out_cell(b, r->label, h->name_w, 1);
+		sbuf_adds(b, "  ");
+		out_cell(b, line, h->cols > used + 10 ? h->cols - used : 10, 0);
+		sbuf_addc(b, '\n');
+		free(line);
+	}
+	h->n++;
+	return 0;
+}
+
 int cmd_history(struct ctx *ctx, int argc, char **argv)
 {
 	struct sbuf b = {0};
 	struct person p;
-	sqlite3_stmt *st;
+	struct kerr err;
+	struct history_out h = {&b, ctx->today, 4, (size_t)out_columns(), 0, 0};
 	char *query = NULL;
 	long limit = 20, card = 0;
-	int json, rc = EXIT_USAGE, step, n = 0;
-	size_t name_w = 4, cols = (size_t)out_columns();
+	int rc = EXIT_USAGE;
 
 	memset(&p, 0, sizeof p);
-	json = opt_take(&argc, argv, "--json", 0, NULL);
+	h.json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
 	    opt_none_left("history", argc, argv) < 0)
 		return EXIT_USAGE;
@@ -231,88 +243,27 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		card = p.id;
 	}
 	rc = EXIT_FAIL;
-	if (!json) {
+	if (!h.json) {
 		/* The name column fits the longest name shown. */
-		st = sh_prepare(ctx, "SELECT max(length(fn)) FROM (SELECT c.fn FROM"
-				" log l JOIN card c ON c.id = l.card WHERE c.is_group = 0"
-				" AND (?1 = 0 OR l.card = ?1) ORDER BY l.date DESC,"
-				" l.rowid DESC LIMIT ?2)");
-		if (!st)
+		if (query_history_name_len(ctx->cache, card, limit, &h.name_w,
+					   &err) < 0) {
+			say_error("%s", err.msg);
 			goto out;
-		sqlite3_bind_int64(st, 1, card);
-		sqlite3_bind_int64(st, 2, limit);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			name_w = (size_t)sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-		if (name_w > cols / 4)
-			name_w = cols / 4;
-		if (name_w < 4)
-			name_w = 4;
-	}
-	st = sh_prepare(ctx, "SELECT " PERSON_COLS ", l.id, l.date, l.via, l.text,"
-			" l.pending FROM log l JOIN card c ON c.id = l.card"
-			" JOIN book b ON b.id = c.book WHERE c.is_group = 0"
-			" AND (?1 = 0 OR l.card = ?1)"
-			" ORDER BY l.date DESC, l.rowid DESC LIMIT ?2");
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, card);
-	sqlite3_bind_int64(st, 2, limit);
-	if (json)
-		sbuf_addc(&b, '[');
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct person r;
-		const char *id = (const char *)sqlite3_column_text(st, 22);
-		const char *date = (const char *)sqlite3_column_text(st, 23);
-		const char *via = (const char *)sqlite3_column_text(st, 24);
-		const char *text = (const char *)sqlite3_column_text(st, 25);
-		int pending = sqlite3_column_int(st, 26);
-
-		person_read(st, &r);
-		if (json) {
-			int first = 1;
-
-			sbuf_adds(&b, n ? ",\n{" : "{");
-			json_kv_str(&b, &first, "uid", r.uid);
-			json_kv_str(&b, &first, "fn", r.fn);
-			json_kv_str(&b, &first, "href", r.href);
-			json_kv_str(&b, &first, "book", r.book);
-			json_kv_str(&b, &first, "id", id);
-			json_kv_str(&b, &first, "date", date);
-			json_kv_str(&b, &first, "via", via);
-			json_kv_str(&b, &first, "text", text);
-			json_kv_bool(&b, &first, "pending", pending);
-			sbuf_addc(&b, '}');
-		} else {
-			char rel[32] = "?";
-			long d;
-			size_t used = 12 + 2 + 6 + 2 + name_w + 2;
-			char *line = xstrndup(text ? text : "",
-					      strcspn(text ? text : "", "\n"));
-
-			if (date && date_parse(date, &d, NULL) == 0)
-				date_relative(d, ctx->today, rel);
-			out_cell(&b, rel, 12, 1);
-			sbuf_adds(&b, "  ");
-			out_cell(&b, via ? via : "", 6, 1);
-			sbuf_adds(&b, "  ");
-			out_cell(&b, r.label, name_w, 1);
-			sbuf_adds(&b, "  ");
-			out_cell(&b, line, cols > used + 10 ? cols - used : 10, 0);
-			sbuf_addc(&b, '\n');
-			free(line);
 		}
-		person_free(&r);
-		n++;
+		if (h.name_w > h.cols / 4)
+			h.name_w = h.cols / 4;
+		if (h.name_w < 4)
+			h.name_w = 4;
 	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	if (h.json)
+		sbuf_addc(&b, '[');
+	if (query_history(ctx->cache, card, limit, history_line, &h, &err) < 0) {
+		say_error("%s", err.msg);
 		goto out;
 	}
-	if (json) {
+	if (h.json) {
 		sbuf_adds(&b, "]\n");
-	} else if (n == 0) {
+	} else if (h.n == 0) {
 		sbuf_adds(&b, card ? "No log yet for this person. (kith log PERSON "
 			  "TEXT records an interaction)\n" : "No touches logged "
 			  "yet. (kith log PERSON TEXT records an interaction)\n");
@@ -424,14 +375,9 @@ static void bars_free(struct bar *bars, size_t n)
 	free(bars);
 }
 
-struct catpair {
-	char *name;
-	long card;
-};
-
 static int cmp_catpair(const void *a, const void *b)
 {
-	const struct catpair *x = a, *y = b;
+	const struct query_catpair *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 
 	if (c)
@@ -459,65 +405,15 @@ static int cmp_bar(const void *a, const void *b)
  */
 static int category_bars(struct ctx *ctx, struct bar **bars, size_t *nbars)
 {
-	sqlite3_stmt *st;
-	struct catpair *pairs = NULL;
+	struct query_catpair *pairs = NULL;
+	struct kerr err;
 	size_t n = 0, i;
-	int step, rc = -1;
 
 	*bars = NULL;
 	*nbars = 0;
-	/* Groups first: few rows; their members are found by the uid index. */
-	st = sh_prepare(ctx, "SELECT fn, members FROM card WHERE is_group = 1"
-			" AND fn IS NOT NULL AND members IS NOT NULL");
-	if (!st)
+	if (query_category_pairs(ctx->cache, &pairs, &n, &err) < 0) {
+		say_error("%s", err.msg);
 		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sbuf json = {0};
-		sqlite3_stmt *m;
-		char *gname = sh_col(st, 0);
-
-		sh_members_json((const char *)sqlite3_column_text(st, 1), &json);
-		m = sh_prepare(ctx, "SELECT id FROM card WHERE is_group = 0 AND uid"
-			       " IN (SELECT value FROM json_each(?1))");
-		if (m) {
-			sqlite3_bind_text(m, 1, json.buf, -1, SQLITE_STATIC);
-			while (sqlite3_step(m) == SQLITE_ROW) {
-				pairs = xrealloc(pairs, (n + 1) * sizeof *pairs);
-				pairs[n].name = xstrdup(gname);
-				pairs[n++].card = sqlite3_column_int64(m, 0);
-			}
-			sqlite3_finalize(m);
-		}
-		sbuf_free(&json);
-		free(gname);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
-		goto out;
-	}
-	st = sh_prepare(ctx, "SELECT id, categories FROM card NOT INDEXED"
-			" WHERE is_group = 0 AND categories IS NOT NULL");
-	if (!st)
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long card = sqlite3_column_int64(st, 0);
-		struct strv l = {0};
-
-		sh_split_list((const char *)sqlite3_column_text(st, 1), &l);
-		for (i = 0; i < l.n; i++) {
-			if (!*l.v[i])
-				continue;
-			pairs = xrealloc(pairs, (n + 1) * sizeof *pairs);
-			pairs[n].name = xstrdup(l.v[i]);
-			pairs[n++].card = card;
-		}
-		strv_free(&l);
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
-		goto out;
 	}
 	if (n)
 		qsort(pairs, n, sizeof *pairs, cmp_catpair);
@@ -535,12 +431,10 @@ static int category_bars(struct ctx *ctx, struct bar **bars, size_t *nbars)
 		qsort(*bars, *nbars, sizeof **bars, cmp_bar);
 	while (*nbars > 8)
 		free((*bars)[--*nbars].label);
-	rc = 0;
-out:
 	for (i = 0; i < n; i++)
 		free(pairs[i].name);
 	free(pairs);
-	return rc;
+	return 0;
 }
 
 /* The top 8 values of l by how often they occur, as bars. */
@@ -567,22 +461,63 @@ static void top_bars(struct strv *l, struct bar **bars, size_t *nbars)
 		free((*bars)[--*nbars].label);
 }
 
+/* What stats counts while the cache reads people and touches. */
+struct tally {
+	struct bar *months;	/* 12 */
+	struct bar *hist;	/* 8 */
+	struct strv orgs, cities;
+	long today, people, with_cadence, aspiring;
+};
+
+static void tally_month(void *arg, const char *ym, long count)
+{
+	struct tally *t = arg;
+	size_t i;
+
+	for (i = 0; i < 12; i++)
+		if (strcmp(t->months[i].label, ym) == 0)
+			t->months[i].n = count;
+}
+
+/* Counts a person, and the days since the last contact. */
+static void tally_person(void *arg, const struct query_brief *p)
+{
+	static const long bounds[] = {7, 28, 91, 182, 365, 730};
+	struct tally *t = arg;
+	long day, since;
+	size_t i;
+
+	t->people++;
+	t->with_cadence += p->has_cadence;
+	t->aspiring += p->aspire;
+	if (p->org && *p->org)
+		strv_push(&t->orgs, p->org);
+	if (p->city && *p->city)
+		strv_push(&t->cities, p->city);
+
+	if (!p->last_contact || date_parse(p->last_contact, &day, NULL) < 0) {
+		t->hist[7].n++;
+		return;
+	}
+	since = t->today - day;
+	for (i = 0; i < 6 && since >= bounds[i]; i++)
+		;
+	t->hist[i].n++;
+}
+
 int cmd_stats(struct ctx *ctx, int argc, char **argv)
 {
 	static const char *const spans[] = {"under a week", "1-4 weeks",
 		"1-3 months", "3-6 months", "6-12 months", "1-2 years",
 		"over 2 years", "never"};
-	static const long bounds[] = {7, 28, 91, 182, 365, 730};
 	struct bar *bars = NULL, months[12], hist[8];
 	struct queue_entry *q = NULL;
-	struct strv orgs = {0}, cities = {0};
+	struct tally t = {months, hist, {0}, {0}, ctx->today, 0, 0, 0};
 	struct sbuf b = {0};
 	struct kerr err;
-	sqlite3_stmt *st;
-	long people = 0, with_cadence = 0, touches = 0, recent = 0, overdue = 0;
-	long aspiring = 0;
+	long touches = 0, recent = 0, overdue = 0;
 	size_t nq = 0, nbars = 0, i;
-	int y, m, d, rc = EXIT_FAIL, step, json;
+	int y, m, d, rc = EXIT_FAIL, json;
 	char from[11];
 
 	memset(months, 0, sizeof months);
@@ -610,72 +545,22 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	}
 	memcpy(from, months[0].label, 7);
 	memcpy(from + 7, "-01", 4);
-	/* Groups and removed people are a handful: a lookup beats a join per entry. */
-	st = sh_prepare(ctx, "SELECT substr(l.date, 1, 7), count(*) FROM log l"
-			" WHERE l.card NOT IN (SELECT id FROM card WHERE is_group <> 0)"
-			" AND l.date >= ?1 GROUP BY 1");
-	if (!st)
+	if (query_touch_months(ctx->cache, from, tally_month, &t, &err) < 0) {
+		say_error("%s", err.msg);
 		goto out;
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ym = (const char *)sqlite3_column_text(st, 0);
-
-		for (i = 0; ym && i < 12; i++)
-			if (strcmp(months[i].label, ym) == 0)
-				months[i].n = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
-	st = sh_prepare(ctx, "SELECT count(*), count(CASE WHEN l.date >= ?1 THEN 1"
-			" END) FROM log l WHERE l.card NOT IN"
-			" (SELECT id FROM card WHERE is_group <> 0)");
-	if (!st)
-		goto out;
 	date_format(ctx->today - 30, from);
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		touches = sqlite3_column_int64(st, 0);
-		recent = sqlite3_column_int64(st, 1);
+	if (query_touch_counts(ctx->cache, from, &touches, &recent, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
 	}
-	sqlite3_finalize(st);
 
 	/* Days since the last contact. */
 	for (i = 0; i < 8; i++)
 		hist[i].label = xstrdup(spans[i]);
-	/*
-	 * One pass over the people: count them, and the days since contact.
-	 * NOT INDEXED: reading the table in order beats a seek per person
-	 * through card_view, which leads with is_group.
-	 */
-	st = sh_prepare(ctx, "SELECT last_contact, cadence IS NOT NULL, org, city,"
-			" aspire IS NOT NULL FROM card NOT INDEXED WHERE is_group = 0");
-	if (!st)
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		const char *org = (const char *)sqlite3_column_text(st, 2);
-		const char *city = (const char *)sqlite3_column_text(st, 3);
-		long day, since;
-
-		people++;
-		with_cadence += sqlite3_column_int(st, 1);
-		aspiring += sqlite3_column_int(st, 4);
-		if (org && *org)
-			strv_push(&orgs, org);
-		if (city && *city)
-			strv_push(&cities, city);
-
-		if (!s || date_parse(s, &day, NULL) < 0) {
-			hist[7].n++;
-			continue;
-		}
-		since = ctx->today - day;
-		for (i = 0; i < 6 && since >= bounds[i]; i++)
-			;
-		hist[i].n++;
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		sh_step_error(ctx);
+	/* One pass over the people: count them, and the days since contact. */
+	if (query_briefs(ctx->cache, tally_person, &t, &err) < 0) {
+		say_error("%s", err.msg);
 		goto out;
 	}
 
@@ -684,17 +569,17 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		size_t norg, ncity;
 		int first = 1;
 
-		top_bars(&orgs, &orgbars, &norg);
-		top_bars(&cities, &citybars, &ncity);
+		top_bars(&t.orgs, &orgbars, &norg);
+		top_bars(&t.cities, &citybars, &ncity);
 		if (category_bars(ctx, &bars, &nbars) < 0) {
 			bars_free(orgbars, norg);
 			bars_free(citybars, ncity);
 			goto out;
 		}
 		sbuf_addc(&b, '{');
-		json_kv_int(&b, &first, "people", people);
-		json_kv_int(&b, &first, "with_cadence", with_cadence);
-		json_kv_int(&b, &first, "someone_new", aspiring);
+		json_kv_int(&b, &first, "people", t.people);
+		json_kv_int(&b, &first, "with_cadence", t.with_cadence);
+		json_kv_int(&b, &first, "someone_new", t.aspiring);
 		json_kv_int(&b, &first, "due", (long)nq);
 		json_kv_int(&b, &first, "overdue", overdue);
 		json_kv_int(&b, &first, "touches", touches);
@@ -714,19 +599,19 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	sbuf_addf(&b, "%ld %s, %ld with a cadence; %zu due now, %ld overdue.\n",
-		  people, people == 1 ? "person" : "people", with_cadence, nq,
+		  t.people, t.people == 1 ? "person" : "people", t.with_cadence, nq,
 		  overdue);
 	sbuf_addf(&b, "%ld touch%s logged, %ld in the last 30 days.\n", touches,
 		  touches == 1 ? "" : "es", recent);
-	if (aspiring)
+	if (t.aspiring)
 		sbuf_addf(&b, "%ld %s you would like to meet (someone new).\n",
-			  aspiring, aspiring == 1 ? "person" : "people");
+			  t.aspiring, t.aspiring == 1 ? "person" : "people");
 	chart(&b, "Touches per month", months, 12);
 	chart(&b, "Since the last contact", hist, 8);
-	top_bars(&orgs, &bars, &nbars);
+	top_bars(&t.orgs, &bars, &nbars);
 	chart(&b, "Organisations (top 8)", bars, nbars);
 	bars_free(bars, nbars);
-	top_bars(&cities, &bars, &nbars);
+	top_bars(&t.cities, &bars, &nbars);
 	chart(&b, "Cities (top 8)", bars, nbars);
 	bars_free(bars, nbars);
 	bars = NULL;
@@ -737,8 +622,8 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	rc = sh_flush(&b);
 out:
 	bars_free(bars, nbars);
-	strv_free(&orgs);
-	strv_free(&cities);
+	strv_free(&t.orgs);
+	strv_free(&t.cities);
 	for (i = 0; i < 12; i++)
 		free(months[i].label);
 	for (i = 0; i < 8; i++)
