@@ -283,17 +283,29 @@ static int hexval(int c)
 	return -1;
 }
 
+/*
+ * Where the path of href starts: after "scheme://authority" when href
+ * begins with a scheme (RFC 3986 3.1), the authority ending at the first
+ * '/', '?' or '#' (3.2). A "://" anywhere else, in a query or a path
+ * segment, is data.
+ */
+static const char *path_start(const char *href)
+{
+	size_t n = strspn(href, "abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	if (n == 0 || !isalpha((unsigned char)href[0]) ||
+	    strncmp(href + n, "://", 3) != 0)
+		return href;
+	href += n + 3;
+	return href + strcspn(href, "/?#");
+}
+
 char *http_path(const char *href)
 {
-	const char *p = href, *q;
+	const char *p = path_start(href);
 	struct sbuf b = {0};
 
-	q = strstr(p, "://");
-	if (q) {
-		p = strchr(q + 3, '/');
-		if (!p)
-			p = "/";
-	}
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		int hi, lo;
 
