@@ -313,8 +313,15 @@ char *http_path(const char *href)
 		    (lo = hexval((unsigned char)p[2])) >= 0) {
 			int c = hi * 16 + lo;
 
-			/* RFC 3986 2.3: unreserved characters mean the same encoded or not. */
-			if (isalnum(c) || (c && strchr("-._~", c)))
+			/*
+			 * RFC 3986 2.3: unreserved characters mean the same
+			 * encoded or not. ALPHA and DIGIT are ASCII: isalnum()
+			 * would follow the locale main() sets and decode %E9
+			 * in a Latin-1 one.
+			 */
+			if (c && c < 0x80 && strchr("abcdefghijklmnopqrstuvwxyz"
+						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						    "0123456789-._~", c))
 				sbuf_addc(&b, (char)c);
 			else
 				sbuf_addf(&b, "%%%02X", c);
