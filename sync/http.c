@@ -222,11 +222,22 @@ char *http_resolve(const char *base, const char *ref)
 {
 	CURLU *u = curl_url();
 	char *out = NULL, *res = NULL;
+	CURLUcode rc;
 
 	if (!u)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	rc = curl_url_set(u, CURLUPART_URL, base, 0);
+	/*
+	 * RFC 3986 5.2.2: an empty reference is the base without its
+	 * fragment, "#f" the base with that fragment. libcurl before 8.12
+	 * (curl issue 15836) dropped the base's last segment and query for
+	 * them, naming the parent collection, so they are done here.
+	 */
+	if (rc == CURLUE_OK && (ref[0] == '\0' || ref[0] == '#'))
+		rc = curl_url_set(u, CURLUPART_FRAGMENT, ref[0] ? ref + 1 : NULL, 0);
+	else if (rc == CURLUE_OK)
+		rc = curl_url_set(u, CURLUPART_URL, ref, 0);
+	if (rc == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
 		res = xstrdup(out);
 		curl_free(out);
