@@ -59,19 +59,27 @@ static size_t u8_next(const char *s, long *cp)
 	return str_utf8_next(s, 4, cp);
 }
 
-/* Columns a code point takes on a terminal; a short table, not wcwidth(). */
+/*
+ * Columns a code point takes on a terminal; a short table, not wcwidth().
+ * The combining blocks are U+0300, U+1AB0, U+1DC0, U+20D0 and U+FE20
+ * (glibc 2.36's wcwidth() agrees on every one); marks inside a script's
+ * own block (Hebrew, Devanagari...) still count one.
+ */
 static int cp_width(long c)
 {
 	if (c < 0)
 		return 1;
-	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b || c == 0x200d ||
-	    (c >= 0xfe00 && c <= 0xfe0f))
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+	    c == 0x200b || c == 0x200d || (c >= 0xfe00 && c <= 0xfe0f) ||
+	    (c >= 0xfe20 && c <= 0xfe2f))
 		return 0;
 	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
 	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
 	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
 	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
+	    (c >= 0x1f680 && c <= 0x1f6ff) || (c >= 0x1f900 && c <= 0x1f9ff) ||
+	    (c >= 0x1fa70 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd))
 		return 2;
 	return 1;
 }

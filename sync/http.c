@@ -222,11 +222,22 @@ char *http_resolve(const char *base, const char *ref)
 {
 	CURLU *u = curl_url();
 	char *out = NULL, *res = NULL;
+	CURLUcode rc;
 
 	if (!u)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	rc = curl_url_set(u, CURLUPART_URL, base, 0);
+	/*
+	 * RFC 3986 5.2.2: an empty reference is the base without its
+	 * fragment, "#f" the base with that fragment. libcurl before 8.12
+	 * (curl issue 15836) dropped the base's last segment and query for
+	 * them, naming the parent collection, so they are done here.
+	 */
+	if (rc == CURLUE_OK && (ref[0] == '\0' || ref[0] == '#'))
+		rc = curl_url_set(u, CURLUPART_FRAGMENT, ref[0] ? ref + 1 : NULL, 0);
+	else if (rc == CURLUE_OK)
+		rc = curl_url_set(u, CURLUPART_URL, ref, 0);
+	if (rc == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
 		res = xstrdup(out);
 		curl_free(out);
@@ -283,17 +294,29 @@ static int hexval(int c)
 	return -1;
 }
 
+/*
+ * Where the path of href starts: after "scheme://authority" when href
+ * begins with a scheme (RFC 3986 3.1), the authority ending at the first
+ * '/', '?' or '#' (3.2). A "://" anywhere else, in a query or a path
+ * segment, is data.
+ */
+static const char *path_start(const char *href)
+{
+	size_t n = strspn(href, "abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	if (n == 0 || !isalpha((unsigned char)href[0]) ||
+	    strncmp(href + n, "://", 3) != 0)
+		return href;
+	href += n + 3;
+	return href + strcspn(href, "/?#");
+}
+
 char *http_path(const char *href)
 {
-	const char *p = href, *q;
+	const char *p = path_start(href);
 	struct sbuf b = {0};
 
-	q = strstr(p, "://");
-	if (q) {
-		p = strchr(q + 3, '/');
-		if (!p)
-			p = "/";
-	}
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		int hi, lo;
 
@@ -301,8 +324,15 @@ char *http_path(const char *href)
 		    (lo = hexval((unsigned char)p[2])) >= 0) {
 			int c = hi * 16 + lo;
 
-			/* RFC 3986 2.3: unreserved characters mean the same encoded or not. */
-			if (isalnum(c) || (c && strchr("-._~", c)))
+			/*
+			 * RFC 3986 2.3: unreserved characters mean the same
+			 * encoded or not. ALPHA and DIGIT are ASCII: isalnum()
+			 * would follow the locale main() sets and decode %E9
+			 * in a Latin-1 one.
+			 */
+			if (c && c < 0x80 && strchr("abcdefghijklmnopqrstuvwxyz"
+						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						    "0123456789-._~", c))
 				sbuf_addc(&b, (char)c);
 			else
 				sbuf_addf(&b, "%%%02X", c);
