@@ -16,65 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_internal.h"	/* until the cache owns the outbox queries */
 #include "dav.h"
 #include "dav_internal.h"
 
 #define MAX_CONFLICTS 4
-
-struct pending {
-	long id;
-	char *href;
-	char *etag;
-	char *raw;
-	size_t len;
-	int state;
-	int parsed;
-	char *fn;
-};
-
-static void pending_free(struct pending *p)
-{
-	free(p->href);
-	free(p->etag);
-	free(p->raw);
-	free(p->fn);
-	memset(p, 0, sizeof *p);
-}
-
-static int load(struct cache *c, long id, struct pending *p, struct kerr *err)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	memset(p, 0, sizeof *p);
-	if (sqlite3_prepare_v2(cache_db(c), "SELECT href, etag, r.raw, state, parsed,"
-			       " coalesce(fn, href) FROM card c JOIN card_raw r"
-			       " ON r.id = c.id WHERE c.id = ?1", -1, &st,
-			       NULL) != SQLITE_OK) {
-		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *etag = (const char *)sqlite3_column_text(st, 1);
-
-		p->id = id;
-		p->href = xstrdup((const char *)sqlite3_column_text(st, 0));
-		p->etag = etag ? xstrdup(etag) : NULL;
-		p->len = (size_t)sqlite3_column_bytes(st, 2);
-		p->raw = xstrndup(sqlite3_column_blob(st, 2) ?
-				  sqlite3_column_blob(st, 2) : "", p->len);
-		p->state = sqlite3_column_int(st, 3);
-		p->parsed = sqlite3_column_int(st, 4);
-		p->fn = xstrdup((const char *)sqlite3_column_text(st, 5));
-		rc = 0;
-	} else {
-		kerr_set(err, "card %ld vanished from the cache", id);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
 
 /*
  * Which copy of a card refetch asks for. A server that converts cards
@@ -308,12 +253,12 @@ static int push_remove(struct dav_client *dc, struct cache *c,
 {
 	struct http_resp resp;
 	struct http_req req;
-	struct pending p;
+	struct cache_raw p;
 	char *url = NULL;
 	int rc = -1, gone;
 
 	memset(&resp, 0, sizeof resp);
-	if (load(c, id, &p, err) < 0)
+	if (cache_card_raw(c, id, &p, err) < 0)
 		return -1;
 	if (p.state != CARD_SYNCED) {
 		/* Made here and never sent, or already gone on the server. */
@@ -379,7 +324,7 @@ changed:
 out:
 	free(url);
 	http_resp_free(&resp);
-	pending_free(&p);
+	cache_raw_free(&p);
 	return rc;
 }
 
@@ -413,7 +358,7 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		struct vcard_info vi;
 		struct http_resp resp;
 		struct http_req req;
-		struct pending p;
+		struct cache_raw p;
 		char *url = NULL, *patched = NULL;
 		size_t plen = 0;
 		long last_op = 0;
@@ -422,19 +367,19 @@ static int push_card(struct dav_client *dc, struct cache *c,
 		memset(&want, 0, sizeof want);
 		memset(&resp, 0, sizeof resp);
 		memset(&pend, 0, sizeof pend);
-		if (load(c, id, &p, err) < 0)
+		if (cache_card_raw(c, id, &p, err) < 0)
 			return -1;
 		if (p.state == CARD_GONE) {
 			warn("%s was deleted on the server; its notes are kept "
 			     "here: 'kith gone' lists them and the ways out", p.fn);
-			pending_free(&p);
+			cache_raw_free(&p);
 			st->kept++;
 			return 1;
 		}
 		if (!p.parsed) {
 			kerr_set(err, "%s (%s) cannot be parsed, so kith never "
 				 "writes it: its notes stay here", p.fn, p.href);
-			pending_free(&p);
+			cache_raw_free(&p);
 			return -1;
 		}
 		url = http_resolve(book->url, p.href);
@@ -584,15 +529,15 @@ static int push_card(struct dav_client *dc, struct cache *c,
 			goto next;
 		}
 		{
-			struct pending q;
+			struct cache_raw q;
 			int kept;
 
-			if (load(c, id, &q, err) < 0) {
+			if (cache_card_raw(c, id, &q, err) < 0) {
 				cache_rollback(c);
 				goto next;
 			}
 			kept = survived(q.raw, q.len, &want);
-			pending_free(&q);
+			cache_raw_free(&q);
 			/*
 			 * A server that drops X-KITH properties would lose the
 			 * notes if the outbox let go of them: they stay queued
@@ -626,7 +571,7 @@ next:
 		http_resp_free(&resp);
 		vcard_annot_free(&want);
 		cache_pending_free(&pend);
-		pending_free(&p);
+		cache_raw_free(&p);
 		if (step == 0)
 			return 0;
 		if (step < 0)
@@ -643,32 +588,13 @@ int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
 	      int note_mirror, struct sync_stats *st, struct kerr *err)
 {
 	int vcard = 0;
-	sqlite3_stmt *s;
 	long *ids = NULL;
 	size_t n = 0, i;
 	long nfail = 0;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(cache_db(c), "SELECT DISTINCT o.card FROM outbox o "
-			       "JOIN card k ON k.id = o.card WHERE k.book = ?1 "
-			       "ORDER BY o.card", -1, &s, NULL) != SQLITE_OK) {
-		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
+	if (cache_outbox_cards(c, book->id, &ids, &n, err) < 0)
 		return -1;
-	}
-	sqlite3_bind_int64(s, 1, book->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		ids[n++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		/* A busy or damaged cache is not "nothing to push". */
-		kerr_set(err, "reading the outbox: %s", sqlite3_errmsg(cache_db(c)));
-		sqlite3_finalize(s);
-		free(ids);
-		return -1;
-	}
-	rc = 0;
-	sqlite3_finalize(s);
 	for (i = 0; i < n; i++) {
 		struct kerr cerr;
 		int r;
