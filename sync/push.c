@@ -12,7 +12,6 @@
  * duplicated.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,16 +213,32 @@ static int inside_book(const char *book_url, const char *url)
 	return yes;
 }
 
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warn(const char *fmt, ...)
+/* One book's push: what every card of it is pushed with. */
+struct push {
+	struct dav_client *dc;
+	struct cache *c;
+	struct cache_book *book;
+	int vcard;		/* the newest version the book offers, 0 not asked yet */
+	int mirror;		/* keep the NOTE mirror (DESIGN.md) */
+	struct sync_stats *st;
+	sync_report_fn report;	/* per-card problems, to the shell; or NULL */
+	void *arg;
+};
+
+static void say(struct push *pu, enum sync_report kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Tells the shell of a problem with one card (dav.h). */
+static void say(struct push *pu, enum sync_report kind, const char *fmt, ...)
 {
 	struct sbuf b = {0};
 	va_list ap;
 
+	if (!pu->report)
+		return;
 	va_start(ap, fmt);
 	sbuf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	term_printf(stderr, "kith: warning: %s\n", b.buf ? b.buf : "");
+	pu->report(pu->arg, kind, b.buf ? b.buf : "");
 	sbuf_free(&b);
 }
 
@@ -245,10 +260,13 @@ static int drop(struct cache *c, long id, struct kerr *err)
  * device added a number) is not deleted unseen: the removal is called off
  * and the person told, so nothing they did not see is lost.
  */
-static int push_remove(struct dav_client *dc, struct cache *c,
-		       const struct cache_book *book, long id, const char *asked,
-		       struct sync_stats *st, struct kerr *err)
+static int push_remove(struct push *pu, long id, const char *asked,
+		       struct kerr *err)
 {
+	struct dav_client *dc = pu->dc;
+	struct cache *c = pu->c;
+	const struct cache_book *book = pu->book;
+	struct sync_stats *st = pu->st;
 	struct http_resp resp;
 	struct http_req req;
 	struct cache_raw p;
@@ -314,9 +332,9 @@ static int push_remove(struct dav_client *dc, struct cache *c,
 changed:
 	if (cache_outbox_cancel(c, id, "remove", err) < 0)
 		goto out;
-	warn("%s changed on the server after you removed it here, so it was "
-	     "not deleted: look at it with 'show', and remove it again if you "
-	     "still mean to", p.fn);
+	say(pu, SYNC_WARN, "%s changed on the server after you removed it here, "
+	    "so it was not deleted: look at it with 'show', and remove it "
+	    "again if you still mean to", p.fn);
 	st->kept++;
 	rc = 0;
 out:
@@ -325,16 +343,6 @@ out:
 	cache_raw_free(&p);
 	return rc;
 }
-
-/* One book's push: what every card of it is pushed with. */
-struct push {
-	struct dav_client *dc;
-	struct cache *c;
-	struct cache_book *book;
-	int vcard;		/* the newest version the book offers, 0 not asked yet */
-	int mirror;		/* keep the NOTE mirror (DESIGN.md) */
-	struct sync_stats *st;
-};
 
 /*
  * Attempts at one card before its notes wait for the next sync. Every
@@ -466,8 +474,8 @@ static enum outcome push_attempt(struct push *pu, long id, int *exact,
 	if (cache_card_raw(pu->c, id, &p, err) < 0)
 		return PUSH_FAILED;
 	if (p.state == CARD_GONE) {
-		warn("%s was deleted on the server; its notes are kept "
-		     "here: 'kith gone' lists them and the ways out", p.fn);
+		say(pu, SYNC_WARN, "%s was deleted on the server; its notes are "
+		    "kept here: 'kith gone' lists them and the ways out", p.fn);
 		pu->st->kept++;
 		rc = PUSH_KEPT;
 		goto out;
@@ -606,8 +614,7 @@ static int push_card(struct push *pu, long id, struct kerr *err)
 	if (rc < 0)
 		return -1;
 	if (pend.remove) {
-		rc = push_remove(pu->dc, pu->c, pu->book, id, pend.remove_etag,
-				 pu->st, err);
+		rc = push_remove(pu, id, pend.remove_etag, err);
 		cache_pending_free(&pend);
 		return rc;
 	}
@@ -630,9 +637,10 @@ static int push_card(struct push *pu, long id, struct kerr *err)
 }
 
 int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
-	      int note_mirror, struct sync_stats *st, struct kerr *err)
+	      int note_mirror, struct sync_stats *st, sync_report_fn report,
+	      void *arg, struct kerr *err)
 {
-	struct push pu = {dc, c, book, 0, note_mirror, st};
+	struct push pu = {dc, c, book, 0, note_mirror, st, report, arg};
 	long *ids = NULL;
 	size_t n = 0, i;
 	long nfail = 0;
@@ -647,7 +655,7 @@ int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
 			pu.vcard = book_vcard(dc, c, book);
 		if (push_card(&pu, ids[i], &cerr) < 0) {
 			/* One card's failure does not stop the others. */
-			term_printf(stderr, "kith: %s\n", cerr.msg);
+			say(&pu, SYNC_FAIL, "%s", cerr.msg);
 			st->failed++;
 			nfail++;
 		}
