@@ -327,6 +327,19 @@ static void progress_clear(struct progress *p)
 }
 
 /*
+ * A problem with one card during push (dav.h), on its own line of
+ * stderr: a warning for a card kept back, the error for one not pushed.
+ */
+static void on_report(void *arg, enum sync_report kind, const char *msg)
+{
+	progress_clear(arg);
+	if (kind == SYNC_WARN)
+		term_printf(stderr, "kith: warning: %s\n", msg);
+	else
+		term_printf(stderr, "kith: %s\n", msg);
+}
+
+/*
  * A first sync that finds no card, or a book at the server's root, is
  * more often a wrong URL than an empty address book: say so, once.
  */
@@ -404,7 +417,7 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 				if (fresh[j].id != books[i].id)
 					continue;
 				if (sync_push(dc, ctx->cache, &fresh[j], ctx->cfg.note_mirror,
-					      &st, &err) < 0) {
+					      &st, on_report, &pr, &err) < 0) {
 					say_error("%s", err.msg);
 					failed = 1;
 				}

@@ -1286,6 +1286,88 @@ int cache_outbox_done(struct cache *c, long card, long last_op,
 	return cache_card_refresh(c, card, err);
 }
 
+int cache_card_raw(struct cache *c, long card, struct cache_raw *r,
+		   struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT href, etag, r.raw, state, parsed,"
+				" coalesce(fn, href) FROM card c JOIN card_raw r"
+				" ON r.id = c.id WHERE c.id = ?1");
+	int step;
+
+	memset(r, 0, sizeof *r);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	step = cache_step(c, st, "reading a card", err);
+	if (step == 0)
+		kerr_set(err, "card %ld vanished from the cache", card);
+	if (step == 1) {
+		const void *raw = sqlite3_column_blob(st, 2);
+
+		r->id = card;
+		r->href = col_dup(st, 0);
+		r->etag = col_dup(st, 1);
+		r->len = (size_t)sqlite3_column_bytes(st, 2);
+		r->raw = xstrndup(raw ? raw : "", r->len);
+		r->state = sqlite3_column_int(st, 3);
+		r->parsed = sqlite3_column_int(st, 4);
+		r->fn = col_dup(st, 5);
+	}
+	sqlite3_finalize(st);
+	return step == 1 ? 0 : -1;
+}
+
+void cache_raw_free(struct cache_raw *r)
+{
+	if (!r)
+		return;
+	free(r->href);
+	free(r->etag);
+	free(r->raw);
+	free(r->fn);
+	memset(r, 0, sizeof *r);
+}
+
+struct outbox_ids {
+	long *v;
+	size_t n;
+};
+
+static int ids_row(void *arg, sqlite3_stmt *st)
+{
+	struct outbox_ids *ids = arg;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof *ids->v);
+	ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int cache_outbox_cards(struct cache *c, long book, long **cards, size_t *n,
+		       struct kerr *err)
+{
+	sqlite3_stmt *st = prep(c, err, "SELECT DISTINCT o.card FROM outbox o "
+				"JOIN card k ON k.id = o.card WHERE k.book = ?1 "
+				"ORDER BY o.card");
+	struct outbox_ids ids = {NULL, 0};
+	int rc;
+
+	*cards = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, book);
+	/* A busy or damaged cache is not "nothing to push". */
+	rc = cache_each(c, st, ids_row, &ids, "reading the outbox", err);
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(ids.v);
+		return -1;
+	}
+	*cards = ids.v;
+	*n = ids.n;
+	return 0;
+}
+
 int cache_outbox_undo(struct cache *c, struct cache_undo *u, struct kerr *err)
 {
 	sqlite3_stmt *st;

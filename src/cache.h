@@ -241,4 +241,34 @@ int cache_outbox_cancel(struct cache *c, long card, const char *op,
 /* Drops the card's operations with id <= last_op (they are on the server). */
 int cache_outbox_done(struct cache *c, long card, long last_op, struct kerr *err);
 
+/*
+ * A card as push sends it: the server's copy exactly as stored, with what
+ * decides whether and how it may be written. Filled by cache_card_raw;
+ * the caller owns the strings and frees them with cache_raw_free.
+ */
+struct cache_raw {
+	long id;
+	char *href;
+	char *etag;		/* NULL for a card made here */
+	char *raw;		/* len bytes, NUL-terminated */
+	size_t len;
+	int state;		/* CARD_SYNCED, CARD_LOCAL or CARD_GONE */
+	int parsed;		/* 0: kith cannot parse it and never writes it */
+	char *fn;		/* the person's name, or the href without one */
+};
+/*
+ * 0 with r filled, or -1 with err set: a cache that cannot be read, or a
+ * card that is not in it. r is zeroed either way (cache_raw_free is safe).
+ */
+int cache_card_raw(struct cache *c, long card, struct cache_raw *r,
+		   struct kerr *err);
+void cache_raw_free(struct cache_raw *r);	/* accepts NULL */
+/*
+ * The ids of book's cards with pending operations, in id order: *cards
+ * (NULL when none) is the caller's to free. A cache that cannot be read
+ * is -1 with err set, never an empty outbox.
+ */
+int cache_outbox_cards(struct cache *c, long book, long **cards, size_t *n,
+		       struct kerr *err);
+
 #endif

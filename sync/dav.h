@@ -83,9 +83,28 @@ typedef void (*sync_progress_fn)(void *arg, const struct sync_stats *st);
 int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
 	      struct sync_stats *st, sync_progress_fn progress, void *arg,
 	      struct kerr *err);
-/* Asks once which vCard versions book offers, and keeps it in book->learned. */
+/*
+ * A problem with one card, told as it happens while the book goes on:
+ * SYNC_WARN a card held back on purpose (deleted on the server with its
+ * notes kept here, a removal called off because the card changed there),
+ * SYNC_FAIL a card that could not be pushed (its notes stay queued; it
+ * counts in failed). msg is one line without "kith: " or a newline,
+ * owned by sync and valid during the call only.
+ */
+enum sync_report {
+	SYNC_WARN,
+	SYNC_FAIL,
+};
+typedef void (*sync_report_fn)(void *arg, enum sync_report kind, const char *msg);
+
+/*
+ * Sends book's outbox. Every card's problems go to report (NULL: told to
+ * no one); the return and err say only how many failed. Asks once which
+ * vCard versions book offers, and keeps it in book->learned.
+ */
 int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
-	      int note_mirror, struct sync_stats *st, struct kerr *err);
+	      int note_mirror, struct sync_stats *st, sync_report_fn report,
+	      void *arg, struct kerr *err);
 /*
  * Keeps what dc learned while syncing book (its Digest challenge, the
  * requests made on it) for the next sync; call after the push.

@@ -12,69 +12,11 @@
  * duplicated.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_internal.h"	/* until the cache owns the outbox queries */
 #include "dav.h"
 #include "dav_internal.h"
-
-#define MAX_CONFLICTS 4
-
-struct pending {
-	long id;
-	char *href;
-	char *etag;
-	char *raw;
-	size_t len;
-	int state;
-	int parsed;
-	char *fn;
-};
-
-static void pending_free(struct pending *p)
-{
-	free(p->href);
-	free(p->etag);
-	free(p->raw);
-	free(p->fn);
-	memset(p, 0, sizeof *p);
-}
-
-static int load(struct cache *c, long id, struct pending *p, struct kerr *err)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	memset(p, 0, sizeof *p);
-	if (sqlite3_prepare_v2(cache_db(c), "SELECT href, etag, r.raw, state, parsed,"
-			       " coalesce(fn, href) FROM card c JOIN card_raw r"
-			       " ON r.id = c.id WHERE c.id = ?1", -1, &st,
-			       NULL) != SQLITE_OK) {
-		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *etag = (const char *)sqlite3_column_text(st, 1);
-
-		p->id = id;
-		p->href = xstrdup((const char *)sqlite3_column_text(st, 0));
-		p->etag = etag ? xstrdup(etag) : NULL;
-		p->len = (size_t)sqlite3_column_bytes(st, 2);
-		p->raw = xstrndup(sqlite3_column_blob(st, 2) ?
-				  sqlite3_column_blob(st, 2) : "", p->len);
-		p->state = sqlite3_column_int(st, 3);
-		p->parsed = sqlite3_column_int(st, 4);
-		p->fn = xstrdup((const char *)sqlite3_column_text(st, 5));
-		rc = 0;
-	} else {
-		kerr_set(err, "card %ld vanished from the cache", id);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
 
 /*
  * Which copy of a card refetch asks for. A server that converts cards
@@ -271,16 +213,32 @@ static int inside_book(const char *book_url, const char *url)
 	return yes;
 }
 
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warn(const char *fmt, ...)
+/* One book's push: what every card of it is pushed with. */
+struct push {
+	struct dav_client *dc;
+	struct cache *c;
+	struct cache_book *book;
+	int vcard;		/* the newest version the book offers, 0 not asked yet */
+	int mirror;		/* keep the NOTE mirror (DESIGN.md) */
+	struct sync_stats *st;
+	sync_report_fn report;	/* per-card problems, to the shell; or NULL */
+	void *arg;
+};
+
+static void say(struct push *pu, enum sync_report kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Tells the shell of a problem with one card (dav.h). */
+static void say(struct push *pu, enum sync_report kind, const char *fmt, ...)
 {
 	struct sbuf b = {0};
 	va_list ap;
 
+	if (!pu->report)
+		return;
 	va_start(ap, fmt);
 	sbuf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	term_printf(stderr, "kith: warning: %s\n", b.buf ? b.buf : "");
+	pu->report(pu->arg, kind, b.buf ? b.buf : "");
 	sbuf_free(&b);
 }
 
@@ -302,18 +260,21 @@ static int drop(struct cache *c, long id, struct kerr *err)
  * device added a number) is not deleted unseen: the removal is called off
  * and the person told, so nothing they did not see is lost.
  */
-static int push_remove(struct dav_client *dc, struct cache *c,
-		       const struct cache_book *book, long id, const char *asked,
-		       struct sync_stats *st, struct kerr *err)
+static int push_remove(struct push *pu, long id, const char *asked,
+		       struct kerr *err)
 {
+	struct dav_client *dc = pu->dc;
+	struct cache *c = pu->c;
+	const struct cache_book *book = pu->book;
+	struct sync_stats *st = pu->st;
 	struct http_resp resp;
 	struct http_req req;
-	struct pending p;
+	struct cache_raw p;
 	char *url = NULL;
 	int rc = -1, gone;
 
 	memset(&resp, 0, sizeof resp);
-	if (load(c, id, &p, err) < 0)
+	if (cache_card_raw(c, id, &p, err) < 0)
 		return -1;
 	if (p.state != CARD_SYNCED) {
 		/* Made here and never sent, or already gone on the server. */
@@ -371,315 +332,330 @@ static int push_remove(struct dav_client *dc, struct cache *c,
 changed:
 	if (cache_outbox_cancel(c, id, "remove", err) < 0)
 		goto out;
-	warn("%s changed on the server after you removed it here, so it was "
-	     "not deleted: look at it with 'show', and remove it again if you "
-	     "still mean to", p.fn);
+	say(pu, SYNC_WARN, "%s changed on the server after you removed it here, "
+	    "so it was not deleted: look at it with 'show', and remove it "
+	    "again if you still mean to", p.fn);
 	st->kept++;
 	rc = 0;
 out:
 	free(url);
 	http_resp_free(&resp);
-	pending_free(&p);
+	cache_raw_free(&p);
+	return rc;
+}
+
+/*
+ * Attempts at one card before its notes wait for the next sync. Every
+ * attempt but the last may end by re-reading the card from the server (a
+ * 412, a 404, or the first GET of its exact bytes) and trying again.
+ */
+#define PUSH_ATTEMPTS 5
+
+/* What one attempt at a card came to. */
+enum outcome {
+	PUSH_DONE,	/* the server holds every pending operation, or nothing was due */
+	PUSH_AGAIN,	/* the card was re-read from the server: try again */
+	PUSH_KEPT,	/* deleted on the server: its notes are kept here */
+	PUSH_FAILED,	/* err says why; the notes stay queued */
+};
+
+/*
+ * The server's copy p with the card's pending operations applied, its
+ * length in *plen, or NULL with err set. want gets the annotations that
+ * must read back, *last_op the newest operation applied, *v4 whether p
+ * is a vCard 4.0. The caller frees the text and want.
+ */
+static char *push_patch(struct push *pu, const struct cache_raw *p,
+			struct vcard_annot *want, long *last_op, int *v4,
+			size_t *plen, struct kerr *err)
+{
+	struct cache_pending pend;
+	struct vcard_info vi;
+	char *patched;
+
+	vcard_read(p->raw, p->len, &vi);
+	vcard_annot_copy(want, &vi.annot);
+	*v4 = vi.version == 40;
+	vcard_info_free(&vi);
+	if (cache_outbox_apply(pu->c, p->id, want, last_op, &pend, err) < 0)
+		return NULL;
+	patched = vcard_patch(p->raw, p->len, want, pu->mirror, plen, err);
+	if (patched && pend.nset) {
+		/* The person's own fields changed with 'set', in order. */
+		char *set = cache_pending_patch(&pend, patched, *plen, plen, err);
+
+		free(patched);
+		patched = set;
+	}
+	cache_pending_free(&pend);
+	if (!patched)
+		kerr_wrap(err, "%s (%s)", p->fn, p->href);
+	return patched;
+}
+
+/*
+ * The server stored the card p, sent with the annotations want. Read it
+ * back even with a strong ETag: servers rewrite cards (Radicale
+ * re-serializes every PUT), and only the copy the server holds tells
+ * whether the X-KITH properties survived. The operations up to last_op
+ * are dropped in the transaction that stores that copy.
+ */
+static enum outcome push_stored(struct push *pu, const struct cache_raw *p,
+				const char *url, const struct vcard_annot *want,
+				long last_op, int sent_v4, struct kerr *err)
+{
+	struct cache_raw q;
+	int gone, kept;
+
+	if (cache_begin(pu->c, err) < 0)
+		return PUSH_FAILED;
+	/* In the version it was sent in. */
+	if (refetch(pu->dc, pu->c, pu->book, url, p->href,
+		    pu->vcard == 4 && sent_v4 ? WANT_V4 : WANT_DEFAULT, &gone,
+		    err) < 0 || gone) {
+		cache_rollback(pu->c);
+		if (gone)
+			kerr_set(err, "%s vanished right after it was stored; "
+				 "its notes stay queued", url);
+		return PUSH_FAILED;
+	}
+	if (cache_card_raw(pu->c, p->id, &q, err) < 0) {
+		cache_rollback(pu->c);
+		return PUSH_FAILED;
+	}
+	kept = survived(q.raw, q.len, want);
+	cache_raw_free(&q);
+	if (!kept) {
+		/*
+		 * A server that drops X-KITH properties would lose the notes
+		 * if the outbox let go of them: they stay queued (and shown
+		 * as not synced) while the server's copy is stored as it is.
+		 */
+		if (cache_commit(pu->c, err) < 0)
+			return PUSH_FAILED;
+		kerr_set(err, "the server at %s did not keep kith's X-KITH "
+			 "properties on %s (%s): it cannot store kith's notes, "
+			 "so they stay here, queued; use a server or address "
+			 "book that keeps unknown vCard properties",
+			 pu->book->url, p->fn, p->href);
+		return PUSH_FAILED;
+	}
+	if (cache_outbox_done(pu->c, p->id, last_op, err) < 0) {
+		cache_rollback(pu->c);
+		return PUSH_FAILED;
+	}
+	if (cache_commit(pu->c, err) < 0)
+		return PUSH_FAILED;
+	pu->st->pushed++;
+	return PUSH_DONE;
+}
+
+/*
+ * One attempt at card id, from the copy the cache holds now. *exact says
+ * where that copy came from across attempts: 0 not asked for yet, 1 the
+ * server's exact bytes (GET), -1 GET failed and the copy is multiget's.
+ */
+static enum outcome push_attempt(struct push *pu, long id, int *exact,
+				 struct kerr *err)
+{
+	enum want stored = pu->vcard == 4 ? WANT_STORED : WANT_DEFAULT;
+	enum outcome rc = PUSH_FAILED;
+	struct vcard_annot want;
+	struct http_resp resp;
+	struct http_req req;
+	struct cache_raw p;
+	char *url = NULL, *patched = NULL;
+	size_t plen = 0;
+	long last_op = 0;
+	int gone, sent_v4 = 0;
+
+	memset(&want, 0, sizeof want);
+	memset(&resp, 0, sizeof resp);
+	if (cache_card_raw(pu->c, id, &p, err) < 0)
+		return PUSH_FAILED;
+	if (p.state == CARD_GONE) {
+		say(pu, SYNC_WARN, "%s was deleted on the server; its notes are "
+		    "kept here: 'kith gone' lists them and the ways out", p.fn);
+		pu->st->kept++;
+		rc = PUSH_KEPT;
+		goto out;
+	}
+	if (!p.parsed) {
+		kerr_set(err, "%s (%s) cannot be parsed, so kith never "
+			 "writes it: its notes stay here", p.fn, p.href);
+		goto out;
+	}
+	url = http_resolve(pu->book->url, p.href);
+	if (!url || !inside_book(pu->book->url, url)) {
+		/*
+		 * The last guard: resolving "/book/.." gives "/", and kith
+		 * would PUT there with the user's password.
+		 */
+		kerr_set(err, "%s: kith will not write to %s: it is not a card "
+			 "inside the address book %s", p.fn, url ? url : p.href,
+			 pu->book->url);
+		goto out;
+	}
+	if (p.state == CARD_SYNCED && !*exact &&
+	    (stored == WANT_STORED || !memchr(p.raw, '\r', p.len))) {
+		/*
+		 * A copy without a CR came by multiget, where XML turned
+		 * every CRLF into LF: the card's own line endings are lost
+		 * there. Its exact bytes come from GET, so that every line
+		 * kith does not own goes back as it was. A server that
+		 * cannot serve GET (some answer 500) leaves the multiget
+		 * copy, sent back with CRLF below. On a book that offers
+		 * vCard 4 any copy may be a converted one: always asked
+		 * for in the version it is stored in.
+		 */
+		struct kerr gerr;
+
+		*exact = 1;
+		if (refetch(pu->dc, pu->c, pu->book, url, p.href, stored, &gone,
+			    &gerr) == 0) {
+			/* Again, from the exact copy (or as deleted). */
+			if (!gone || cache_card_gone(pu->c, pu->book->id, p.href,
+						     err) >= 0)
+				rc = PUSH_AGAIN;
+			goto out;
+		}
+		*exact = -1;
+	}
+	patched = push_patch(pu, &p, &want, &last_op, &sent_v4, &plen, err);
+	if (!patched)
+		goto out;
+	if (p.state == CARD_SYNCED && plen == p.len &&
+	    memcmp(patched, p.raw, plen) == 0) {
+		/* The server already holds all of it (a lost answer, or another device). */
+		if (cache_outbox_done(pu->c, id, last_op, err) == 0)
+			rc = PUSH_DONE;
+		goto out;
+	}
+	if ((*exact < 0 || p.state == CARD_LOCAL) &&
+	    !memchr(p.raw, '\r', p.len)) {
+		/*
+		 * The multiget copy, since GET failed: XML read the
+		 * server's CRLF as LF (docs/decisions.md). vCard lines
+		 * end in CRLF (RFC 6350 3.2): they go back that way.
+		 */
+		char *crlf = lf_to_crlf(patched, plen, &plen);
+
+		free(patched);
+		patched = crlf;
+	}
+	memset(&req, 0, sizeof req);
+	req.method = "PUT";
+	req.url = url;
+	req.content_type = "text/vcard; charset=utf-8";
+	req.body = patched;
+	req.body_len = plen;
+	if (p.state == CARD_LOCAL)
+		req.if_none_match = 1;
+	else
+		req.if_match = p.etag ? p.etag : "*";
+	if (http_request(pu->dc, &req, &resp, err) < 0) {
+		kerr_wrap(err, "pushing notes for %s", p.fn);
+		goto out;
+	}
+	if (resp.status == 412) {
+		/* Changed on the server (or our last PUT landed): merge again. */
+		if (refetch(pu->dc, pu->c, pu->book, url, p.href, stored, &gone,
+			    err) < 0)
+			goto out;
+		if (gone && p.state == CARD_LOCAL) {
+			kerr_set(err, "%s: the server refused to create %s "
+				 "(412) and has no such card", p.fn, url);
+			goto out;
+		}
+		if (gone)
+			cache_card_gone(pu->c, pu->book->id, p.href, err);
+		rc = PUSH_AGAIN;
+		goto out;
+	}
+	if (resp.status == 404 && p.state == CARD_SYNCED) {
+		if (cache_card_gone(pu->c, pu->book->id, p.href, err) >= 0)
+			rc = PUSH_AGAIN;
+		goto out;
+	}
+	if (resp.status == 403 || resp.status == 405) {
+		kerr_set(err, "%s: the server refused to store notes for %s "
+			 "(PUT %s: HTTP %ld: the address book is read-only?); "
+			 "they stay here, queued: make the book writable for "
+			 "this user, then sync again", pu->book->url, p.fn, p.href,
+			 resp.status);
+		goto out;
+	}
+	/* RFC 9110 9.3.4: 200, 201 or 204; a 207 or 202 is not "stored". */
+	if (resp.status != 200 && resp.status != 201 && resp.status != 204) {
+		dav_status_error(err, "sync", "PUT", url, resp.status);
+		kerr_wrap(err, "pushing notes for %s", p.fn);
+		goto out;
+	}
+	rc = push_stored(pu, &p, url, &want, last_op, sent_v4, err);
+out:
+	free(url);
+	free(patched);
+	http_resp_free(&resp);
+	vcard_annot_free(&want);
+	cache_raw_free(&p);
 	return rc;
 }
 
 /* Pushes one card. 0 pushed (or nothing to do), 1 kept for later, -1 error. */
-static int push_card(struct dav_client *dc, struct cache *c,
-		     const struct cache_book *book, int vcard, long id, int mirror,
-		     struct sync_stats *st, struct kerr *err)
+static int push_card(struct push *pu, long id, struct kerr *err)
 {
-	enum want stored = vcard == 4 ? WANT_STORED : WANT_DEFAULT;
-	/* exact: 0 not tried, 1 the cache holds the server's bytes, -1 GET failed */
-	int attempt, rc = -1, exact = 0;
 	struct cache_pending pend;
+	struct vcard_annot none;
+	int i, rc, exact = 0;
 
-	{
-		struct vcard_annot none;
-
-		memset(&none, 0, sizeof none);
-		if (cache_outbox_apply(c, id, &none, NULL, &pend, err) < 0)
-			return -1;
-		vcard_annot_free(&none);
-		if (pend.remove) {
-			rc = push_remove(dc, c, book, id, pend.remove_etag, st, err);
-			cache_pending_free(&pend);
-			return rc;
-		}
+	memset(&none, 0, sizeof none);
+	rc = cache_outbox_apply(pu->c, id, &none, NULL, &pend, err);
+	vcard_annot_free(&none);
+	if (rc < 0)
+		return -1;
+	if (pend.remove) {
+		rc = push_remove(pu, id, pend.remove_etag, err);
 		cache_pending_free(&pend);
+		return rc;
 	}
-
-	for (attempt = 0; attempt < MAX_CONFLICTS + 1; attempt++) {
-		struct vcard_annot want;
-		struct vcard_info vi;
-		struct http_resp resp;
-		struct http_req req;
-		struct pending p;
-		char *url = NULL, *patched = NULL;
-		size_t plen = 0;
-		long last_op = 0;
-		int gone, step = -1, sent_v4 = 0;
-
-		memset(&want, 0, sizeof want);
-		memset(&resp, 0, sizeof resp);
-		memset(&pend, 0, sizeof pend);
-		if (load(c, id, &p, err) < 0)
-			return -1;
-		if (p.state == CARD_GONE) {
-			warn("%s was deleted on the server; its notes are kept "
-			     "here: 'kith gone' lists them and the ways out", p.fn);
-			pending_free(&p);
-			st->kept++;
-			return 1;
-		}
-		if (!p.parsed) {
-			kerr_set(err, "%s (%s) cannot be parsed, so kith never "
-				 "writes it: its notes stay here", p.fn, p.href);
-			pending_free(&p);
-			return -1;
-		}
-		url = http_resolve(book->url, p.href);
-		if (!url || !inside_book(book->url, url)) {
-			/*
-			 * The last guard: resolving "/book/.." gives "/", and kith
-			 * would PUT there with the user's password.
-			 */
-			kerr_set(err, "%s: kith will not write to %s: it is not a card "
-				 "inside the address book %s", p.fn, url ? url : p.href,
-				 book->url);
-			goto next;
-		}
-		if (p.state == CARD_SYNCED && !exact &&
-		    (stored == WANT_STORED || !memchr(p.raw, '\r', p.len))) {
-			/*
-			 * A copy without a CR came by multiget, where XML turned
-			 * every CRLF into LF: the card's own line endings are lost
-			 * there. Its exact bytes come from GET, so that every line
-			 * kith does not own goes back as it was. A server that
-			 * cannot serve GET (some answer 500) leaves the multiget
-			 * copy, sent back with CRLF below. On a book that offers
-			 * vCard 4 any copy may be a converted one: always asked
-			 * for in the version it is stored in.
-			 */
-			struct kerr gerr;
-			int r;
-
-			exact = 1;
-			r = refetch(dc, c, book, url, p.href, stored, &gone, &gerr);
-			if (r == 0 && gone) {
-				if (cache_card_gone(c, book->id, p.href, err) < 0)
-					goto next;
-				step = 2;
-				goto next;
-			}
-			if (r == 0) {
-				step = 2;	/* again, from the exact copy */
-				goto next;
-			}
-			exact = -1;
-		}
-		vcard_read(p.raw, p.len, &vi);
-		vcard_annot_copy(&want, &vi.annot);
-		sent_v4 = vi.version == 40;
-		vcard_info_free(&vi);
-		if (cache_outbox_apply(c, id, &want, &last_op, &pend, err) < 0)
-			goto next;
-		patched = vcard_patch(p.raw, p.len, &want, mirror, &plen, err);
-		if (patched && pend.nset) {
-			/* The person's own fields changed with 'set', in order. */
-			char *set = cache_pending_patch(&pend, patched, plen, &plen, err);
-
-			free(patched);
-			patched = set;
-		}
-		if (!patched) {
-			kerr_wrap(err, "%s (%s)", p.fn, p.href);
-			goto next;
-		}
-		if (p.state == CARD_SYNCED && plen == p.len &&
-		    memcmp(patched, p.raw, plen) == 0) {
-			/* The server already holds all of it (a lost answer, or another device). */
-			if (cache_outbox_done(c, id, last_op, err) < 0)
-				goto next;
-			step = 0;
-			goto next;
-		}
-		if ((exact < 0 || p.state == CARD_LOCAL) &&
-		    !memchr(p.raw, '\r', p.len)) {
-			/*
-			 * The multiget copy, since GET failed: XML read the
-			 * server's CRLF as LF (docs/decisions.md). vCard lines
-			 * end in CRLF (RFC 6350 3.2): they go back that way.
-			 */
-			char *crlf = lf_to_crlf(patched, plen, &plen);
-
-			free(patched);
-			patched = crlf;
-		}
-		memset(&req, 0, sizeof req);
-		req.method = "PUT";
-		req.url = url;
-		req.content_type = "text/vcard; charset=utf-8";
-		req.body = patched;
-		req.body_len = plen;
-		if (p.state == CARD_LOCAL)
-			req.if_none_match = 1;
-		else
-			req.if_match = p.etag ? p.etag : "*";
-		if (http_request(dc, &req, &resp, err) < 0) {
-			kerr_wrap(err, "pushing notes for %s", p.fn);
-			goto next;
-		}
-		if (resp.status == 412) {
-			/* Changed on the server (or our last PUT landed): merge again. */
-			if (refetch(dc, c, book, url, p.href, stored, &gone, err) < 0)
-				goto next;
-			if (gone && p.state == CARD_LOCAL) {
-				kerr_set(err, "%s: the server refused to create %s "
-					 "(412) and has no such card", p.fn, url);
-				goto next;
-			}
-			if (gone) {
-				cache_card_gone(c, book->id, p.href, err);
-				step = 2;
-				goto next;
-			}
-			step = 2;
-			goto next;
-		}
-		if (resp.status == 404 && p.state == CARD_SYNCED) {
-			if (cache_card_gone(c, book->id, p.href, err) < 0)
-				goto next;
-			step = 2;
-			goto next;
-		}
-		if (resp.status == 403 || resp.status == 405) {
-			kerr_set(err, "%s: the server refused to store notes for %s "
-				 "(PUT %s: HTTP %ld: the address book is read-only?); "
-				 "they stay here, queued: make the book writable for "
-				 "this user, then sync again", book->url, p.fn, p.href,
-				 resp.status);
-			step = -1;
-			goto next;
-		}
-		/* RFC 9110 9.3.4: 200, 201 or 204; a 207 or 202 is not "stored". */
-		if (resp.status != 200 && resp.status != 201 && resp.status != 204) {
-			dav_status_error(err, "sync", "PUT", url, resp.status);
-			kerr_wrap(err, "pushing notes for %s", p.fn);
-			goto next;
-		}
-		/*
-		 * Stored. Read it back even with a strong ETag: servers rewrite
-		 * cards (Radicale re-serializes every PUT), and only the copy the
-		 * server holds tells whether the X-KITH properties survived.
-		 */
-		if (cache_begin(c, err) < 0)
-			goto next;
-		/* In the version it was sent in. */
-		if (refetch(dc, c, book, url, p.href, vcard == 4 && sent_v4 ? WANT_V4 :
-			    WANT_DEFAULT, &gone, err) < 0 || gone) {
-			cache_rollback(c);
-			if (gone)
-				kerr_set(err, "%s vanished right after it was stored; "
-					 "its notes stay queued", url);
-			goto next;
-		}
-		{
-			struct pending q;
-			int kept;
-
-			if (load(c, id, &q, err) < 0) {
-				cache_rollback(c);
-				goto next;
-			}
-			kept = survived(q.raw, q.len, &want);
-			pending_free(&q);
-			/*
-			 * A server that drops X-KITH properties would lose the
-			 * notes if the outbox let go of them: they stay queued
-			 * (and shown as not synced) while the server's copy is
-			 * stored as it is.
-			 */
-			if (!kept) {
-				if (cache_commit(c, err) < 0)
-					goto next;
-				kerr_set(err, "the server at %s did not keep kith's "
-					 "X-KITH properties on %s (%s): it cannot "
-					 "store kith's notes, so they stay here, "
-					 "queued; use a server or address book that "
-					 "keeps unknown vCard properties", book->url,
-					 p.fn, p.href);
-				step = -1;
-				goto next;
-			}
-		}
-		if (cache_outbox_done(c, id, last_op, err) < 0) {
-			cache_rollback(c);
-			goto next;
-		}
-		if (cache_commit(c, err) < 0)
-			goto next;
-		st->pushed++;
-		step = 0;
-next:
-		free(url);
-		free(patched);
-		http_resp_free(&resp);
-		vcard_annot_free(&want);
-		cache_pending_free(&pend);
-		pending_free(&p);
-		if (step == 0)
+	cache_pending_free(&pend);
+	for (i = 0; i < PUSH_ATTEMPTS; i++) {
+		switch (push_attempt(pu, id, &exact, err)) {
+		case PUSH_DONE:
 			return 0;
-		if (step < 0)
+		case PUSH_KEPT:
+			return 1;
+		case PUSH_FAILED:
 			return -1;
-		/* step 2: try again with the newest copy. */
-		rc = -1;
+		case PUSH_AGAIN:
+			break;
+		}
 	}
 	kerr_set(err, "card %ld kept changing on the server during push; its "
 		 "notes stay queued for the next sync", id);
-	return rc;
+	return -1;
 }
 
 int sync_push(struct dav_client *dc, struct cache *c, struct cache_book *book,
-	      int note_mirror, struct sync_stats *st, struct kerr *err)
+	      int note_mirror, struct sync_stats *st, sync_report_fn report,
+	      void *arg, struct kerr *err)
 {
-	int vcard = 0;
-	sqlite3_stmt *s;
+	struct push pu = {dc, c, book, 0, note_mirror, st, report, arg};
 	long *ids = NULL;
 	size_t n = 0, i;
 	long nfail = 0;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(cache_db(c), "SELECT DISTINCT o.card FROM outbox o "
-			       "JOIN card k ON k.id = o.card WHERE k.book = ?1 "
-			       "ORDER BY o.card", -1, &s, NULL) != SQLITE_OK) {
-		kerr_set(err, "cache: %s", sqlite3_errmsg(cache_db(c)));
+	if (cache_outbox_cards(c, book->id, &ids, &n, err) < 0)
 		return -1;
-	}
-	sqlite3_bind_int64(s, 1, book->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		ids[n++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		/* A busy or damaged cache is not "nothing to push". */
-		kerr_set(err, "reading the outbox: %s", sqlite3_errmsg(cache_db(c)));
-		sqlite3_finalize(s);
-		free(ids);
-		return -1;
-	}
-	rc = 0;
-	sqlite3_finalize(s);
 	for (i = 0; i < n; i++) {
 		struct kerr cerr;
-		int r;
 
-		if (!vcard)
-			vcard = book_vcard(dc, c, book);
-		r = push_card(dc, c, book, vcard, ids[i], note_mirror, st, &cerr);
-
-		if (r < 0) {
+		if (!pu.vcard)
+			pu.vcard = book_vcard(dc, c, book);
+		if (push_card(&pu, ids[i], &cerr) < 0) {
 			/* One card's failure does not stop the others. */
-			term_printf(stderr, "kith: %s\n", cerr.msg);
+			say(&pu, SYNC_FAIL, "%s", cerr.msg);
 			st->failed++;
 			nfail++;
 		}

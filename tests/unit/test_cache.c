@@ -149,6 +149,53 @@ static void upgrade_from_v2(const char *path)
 	unlink(path);
 }
 
+static int stop_now(void *arg)
+{
+	(void)arg;
+	return 1;
+}
+
+/*
+ * What push reads: the server's copy as stored, and the cards with
+ * pending operations; a cache that cannot be read is an error, never
+ * "nothing to push".
+ */
+static void outbox_reads(struct cache *c, const char *path, long book, long id)
+{
+	struct cache_raw r;
+	struct kerr err;
+	long *ids = NULL;
+	size_t n = 0;
+	char want[64];
+
+	ok(cache_card_raw(c, id, &r, &err) == 0 && r.id == id &&
+	   strcmp(r.href, "/alice/book/u1.vcf") == 0 && strcmp(r.etag, "\"e1\"") == 0 &&
+	   r.len == sizeof card - 1 && memcmp(r.raw, card, r.len) == 0 &&
+	   r.state == CARD_SYNCED && r.parsed && strcmp(r.fn, "Ana Lima") == 0,
+	   "cache_card_raw gives the server's bytes and the card's state");
+	cache_raw_free(&r);
+	snprintf(want, sizeof want, "card %ld vanished from the cache", id + 1000);
+	ok(cache_card_raw(c, id + 1000, &r, &err) < 0 && strcmp(err.msg, want) == 0 &&
+	   r.raw == NULL, "a card not in the cache is an error");
+	cache_raw_free(&r);
+	ok(cache_outbox_cards(c, book, &ids, &n, &err) == 0 && n == 1 && ids[0] == id,
+	   "cache_outbox_cards lists the card with a pending operation");
+	free(ids);
+	ok(cache_outbox_cards(c, book + 1000, &ids, &n, &err) == 0 && n == 0 &&
+	   ids == NULL, "and none for a book without");
+
+	/* A step that fails (as a busy or damaged file would). */
+	sqlite3_progress_handler(cache_db(c), 1, stop_now, NULL);
+	ok(cache_outbox_cards(c, book, &ids, &n, &err) < 0 && n == 0 && ids == NULL &&
+	   strncmp(err.msg, "reading the outbox: ", 20) == 0,
+	   "a failed step is an error for the outbox: %s", err.msg);
+	ok(cache_card_raw(c, id, &r, &err) < 0 && r.raw == NULL &&
+	   strncmp(err.msg, "reading a card: ", 16) == 0,
+	   "and for a card, not 'vanished': %s", err.msg);
+	cache_raw_free(&r);
+	sqlite3_progress_handler(cache_db(c), 0, NULL, NULL);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kith-test-cache-XXXXXX", *path, *s;
@@ -188,6 +235,7 @@ int main(void)
 
 	ok(cache_outbox_add(c, id, "log", "2026-11-19", "meet", "1b1b1b1b",
 			    "Lunch, she starts in Lyon", &err) == 0, "an outbox op is added");
+	outbox_reads(c, path, book, id);
 	s = text(c, "SELECT last_contact || ' ' || last_via FROM card");
 	is_str(s, "2026-11-19 meet", "the view shows the pending entry");
 	free(s);
