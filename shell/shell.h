@@ -130,7 +130,7 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv);
 int cmd_snooze(struct ctx *ctx, int argc, char **argv);
 int cmd_queue(struct ctx *ctx, int argc, char **argv);
 
-/* ---- people: shared by the commands about people (people.c) ---------- */
+/* ---- people: shared by the commands about people (person.c, format.c) - */
 
 /* struct person, struct person_log_row and their readers: query.h. */
 
@@ -189,7 +189,24 @@ int sh_first_run(struct ctx *ctx);
 /* sh_flush with long lines wrapped at spaces to the terminal's width. */
 int sh_flush_wrapped(struct sbuf *b);
 
-/* Reconnecting (reconnect.c) and looking around (stats.c). */
+/*
+ * Asking while a command runs (ask.c). ask_key: one key, lower-cased, or
+ * 'q' at end of input, Ctrl-C, Ctrl-D or Escape; without a terminal the
+ * first non-blank character of the next non-empty line. ask_line: a
+ * trimmed line ("" when empty), NULL at end of input or, with *cancelled
+ * set, on Ctrl-C; words complete on a terminal. The caller frees it.
+ */
+int ask_key(const char *prompt);
+char *ask_line(const char *prompt, const char *const *words, int *cancelled);
+
+/*
+ * The template name's draft for p, printed (draft.c); with edit, opened
+ * in the editor first. An exit status.
+ */
+int draft_print(struct ctx *ctx, const struct person *p, const char *name,
+		int edit);
+
+/* Reconnecting (reconnect.c, draft.c, add.c) and looking around (stats.c). */
 int cmd_next(struct ctx *ctx, int argc, char **argv);
 int cmd_today(struct ctx *ctx, int argc, char **argv);
 int cmd_draft(struct ctx *ctx, int argc, char **argv);
