@@ -143,10 +143,14 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 		say_error("%s", err.msg);
 		goto out;
 	}
-	if (n && (n = keep_writable_books(books, n)) == 0) {
-		say_error("account add: the server offered no address book kith "
-			  "can keep: give the address book's own URL");
-		goto out;
+	if (n) {
+		n = keep_writable_books(books, n);
+		if (n == 0) {
+			say_error("account add: the server offered no address "
+				  "book kith can keep: give the address book's "
+				  "own URL");
+			goto out;
+		}
 	}
 	if (!cmd && cred_store(argv[1], user, argv[2], pw, &err) < 0) {
 		say_error("%s", err.msg);

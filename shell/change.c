@@ -109,7 +109,10 @@ static int edit_in_editor(struct ctx *ctx, const struct person_log_row *r,
 		say_error("the edited text is not valid UTF-8; nothing changed");
 		goto out;
 	}
-	if (past_date(ctx, w1, date) < 0 || !(*via = channel(w2)))
+	if (past_date(ctx, w1, date) < 0)
+		goto out;
+	*via = channel(w2);
+	if (!*via)
 		goto out;
 	*text = xstrdup(s);
 	while (**text && (*text)[strlen(*text) - 1] == ' ')
@@ -189,8 +192,11 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 	} else {
 		if (when && past_date(ctx, when, date) < 0)
 			goto out;
-		if (viaarg && !(via = channel(viaarg)))
-			goto out;
+		if (viaarg) {
+			via = channel(viaarg);
+			if (!via)
+				goto out;
+		}
 		text = xstrdup(hastext ? newtext : r->text ? r->text : "");
 	}
 	if (strcmp(date, r->date) == 0 && strcmp(via, r->via) == 0 &&

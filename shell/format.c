@@ -108,7 +108,8 @@ int sh_flush(struct sbuf *b)
 {
 	const char *pg;
 
-	if (b->len && taller_than_terminal(b->buf, b->len) && (pg = pager())) {
+	pg = b->len && taller_than_terminal(b->buf, b->len) ? pager() : NULL;
+	if (pg) {
 		FILE *f;
 
 		fflush(stdout);

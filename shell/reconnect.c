@@ -226,9 +226,9 @@ static int cmp_circle(const void *a, const void *b)
 
 	if (!x->last != !y->last)
 		return x->last ? 1 : -1;
-	if (x->last && (c = strcmp(x->last, y->last)) != 0)
-		return c;
-	c = strcmp(x->name, y->name);
+	c = x->last ? strcmp(x->last, y->last) : 0;
+	if (c == 0)
+		c = strcmp(x->name, y->name);
 	return c ? c : (x->q.card > y->q.card) - (x->q.card < y->q.card);
 }
 

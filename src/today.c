@@ -329,7 +329,8 @@ long today_bday_in(const char *bday, long today)
 		return -1;
 	len = (int)strlen(bday);
 	if (len == 10 && bday[4] == '-' && bday[7] == '-') {
-		if ((y = digits(bday, 4)) < 0)
+		y = digits(bday, 4);
+		if (y < 0)
 			return -1;
 		m = digits(bday + 5, 2);
 		d = digits(bday + 8, 2);

@@ -294,6 +294,20 @@ static int hexval(int c)
 	return -1;
 }
 
+/* The byte "%XX" at p stands for, or -1 when p is not one. */
+static int pct_byte(const char *p)
+{
+	int hi, lo;
+
+	if (p[0] != '%')
+		return -1;
+	hi = hexval((unsigned char)p[1]);
+	if (hi < 0)
+		return -1;
+	lo = hexval((unsigned char)p[2]);
+	return lo < 0 ? -1 : hi * 16 + lo;
+}
+
 /*
  * Where the path of href starts: after "scheme://authority" when href
  * begins with a scheme (RFC 3986 3.1), the authority ending at the first
@@ -318,12 +332,9 @@ char *http_path(const char *href)
 	struct sbuf b = {0};
 
 	for (; *p && *p != '?' && *p != '#'; p++) {
-		int hi, lo;
+		int c = pct_byte(p);
 
-		if (*p == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[2])) >= 0) {
-			int c = hi * 16 + lo;
-
+		if (c >= 0) {
 			/*
 			 * RFC 3986 2.3: unreserved characters mean the same
 			 * encoded or not. ALPHA and DIGIT are ASCII: isalnum()
@@ -364,12 +375,12 @@ static int bad_segment(const char *seg)
 {
 	struct sbuf d = {0};
 	const char *p;
-	int bad = 0, hi, lo;
+	int bad = 0, c;
 
 	for (p = seg; *p; p++) {
-		if (*p == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[2])) >= 0) {
-			sbuf_addc(&d, (char)(hi * 16 + lo));
+		c = pct_byte(p);
+		if (c >= 0) {
+			sbuf_addc(&d, (char)c);
 			p += 2;
 		} else {
 			sbuf_addc(&d, *p);
@@ -454,11 +465,18 @@ static char *header_value(const char *line, size_t len, const char *name)
 	return xstrndup(v, (size_t)(end - v));
 }
 
+/* The response headers kept, in header_names' order. */
+enum header { H_ETAG, H_LOCATION, H_CONTENT_TYPE, H_DAV, H_RETRY_AFTER,
+	H_AUTHENTICATE, H_NONE };
+static const char *const header_names[] = {"ETag", "Location",
+	"Content-Type", "DAV", "Retry-After", "WWW-Authenticate"};
+
 static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 {
 	struct attempt *a = arg;
 	size_t len = size * n;
-	char *v;
+	enum header h;
+	char *v = NULL;
 
 	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		/* A new response (after 100 Continue or a 401 round): start over. */
@@ -473,29 +491,43 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 		a->www_chal[0] = '\0';
 		return len;
 	}
-	if ((v = header_value(buf, len, "ETag"))) {
+	for (h = 0; h < H_NONE; h++) {
+		v = header_value(buf, len, header_names[h]);
+		if (v)
+			break;
+	}
+	switch (h) {
+	case H_ETAG:
 		free(a->resp->etag);
 		a->resp->etag = v;
-	} else if ((v = header_value(buf, len, "Location"))) {
+		break;
+	case H_LOCATION:
 		free(a->resp->location);
 		a->resp->location = v;
-	} else if ((v = header_value(buf, len, "Content-Type"))) {
+		break;
+	case H_CONTENT_TYPE:
 		free(a->resp->content_type);
 		a->resp->content_type = v;
-	} else if ((v = header_value(buf, len, "DAV"))) {
+		break;
+	case H_DAV:
 		free(a->resp->dav);
 		a->resp->dav = v;
-	} else if ((v = header_value(buf, len, "Retry-After"))) {
+		break;
+	case H_RETRY_AFTER:
 		/* Seconds only; an HTTP date falls back to our own backoff. */
 		a->retry_after = isdigit((unsigned char)v[0]) ? atol(v) : -1;
 		free(v);
-	} else if ((v = header_value(buf, len, "WWW-Authenticate"))) {
+		break;
+	case H_AUTHENTICATE:
 		if (strncasecmp(v, "Digest", 6) == 0) {
 			if (!a->www_digest && strlen(v) <= DIGEST_CHALLENGE_MAX)
 				snprintf(a->www_chal, sizeof a->www_chal, "%s", v);
 			a->www_digest = 1;
 		}
 		free(v);
+		break;
+	case H_NONE:
+		break;
 	}
 	return len;
 }
