@@ -135,8 +135,8 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 	int rc = EXIT_USAGE, amb, hastext;
 
 	memset(&p, 0, sizeof p);
-	if ((hastext = opt_take(&argc, argv, "--text", 1, &newtext)) < 0 ||
-	    opt_take(&argc, argv, "--date", 1, &when) < 0 ||
+	hastext = opt_take(&argc, argv, "--text", 1, &newtext);
+	if (hastext < 0 || opt_take(&argc, argv, "--date", 1, &when) < 0 ||
 	    opt_take(&argc, argv, "--via", 1, &viaarg) < 0 ||
 	    opt_none_left("edit", argc, argv) < 0)
 		return EXIT_USAGE;
@@ -410,8 +410,8 @@ int cmd_remove(struct ctx *ctx, int argc, char **argv)
 	int rc = EXIT_USAGE, yes;
 
 	memset(&p, 0, sizeof p);
-	if ((yes = opt_take(&argc, argv, "--yes", 0, NULL)) < 0 ||
-	    opt_none_left("remove", argc, argv) < 0)
+	yes = opt_take(&argc, argv, "--yes", 0, NULL);
+	if (yes < 0 || opt_none_left("remove", argc, argv) < 0)
 		return EXIT_USAGE;
 	if (argc < 2) {
 		say_error("usage: remove PERSON [--yes]");
