@@ -583,7 +583,7 @@ long cache_account(struct cache *c, const char *name, struct kerr *err)
 	if (!st)
 		return -1;
 	bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (cache_step(c, st, "reading the account", err) > 0)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return id;
@@ -628,7 +628,7 @@ long cache_book(struct cache *c, long account, const char *url,
 		return -1;
 	sqlite3_bind_int64(st, 1, account);
 	bind_text(st, 2, url);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (cache_step(c, st, "reading the address book", err) > 0)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return id;
@@ -756,20 +756,22 @@ int cache_book_set_state(struct cache *c, long book, const char *sync_token,
 	return run(c, st, err, "saving the sync state");
 }
 
-long cache_card_id(struct cache *c, long book, const char *href)
+long cache_card_id(struct cache *c, long book, const char *href,
+		   struct kerr *err)
 {
-	struct kerr ignored;
-	sqlite3_stmt *st = stmt(c, S_CARD_ID, &ignored);
+	sqlite3_stmt *st = stmt(c, S_CARD_ID, err);
 	long id = 0;
+	int r;
 
 	if (!st)
-		return 0;
+		return -1;
 	sqlite3_bind_int64(st, 1, book);
 	bind_static(st, 2, href);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	r = cache_step(c, st, "reading the cards", err);
+	if (r > 0)
 		id = sqlite3_column_int64(st, 0);
 	stmt_done(st);
-	return id;
+	return r < 0 ? -1 : id;
 }
 
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
@@ -797,7 +799,9 @@ static int card_put(struct cache *c, long book, const char *href,
 	long id;
 
 	/* One lookup, then an insert or an update by id: no upsert to redo. */
-	id = cache_card_id(c, book, href);
+	id = cache_card_id(c, book, href, err);
+	if (id < 0)
+		return -1;
 	if (id > 0) {
 		st = stmt(c, S_CARD_UPDATE, err);
 		if (!st)
@@ -846,50 +850,63 @@ int cache_card_put(struct cache *c, long book, const char *href,
 	return cache_commit(c, err);
 }
 
-static long pending_ops(struct cache *c, long card)
+/*
+ * The card's pending operations, or -1 with err: a cache that cannot say
+ * must never read as "nothing pending", or a card deleted on the server
+ * would take its notes with it.
+ */
+static long pending_ops(struct cache *c, long card, struct kerr *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = prep(c, err, "SELECT count(*) FROM outbox WHERE "
+				"card = ?1");
 	long n = 0;
+	int r;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM outbox WHERE card = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, card);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	r = cache_step(c, st, "reading the outbox", err);
+	if (r > 0)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return n;
+	return r < 0 ? -1 : n;
 }
 
-/* Whether the person asked to remove card (a pending remove). */
-static int removing(struct cache *c, long card)
+/* Whether the person asked to remove card (a pending remove): 1, 0, -1. */
+static int removing(struct cache *c, long card, struct kerr *err)
 {
-	sqlite3_stmt *st;
-	int yes = 0;
+	sqlite3_stmt *st = prep(c, err, "SELECT 1 FROM outbox WHERE card = ?1 "
+				"AND op = 'remove'");
+	int r;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM outbox WHERE card = ?1 AND"
-			       " op = 'remove'", -1, &st, NULL) != SQLITE_OK)
-		return 0;
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, card);
-	yes = sqlite3_step(st) == SQLITE_ROW;
+	r = cache_step(c, st, "reading the outbox", err);
 	sqlite3_finalize(st);
-	return yes;
+	return r;
 }
 
 int cache_card_gone(struct cache *c, long book, const char *href,
 		    struct kerr *err)
 {
-	long id = cache_card_id(c, book, href), n;
+	long id = cache_card_id(c, book, href, err), n;
 	char sql[128];
+	int r;
 
 	if (id <= 0)
-		return 0;
-	n = pending_ops(c, id);
+		return id < 0 ? -1 : 0;
+	n = pending_ops(c, id, err);
 	if (n < 0)
-		return db_error(c, err, "reading the outbox");
+		return -1;
 	/* Removed here too: nothing typed here is worth keeping. */
-	if (n > 0 && removing(c, id))
-		n = 0;
+	if (n > 0) {
+		r = removing(c, id, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			n = 0;
+	}
 	if (n > 0) {
 		/* Notes typed here are never dropped because the server lost the card. */
 		snprintf(sql, sizeof sql, "UPDATE card SET state = %d WHERE id = %ld",
@@ -972,14 +989,20 @@ int cache_card_etags(struct cache *c, long book,
 {
 	sqlite3_stmt *st = prep(c, err, "SELECT href, etag FROM card WHERE "
 				"book = ?1 AND state = 0");
-	int rc = 0;
+	int rc = 0, r;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, book);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+	while (rc == 0) {
+		r = cache_step(c, st, "reading the cards' etags", err);
+		if (r <= 0) {
+			rc = r;
+			break;
+		}
 		rc = fn(arg, (const char *)sqlite3_column_text(st, 0),
 			(const char *)sqlite3_column_text(st, 1));
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

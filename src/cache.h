@@ -147,8 +147,9 @@ int cache_unreadable_clear(struct cache *c, long book, const char *href,
  */
 int cache_card_unreadable(struct cache *c, long card, long *status,
 			  char since[11], struct kerr *err);
-/* The card id for (book, href), 0 when absent. */
-long cache_card_id(struct cache *c, long book, const char *href);
+/* The card id for (book, href), 0 when absent, -1 with err on error. */
+long cache_card_id(struct cache *c, long book, const char *href,
+		   struct kerr *err);
 
 /*
  * Reads card as it will be once its pending field changes are sent (the

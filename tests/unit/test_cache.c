@@ -223,7 +223,7 @@ int main(void)
 	       "the same book URL is the same row");
 	ok(cache_card_put(c, book, "/alice/book/u1.vcf", "\"e1\"", card, sizeof card - 1,
 			  &err) == 0, "a server copy is stored");
-	id = cache_card_id(c, book, "/alice/book/u1.vcf");
+	id = cache_card_id(c, book, "/alice/book/u1.vcf", NULL);
 	ok(id > 0, "and found by href");
 	s = text(c, "SELECT fn || '|' || org || '|' || cadence || '|' || last_contact"
 		 " || '|' || last_text FROM card");

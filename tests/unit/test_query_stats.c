@@ -233,8 +233,8 @@ int main(void)
 	   cache_card_put(c, book, "/alice/book/g1.vcf", "\"e1\"", family,
 			  sizeof family - 1, &err) == 0, "three cards stored: %s",
 	   err.msg);
-	id1 = cache_card_id(c, book, "/alice/book/u1.vcf");
-	id2 = cache_card_id(c, book, "/alice/book/u2.vcf");
+	id1 = cache_card_id(c, book, "/alice/book/u1.vcf", NULL);
+	id2 = cache_card_id(c, book, "/alice/book/u2.vcf", NULL);
 	figures(c, id1, id2);
 	cache_close(c);
 	damaged(path);

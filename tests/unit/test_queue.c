@@ -74,7 +74,7 @@ static long put(struct fixture *f, const char *href, const char *raw)
 		printf("# %s\n", err.msg);
 		return 0;
 	}
-	return cache_card_id(f->c, f->book, href);
+	return cache_card_id(f->c, f->book, href, NULL);
 }
 
 /* The queue as "card,card,..." for comparing in one line. */
