@@ -881,6 +881,8 @@ static void kl_push(struct patch_ctx *pc, const struct vc_prop *p, int kind, int
 
 /* State of one walk over a card, beyond what ends up in vcard_info. */
 struct walk {
+	struct vcard_info *out;
+	struct patch_ctx *pc;	/* NULL unless the walk is for a patch */
 	struct sbuf tmp;	/* decoded value of the current property */
 	char *note;		/* full text of the chosen NOTE */
 	char *nname;		/* "Given Family" from N, for a card without FN */
@@ -967,235 +969,310 @@ static void core_push(struct patch_ctx *pc, const struct vc_prop *p,
 	}
 }
 
-static void handle_prop(struct vcard_info *out, struct patch_ctx *pc,
-			const struct vc_prop *p, struct walk *w)
+/*
+ * The readers: one per property name kith reads, each given the decoded
+ * value (QP and charset undone, TEXT escapes in place). A reader fills the
+ * vcard_info and, when the walk is for a patch, what the patcher needs.
+ */
+static void push_nonempty(struct strv *l, char *s)
 {
-	const char *v, *c;
-	size_t vl, cl;
+	if (*s)
+		strv_push_own(l, s);
+	else
+		free(s);
+}
 
-	prop_raw_value(p, &w->tmp, &v, &vl);
-	if (pc) {
-		if (name_is(p, "EMAIL"))
-			core_push(pc, p, VCARD_EMAIL, v, vl);
-		else if (name_is(p, "TEL"))
-			core_push(pc, p, VCARD_PHONE, v, vl);
-		else if (name_is(p, "ORG"))
-			core_push(pc, p, VCARD_ORG, v, vl);
-		else if (name_is(p, "CATEGORIES"))
-			core_push(pc, p, VCARD_CATEGORIES, v, vl);
-	}
-	if (p->nlen > 7 && strncasecmp(p->name, "X-KITH-", 7) == 0) {
-		const char *t = v;
-		size_t tl = vl;
+/* Whether the trimmed value is lit, ignoring case. */
+static int value_is(const char *v, size_t vl, const char *lit)
+{
+	trim(&v, &vl);
+	return eq_ci(v, vl, lit);
+}
 
-		trim(&t, &tl);
-		if (name_is(p, "X-KITH-CADENCE")) {
-			char cad[16];
-			int good = parse_cadence(t, tl, cad) == 0;
+static void read_version(struct walk *w, const struct vc_prop *p,
+			 const char *v, size_t vl)
+{
+	(void)p;
+	if (value_is(v, vl, "2.1"))
+		w->out->version = 21;
+	else if (value_is(v, vl, "3.0"))
+		w->out->version = 30;
+	else if (value_is(v, vl, "4.0"))
+		w->out->version = 40;
+}
 
-			if (good && !out->annot.cadence[0])
-				memcpy(out->annot.cadence, cad, sizeof cad);
-			if (pc) {
-				pc->ncad++;
-				pc->cad_bad |= !good;
-				kl_push(pc, p, KITH_CADENCE, good);
-			}
-		} else if (name_is(p, "X-KITH-SNOOZE")) {
-			char d[11];
-			int good = parse_date(t, tl, d) == 0;
+static void read_uid(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl)
+{
+	(void)p;
+	set_once(&w->out->uid, unescape_dup(v, vl, 1));
+}
 
-			if (good && !out->annot.snooze[0])
-				memcpy(out->annot.snooze, d, sizeof d);
-			if (pc) {
-				pc->nsnooze++;
-				pc->snooze_bad |= !good;
-				kl_push(pc, p, KITH_SNOOZE, good);
-			}
-		} else if (name_is(p, "X-KITH-LOG")) {
-			struct vcard_log e;
-			int good = parse_log(v, vl, &e) == 0;
+static void read_fn(struct walk *w, const struct vc_prop *p,
+		    const char *v, size_t vl)
+{
+	(void)p;
+	set_once(&w->out->fn, unescape_dup(v, vl, 1));
+}
 
-			if (good) {
-				if (pc)
-					annot_push(&pc->seen, &e, 0);
-				if (annot_find(&out->annot, e.id) < 0)
-					annot_push(&out->annot, &e, 1);
-				else
-					free(e.text);
-			}
-			if (pc)
-				kl_push(pc, p, KITH_LOG, good);
-		} else if (name_is(p, "X-KITH-ASPIRE")) {
-			char *why = unescape_dup(v, vl, 1);
+static void read_title(struct walk *w, const struct vc_prop *p,
+		       const char *v, size_t vl)
+{
+	(void)p;
+	set_once(&w->out->title, unescape_dup(v, vl, 1));
+}
 
-			if (!out->annot.aspire && *why)
-				out->annot.aspire = why;
-			else
-				free(why);
-			if (pc) {
-				pc->naspire++;
-				kl_push(pc, p, KITH_ASPIRE, 1);
-			}
-		}
-		/* Other X-KITH-* names belong to a newer kith: left alone. */
+/* FN may come later: "Given Family" from the first N is kept aside. */
+static void read_n(struct walk *w, const struct vc_prop *p,
+		   const char *v, size_t vl)
+{
+	struct sbuf b = {0};
+	char *fam = NULL, *giv = NULL;
+	const char *c;
+	size_t cl;
+
+	(void)p;
+	if (w->nname)
 		return;
+	if (component(v, vl, 0, &c, &cl) == 0)
+		fam = unescape_dup(c, cl, 1);
+	if (component(v, vl, 1, &c, &cl) == 0)
+		giv = unescape_dup(c, cl, 1);
+	sbuf_adds(&b, "");
+	if (giv && *giv)
+		sbuf_adds(&b, giv);
+	if (fam && *fam) {
+		if (b.len > 0)
+			sbuf_addc(&b, ' ');
+		sbuf_adds(&b, fam);
 	}
-	switch (p->name[0] | 0x20) {
-	case 'v':
-		if (name_is(p, "VERSION")) {
-			const char *t = v;
-			size_t tl = vl;
+	free(fam);
+	free(giv);
+	w->nname = sbuf_detach(&b, NULL);
+}
 
-			trim(&t, &tl);
-			if (eq_ci(t, tl, "2.1"))
-				out->version = 21;
-			else if (eq_ci(t, tl, "3.0"))
-				out->version = 30;
-			else if (eq_ci(t, tl, "4.0"))
-				out->version = 40;
+static void read_note(struct walk *w, const struct vc_prop *p,
+		      const char *v, size_t vl)
+{
+	take_note(w->out, w->pc, p, v, vl, &w->note);
+}
+
+static void read_email(struct walk *w, const struct vc_prop *p,
+		       const char *v, size_t vl)
+{
+	if (w->pc)
+		core_push(w->pc, p, VCARD_EMAIL, v, vl);
+	push_nonempty(&w->out->emails, unescape_dup(v, vl, 1));
+}
+
+static void read_tel(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl)
+{
+	const char *t = v;
+	size_t tl = vl;
+
+	if (w->pc)
+		core_push(w->pc, p, VCARD_PHONE, v, vl);
+	trim(&t, &tl);
+	if (tl > 4 && strncasecmp(t, "tel:", 4) == 0) {
+		t += 4;
+		tl -= 4;
+	}
+	if (tl)
+		strv_push_own(&w->out->phones, unescape_dup(t, tl, 1));
+}
+
+static void read_org(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl)
+{
+	const char *c;
+	size_t cl;
+
+	if (w->pc)
+		core_push(w->pc, p, VCARD_ORG, v, vl);
+	if (component(v, vl, 0, &c, &cl) == 0)
+		set_once(&w->out->org, unescape_dup(c, cl, 1));
+}
+
+static void read_adr(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl)
+{
+	const char *c;
+	size_t cl;
+
+	(void)p;
+	if (component(v, vl, 3, &c, &cl) == 0)
+		set_once(&w->out->city, unescape_dup(c, cl, 1));
+}
+
+static void read_bday(struct walk *w, const struct vc_prop *p,
+		      const char *v, size_t vl)
+{
+	struct sbuf om = {0};
+	struct param_it it = {p->params, p->params + p->plen};
+	const char *nm, *pv;
+	size_t nl, pvl;
+
+	if (w->out->bday)
+		return;
+	while (param_next(&it, &nm, &nl, &pv, &pvl))
+		if (eq_ci(nm, nl, "X-APPLE-OMIT-YEAR"))
+			param_value(&om, pv, pvl);
+	w->out->bday = bday_norm(v, vl, om.buf);
+	sbuf_free(&om);
+}
+
+/* CATEGORIES is a comma-separated list; "\," is a comma in a name. */
+static void read_categories(struct walk *w, const struct vc_prop *p,
+			    const char *v, size_t vl)
+{
+	size_t b = 0;
+
+	if (w->pc)
+		core_push(w->pc, p, VCARD_CATEGORIES, v, vl);
+	for (size_t i = 0; i <= vl; i++) {
+		if (i < vl && v[i] == '\\' && i + 1 < vl) {
+			i++;
+			continue;
 		}
-		break;
-	case 'u':
-		if (name_is(p, "UID"))
-			set_once(&out->uid, unescape_dup(v, vl, 1));
-		break;
-	case 'f':
-		if (name_is(p, "FN"))
-			set_once(&out->fn, unescape_dup(v, vl, 1));
-		break;
-	case 'n':
-		if (name_is(p, "N") && !w->nname) {
-			/* FN may come later: "Given Family" is kept aside. */
-			struct sbuf b = {0};
-			char *fam = NULL, *giv = NULL;
-
-			if (component(v, vl, 0, &c, &cl) == 0)
-				fam = unescape_dup(c, cl, 1);
-			if (component(v, vl, 1, &c, &cl) == 0)
-				giv = unescape_dup(c, cl, 1);
-			sbuf_adds(&b, "");
-			if (giv && *giv)
-				sbuf_adds(&b, giv);
-			if (fam && *fam) {
-				if (b.len > 0)
-					sbuf_addc(&b, ' ');
-				sbuf_adds(&b, fam);
-			}
-			free(fam);
-			free(giv);
-			w->nname = sbuf_detach(&b, NULL);
-		} else if (name_is(p, "NOTE")) {
-			take_note(out, pc, p, v, vl, &w->note);
+		if (i == vl || v[i] == ',') {
+			push_nonempty(&w->out->categories, unescape_dup(v + b, i - b, 1));
+			b = i + 1;
 		}
-		break;
-	case 'e':
-		if (name_is(p, "EMAIL")) {
-			char *s = unescape_dup(v, vl, 1);
+	}
+}
 
-			if (*s)
-				strv_push_own(&out->emails, s);
-			else
-				free(s);
+/* KIND:group (RFC 6350 6.1.4), or Apple's X-ADDRESSBOOKSERVER-KIND. */
+static void read_kind(struct walk *w, const struct vc_prop *p,
+		      const char *v, size_t vl)
+{
+	(void)p;
+	if (value_is(v, vl, "group"))
+		w->out->is_group = 1;
+}
+
+static void read_member(struct walk *w, const struct vc_prop *p,
+			const char *v, size_t vl)
+{
+	(void)p;
+	push_nonempty(&w->out->members, unescape_dup(v, vl, 1));
+}
+
+static void read_cadence(struct walk *w, const struct vc_prop *p,
+			 const char *v, size_t vl)
+{
+	char cad[16];
+	int good;
+
+	trim(&v, &vl);
+	good = parse_cadence(v, vl, cad) == 0;
+	if (good && !w->out->annot.cadence[0])
+		memcpy(w->out->annot.cadence, cad, sizeof cad);
+	if (w->pc) {
+		w->pc->ncad++;
+		w->pc->cad_bad |= !good;
+		kl_push(w->pc, p, KITH_CADENCE, good);
+	}
+}
+
+static void read_snooze(struct walk *w, const struct vc_prop *p,
+			const char *v, size_t vl)
+{
+	char d[11];
+	int good;
+
+	trim(&v, &vl);
+	good = parse_date(v, vl, d) == 0;
+	if (good && !w->out->annot.snooze[0])
+		memcpy(w->out->annot.snooze, d, sizeof d);
+	if (w->pc) {
+		w->pc->nsnooze++;
+		w->pc->snooze_bad |= !good;
+		kl_push(w->pc, p, KITH_SNOOZE, good);
+	}
+}
+
+/* The patcher sees every good entry, duplicates too; the reader one per id. */
+static void read_log(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl)
+{
+	struct vcard_log e;
+	int good = parse_log(v, vl, &e) == 0;
+
+	if (good) {
+		if (w->pc)
+			annot_push(&w->pc->seen, &e, 0);
+		if (annot_find(&w->out->annot, e.id) < 0)
+			annot_push(&w->out->annot, &e, 1);
+		else
+			free(e.text);
+	}
+	if (w->pc)
+		kl_push(w->pc, p, KITH_LOG, good);
+}
+
+static void read_aspire(struct walk *w, const struct vc_prop *p,
+			const char *v, size_t vl)
+{
+	char *why = unescape_dup(v, vl, 1);
+
+	if (!w->out->annot.aspire && *why)
+		w->out->annot.aspire = why;
+	else
+		free(why);
+	if (w->pc) {
+		w->pc->naspire++;
+		kl_push(w->pc, p, KITH_ASPIRE, 1);
+	}
+}
+
+/*
+ * Property name (any case) -> its reader. A name not here is not read;
+ * other X-KITH-* names belong to a newer kith and are left alone too.
+ */
+static const struct prop_reader {
+	const char *name;
+	size_t len;
+	void (*read)(struct walk *w, const struct vc_prop *p,
+		     const char *v, size_t vl);
+} prop_readers[] = {
+#define READER(n, f) {n, sizeof n - 1, f}
+	READER("VERSION", read_version),
+	READER("UID", read_uid),
+	READER("FN", read_fn),
+	READER("N", read_n),
+	READER("NOTE", read_note),
+	READER("EMAIL", read_email),
+	READER("TEL", read_tel),
+	READER("TITLE", read_title),
+	READER("ORG", read_org),
+	READER("ADR", read_adr),
+	READER("BDAY", read_bday),
+	READER("CATEGORIES", read_categories),
+	READER("KIND", read_kind),
+	READER("MEMBER", read_member),
+	READER("X-ADDRESSBOOKSERVER-KIND", read_kind),
+	READER("X-ADDRESSBOOKSERVER-MEMBER", read_member),
+	READER("X-KITH-CADENCE", read_cadence),
+	READER("X-KITH-SNOOZE", read_snooze),
+	READER("X-KITH-LOG", read_log),
+	READER("X-KITH-ASPIRE", read_aspire),
+#undef READER
+};
+
+static void handle_prop(struct walk *w, const struct vc_prop *p)
+{
+	const char *v;
+	size_t vl;
+
+	for (size_t i = 0; i < sizeof prop_readers / sizeof *prop_readers; i++) {
+		const struct prop_reader *r = &prop_readers[i];
+
+		if (p->nlen == r->len && strncasecmp(p->name, r->name, r->len) == 0) {
+			prop_raw_value(p, &w->tmp, &v, &vl);
+			r->read(w, p, v, vl);
+			return;
 		}
-		break;
-	case 't':
-		if (name_is(p, "TEL")) {
-			const char *t = v;
-			size_t tl = vl;
-
-			trim(&t, &tl);
-			if (tl > 4 && strncasecmp(t, "tel:", 4) == 0) {
-				t += 4;
-				tl -= 4;
-			}
-			if (tl)
-				strv_push_own(&out->phones, unescape_dup(t, tl, 1));
-		} else if (name_is(p, "TITLE")) {
-			set_once(&out->title, unescape_dup(v, vl, 1));
-		}
-		break;
-	case 'o':
-		if (name_is(p, "ORG") && component(v, vl, 0, &c, &cl) == 0)
-			set_once(&out->org, unescape_dup(c, cl, 1));
-		break;
-	case 'a':
-		if (name_is(p, "ADR") && component(v, vl, 3, &c, &cl) == 0)
-			set_once(&out->city, unescape_dup(c, cl, 1));
-		break;
-	case 'b':
-		if (name_is(p, "BDAY") && !out->bday) {
-			struct sbuf om = {0};
-			struct param_it it = {p->params, p->params + p->plen};
-			const char *nm, *pv;
-			size_t nl, pvl;
-
-			while (param_next(&it, &nm, &nl, &pv, &pvl))
-				if (eq_ci(nm, nl, "X-APPLE-OMIT-YEAR"))
-					param_value(&om, pv, pvl);
-			out->bday = bday_norm(v, vl, om.buf);
-			sbuf_free(&om);
-		}
-		break;
-	case 'c':
-		if (name_is(p, "CATEGORIES")) {
-			size_t b = 0;
-
-			for (size_t i = 0; i <= vl; i++) {
-				if (i < vl && v[i] == '\\' && i + 1 < vl) {
-					i++;
-					continue;
-				}
-				if (i == vl || v[i] == ',') {
-					char *s = unescape_dup(v + b, i - b, 1);
-
-					if (*s)
-						strv_push_own(&out->categories, s);
-					else
-						free(s);
-					b = i + 1;
-				}
-			}
-		}
-		break;
-	case 'k':
-		if (name_is(p, "KIND")) {
-			const char *t = v;
-			size_t tl = vl;
-
-			trim(&t, &tl);
-			if (eq_ci(t, tl, "group"))
-				out->is_group = 1;
-		}
-		break;
-	case 'm':
-		if (name_is(p, "MEMBER")) {
-			char *s = unescape_dup(v, vl, 1);
-
-			if (*s)
-				strv_push_own(&out->members, s);
-			else
-				free(s);
-		}
-		break;
-	case 'x':
-		if (name_is(p, "X-ADDRESSBOOKSERVER-KIND")) {
-			const char *t = v;
-			size_t tl = vl;
-
-			trim(&t, &tl);
-			if (eq_ci(t, tl, "group"))
-				out->is_group = 1;
-		} else if (name_is(p, "X-ADDRESSBOOKSERVER-MEMBER")) {
-			char *s = unescape_dup(v, vl, 1);
-
-			if (*s)
-				strv_push_own(&out->members, s);
-			else
-				free(s);
-		}
-		break;
-	default:
-		break;
 	}
 }
 
@@ -1225,7 +1302,7 @@ static void read_card(const char *raw, size_t len, struct vcard_info *out,
 		      struct patch_ctx *pc, struct vc_scan *sc)
 {
 	struct vc_prop p;
-	struct walk w = {{0}, NULL, NULL};
+	struct walk w = {out, pc, {0}, NULL, NULL};
 	int depth = 0, done = 0, started = 0, prev_dangling = 0;
 	const char *fail = NULL;
 
@@ -1280,7 +1357,7 @@ static void read_card(const char *raw, size_t len, struct vcard_info *out,
 		prev_dangling = p.dangling;
 		if (depth > 1 || !p.valid)
 			continue;
-		handle_prop(out, pc, &p, &w);
+		handle_prop(&w, &p);
 	}
 	if (!started)
 		fail = "no BEGIN:VCARD";
