@@ -10,6 +10,8 @@
 #define KITH_VCARD_INTERNAL_H
 
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #include "util.h"
 #include "vcard.h"
@@ -82,8 +84,17 @@ struct vc_param_it {
 
 /* ---- vcard_line.c: bytes, escapes, parameters, the line walk ---- */
 
-/* Whether s[0..n) is lit, ignoring ASCII case. */
-int vc_eq_ci(const char *s, size_t n, const char *lit);
+/*
+ * Whether s[0..n) is lit, ignoring ASCII case. Inline: the walk asks it of
+ * every property with a literal, whose strlen then folds to a constant.
+ */
+static inline int vc_eq_ci(const char *s, size_t n, const char *lit)
+{
+	size_t m = strlen(lit);
+
+	return n == m && strncasecmp(s, lit, m) == 0;
+}
+
 /* Narrows s[0..n) to drop leading and trailing blanks, CR and LF. */
 void vc_trim(const char **s, size_t *n);
 /* The value of a hex digit, or -1. */
@@ -111,7 +122,10 @@ int vc_scan_next(struct vc_scan *sc, struct vc_prop *p);
 void vc_prop_raw_value(const struct vc_prop *p, struct sbuf *tmp,
 		       const char **v, size_t *vl);
 /* Whether p is named lit, ignoring case. */
-int vc_name_is(const struct vc_prop *p, const char *lit);
+static inline int vc_name_is(const struct vc_prop *p, const char *lit)
+{
+	return vc_eq_ci(p->name, p->nlen, lit);
+}
 
 /* ---- vcard_annot.c: kith's values, the log and its id index ---- */
 

@@ -20,13 +20,6 @@ static int is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
-int vc_eq_ci(const char *s, size_t n, const char *lit)
-{
-	size_t m = strlen(lit);
-
-	return n == m && strncasecmp(s, lit, m) == 0;
-}
-
 void vc_trim(const char **s, size_t *n)
 {
 	while (*n && (is_ws(**s) || **s == '\r' || **s == '\n')) {
@@ -477,9 +470,4 @@ void vc_prop_raw_value(const struct vc_prop *p, struct sbuf *tmp,
 	}
 	*v = tmp->buf ? tmp->buf : "";
 	*vl = tmp->len;
-}
-
-int vc_name_is(const struct vc_prop *p, const char *lit)
-{
-	return vc_eq_ci(p->name, p->nlen, lit);
 }

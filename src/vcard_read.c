@@ -530,7 +530,9 @@ static void handle_prop(struct walk *w, const struct vc_prop *p)
 	for (size_t i = 0; i < sizeof prop_readers / sizeof *prop_readers; i++) {
 		const struct prop_reader *r = &prop_readers[i];
 
-		if (p->nlen == r->len && strncasecmp(p->name, r->name, r->len) == 0) {
+		/* The first letter first: TEL, ORG, ADR and UID share a length. */
+		if (p->nlen == r->len && (p->name[0] | 0x20) == (r->name[0] | 0x20) &&
+		    strncasecmp(p->name, r->name, r->len) == 0) {
 			vc_prop_raw_value(p, &w->tmp, &v, &vl);
 			r->read(w, p, v, vl);
 			return;
