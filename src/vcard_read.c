@@ -231,6 +231,8 @@ static void core_push(struct vc_patch_ctx *pc, const struct vc_prop *p,
 	}
 }
 
+/* ---- the property readers ---- */
+
 /*
  * The readers: one per property name kith reads, each given the decoded
  * value (QP and charset undone, TEXT escapes in place). A reader fills the
