@@ -32,7 +32,7 @@ struct vcard_annot {
 	char *aspire;		/* X-KITH-ASPIRE: why to reach out to someone not met yet; owned, NULL if none */
 	struct vcard_log *log;	/* in card order; owned */
 	size_t nlog;
-	/* Private to vcard.c: room in log, and an id index rebuilt on need. */
+	/* Private to src/vcard*.c: room in log, and an id index rebuilt on need. */
 	size_t cap;
 	unsigned *idx;		/* open addressing: entry index + 1, 0 empty */
 	size_t idx_cap;		/* slots, a power of two; 0: no index */
