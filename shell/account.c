@@ -331,15 +331,16 @@ static void progress_clear(struct progress *p)
 }
 
 /*
- * A problem with one card during push (dav.h), on its own line of
- * stderr: a warning for a card kept back, the error for one not pushed.
+ * A problem with one card during pull or push (dav.h), on its own line
+ * of stderr after the progress line is cleared: a warning for a card kept
+ * back, the error for one not pushed or skipped.
  */
 static void on_report(void *arg, enum sync_report kind, const char *msg)
 {
 	progress_clear(arg);
 	if (kind == SYNC_WARN)
 		term_printf(stderr, "kith: warning: %s\n", msg);
-	else
+	else	/* SYNC_FAIL, SYNC_SKIP */
 		term_printf(stderr, "kith: %s\n", msg);
 }
 
@@ -408,7 +409,8 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		struct progress pr = {isatty(2), name, mono_seconds(), 0};
 
 		memset(&st, 0, sizeof st);
-		if (sync_pull(dc, ctx->cache, &books[i], &st, on_progress, &pr, &err) < 0) {
+		if (sync_pull(dc, ctx->cache, &books[i], &st, on_progress,
+			      on_report, &pr, &err) < 0) {
 			progress_clear(&pr);
 			say_error("%s", err.msg);
 			failed = 1;

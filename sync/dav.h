@@ -80,22 +80,29 @@ struct sync_stats {
 /* Called now and then during long transfers. */
 typedef void (*sync_progress_fn)(void *arg, const struct sync_stats *st);
 
-int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
-	      struct sync_stats *st, sync_progress_fn progress, void *arg,
-	      struct kerr *err);
 /*
  * A problem with one card, told as it happens while the book goes on:
  * SYNC_WARN a card held back on purpose (deleted on the server with its
  * notes kept here, a removal called off because the card changed there),
  * SYNC_FAIL a card that could not be pushed (its notes stay queued; it
- * counts in failed). msg is one line without "kith: " or a newline,
+ * counts in failed), SYNC_SKIP a card the server cannot serve (skipped
+ * until it changes there). msg is one line without "kith: " or a newline,
  * owned by sync and valid during the call only.
  */
 enum sync_report {
 	SYNC_WARN,
 	SYNC_FAIL,
+	SYNC_SKIP,
 };
 typedef void (*sync_report_fn)(void *arg, enum sync_report kind, const char *msg);
+
+/*
+ * Pulls book into the cache. progress and report (either may be NULL)
+ * get arg; report hears of each card skipped.
+ */
+int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
+	      struct sync_stats *st, sync_progress_fn progress,
+	      sync_report_fn report, void *arg, struct kerr *err);
 
 /*
  * Sends book's outbox. Every card's problems go to report (NULL: told to

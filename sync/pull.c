@@ -196,7 +196,8 @@ struct pull {
 	const struct cache_book *book;
 	struct sync_stats *st;
 	sync_progress_fn progress;
-	void *parg;
+	sync_report_fn report;
+	void *parg;		/* for both */
 	char *book_path;
 	char *book_origin;	/* "scheme://host:port" of the book */
 	size_t listed;		/* members named by the current listing */
@@ -637,10 +638,16 @@ out:
 
 static void say_unreadable(struct pull *p, const char *href, long status)
 {
-	term_printf(stderr, "kith: %s: the server cannot serve the card %s "
-		    "(HTTP %ld, alone and in a multiget): kith skips it until it "
-		    "changes on the server; the rest of the book syncs\n",
-		    p->book->url, href, status);
+	char *msg;
+
+	if (!p->report)
+		return;
+	msg = xasprintf("%s: the server cannot serve the card %s (HTTP %ld, "
+			"alone and in a multiget): kith skips it until it "
+			"changes on the server; the rest of the book syncs",
+			p->book->url, href, status);
+	p->report(p->parg, SYNC_SKIP, msg);
+	free(msg);
 }
 
 /*
@@ -1081,8 +1088,8 @@ out:
 }
 
 int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *book,
-	      struct sync_stats *st, sync_progress_fn prog, void *arg,
-	      struct kerr *err)
+	      struct sync_stats *st, sync_progress_fn prog,
+	      sync_report_fn report, void *arg, struct kerr *err)
 {
 	struct kerr lerr;
 	struct pull p;
@@ -1094,6 +1101,7 @@ int sync_pull(struct dav_client *dc, struct cache *c, const struct cache_book *b
 	p.book = book;
 	p.st = st;
 	p.progress = prog;
+	p.report = report;
 	p.parg = arg;
 	p.batch = MULTIGET_MAX;
 	p.book_path = http_collection_path(book->url);
