@@ -155,6 +155,18 @@ static int stop_now(void *arg)
 	return 1;
 }
 
+/* Counts SQLite's progress calls; interrupts the one numbered fail only. */
+struct calls {
+	long n, fail;
+};
+
+static int stop_once(void *arg)
+{
+	struct calls *k = arg;
+
+	return k->n++ == k->fail;
+}
+
 /*
  * What push reads: the server's copy as stored, and the cards with
  * pending operations; a cache that cannot be read is an error, never
@@ -292,6 +304,27 @@ int main(void)
 	ok(cache_outbox_add(c, id, "cadence", "", NULL, NULL, NULL, &err) == 0 &&
 	   count(c, "SELECT count(*) FROM card WHERE cadence IS NULL") == 1,
 	   "cadence off clears it");
+
+	/*
+	 * The server deletes a card with pending notes while the cache fails
+	 * to count them (the step right after the card's lookup): an error,
+	 * and the card and its notes stay.
+	 */
+	{
+		struct calls k = {0, -1};
+		int r;
+
+		sqlite3_progress_handler(cache_db(c), 1, stop_once, &k);
+		cache_card_id(c, book, "/alice/book/u1.vcf", NULL);
+		k.fail = k.n;
+		k.n = 0;
+		r = cache_card_gone(c, book, "/alice/book/u1.vcf", &err);
+		sqlite3_progress_handler(cache_db(c), 0, NULL, NULL);
+		ok(r < 0 && count(c, "SELECT count(*) FROM card WHERE state = 0") == 1 &&
+		   count(c, "SELECT count(*) FROM outbox") == 3,
+		   "a failed count of the pending notes keeps the card: %s",
+		   r < 0 ? err.msg : "no error");
+	}
 
 	/* The server deletes a card with pending notes: it is kept. */
 	is_int(cache_card_gone(c, book, "/alice/book/u1.vcf", &err), 1,
