@@ -454,11 +454,23 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	char **texts = NULL;
 	struct sbuf b = {0};
 	struct kerr err;
-	size_t n = 0, i, got = 0;
-	size_t name_w = 0, when_w = 0, cad_w = 0, cols, used, ncat = 0;
+	/*
+	 * Names give way (down to 12 columns) so that the last contact keeps
+	 * 30, then down to 8 so that 10 are left; the last contact is cut at
+	 * the terminal's edge: a line that wraps is a broken table.
+	 */
+	static const struct out_col cols[] = {
+		{.give = 12, .least = 8},
+		{0},
+		{0},
+		{.fit = OUT_FILL, .min = 1, .want = 30, .need = 10},
+	};
+	struct out_table t;
+	size_t n = 0, i, got = 0, ncat = 0;
 	long *cat = NULL;
 	int json, all, rc = EXIT_FAIL, in_cat = 0;
 
+	out_table_init(&t, cols, sizeof cols / sizeof *cols);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	all = opt_take(&argc, argv, "--all", 0, NULL);
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
@@ -510,51 +522,16 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	}
 
 	for (i = 0; i < n; i++) {
-		char w[48];
-
-		if (out_width(people[i].label) > name_w)
-			name_w = out_width(people[i].label);
-		when_words(&people[i], &q[i], ctx->today, w);
-		if (strlen(w) > when_w)
-			when_w = strlen(w);
-		sh_cadence_words(people[i].cadence, w);
-		if (strlen(w) > cad_w)
-			cad_w = strlen(w);
-	}
-	cols = (size_t)out_columns();
-	/* Names give way (down to 12 columns) so the last contact keeps 30. */
-	used = name_w + when_w + cad_w + 6;
-	if (used + 30 > cols && name_w > 12 && out_cut()) {
-		size_t over = used + 30 - cols;
-
-		name_w = name_w > over + 12 ? name_w - over : 12;
-		used = name_w + when_w + cad_w + 6;
-	}
-	/* Narrower still: names down to 8, so that at least 10 are left. */
-	if (used + 10 > cols && name_w > 8 && out_cut()) {
-		size_t over = used + 10 - cols;
-
-		name_w = name_w > over + 8 ? name_w - over : 8;
-		used = name_w + when_w + cad_w + 6;
-	}
-	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
-		char w[48], cad[32], *text = texts[i];
+		char w[48], *text = texts[i];
 		struct sbuf last = {0};
-		const char *c = sh_due_color(ctx, q[i].due);
 		long d;
 
-		out_cell(&b, p->label, name_w, 1);
-		sbuf_adds(&b, "  ");
+		out_table_add(&t, p->label, NULL);
 		when_words(p, &q[i], ctx->today, w);
-		sbuf_adds(&b, c);
-		out_cell(&b, w, when_w, 1);
-		if (*c)
-			sbuf_adds(&b, OUT_RESET);
-		sbuf_adds(&b, "  ");
-		sh_cadence_words(p->cadence, cad);
-		out_cell(&b, cad, cad_w, 1);
-		sbuf_adds(&b, "  ");
+		out_table_add(&t, w, sh_due_color(ctx, q[i].due));
+		sh_cadence_words(p->cadence, w);
+		out_table_add(&t, w, NULL);
 		if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
 			date_relative(d, ctx->today, w);
 			sbuf_adds(&last, w);
@@ -565,12 +542,10 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		} else {
 			sbuf_adds(&last, "no contact logged yet");
 		}
-		/* Never past the terminal's edge: a line that wraps is a broken table. */
-		out_cell(&b, last.buf, !out_cut() ? out_width(last.buf) :
-			 cols > used ? cols - used : 1, 0);
-		sbuf_addc(&b, '\n');
+		out_table_add(&t, last.buf, NULL);
 		sbuf_free(&last);
 	}
+	out_table_render(&t, &b, (size_t)out_columns(), out_cut());
 	rc = sh_flush(&b);
 out:
 	for (i = 0; i < got; i++) {
@@ -580,6 +555,7 @@ out:
 	free(people);
 	free(texts);
 	free(q);
+	out_table_free(&t);
 	sbuf_free(&b);
 	return rc;
 }
