@@ -80,10 +80,17 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 	char *text = NULL, *q = NULL;
 	long limit = 50, *ids = NULL;
 	char **snips = NULL;
-	size_t n = 0, i, name_w = 4;
+	/* Names take at most a third of the width, piped too; the match the rest. */
+	static const struct out_col cols[] = {
+		{.min = 4, .cap = {1, 3}},
+		{.fit = OUT_FILL, .min = 10},
+	};
+	struct out_table tab;
+	size_t n = 0, i;
 	struct person *people = NULL;
 	int json, rc = EXIT_USAGE;
 
+	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
 	    opt_none_left("search", argc, argv) < 0)
@@ -101,12 +108,9 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	people = xcalloc(n ? n : 1, sizeof *people);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;
-		if (out_width(people[i].label) > name_w)
-			name_w = out_width(people[i].label);
-	}
 	if (json) {
 		sbuf_addc(&b, '[');
 		for (i = 0; i < n; i++) {
@@ -130,28 +134,21 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	{
-		size_t cols = (size_t)out_columns();
+	for (i = 0; i < n; i++) {
+		char *s = snips[i] ? snips[i] : xstrdup("");
+		size_t k;
 
-		if (name_w > cols / 3)
-			name_w = cols / 3;
-		for (i = 0; i < n; i++) {
-			char *s = snips[i] ? snips[i] : xstrdup("");
-			size_t k;
-
-			/* One line: the snippet's newlines become spaces. */
-			for (k = 0; s[k]; k++)
-				if (s[k] == '\n' || s[k] == '\r')
-					s[k] = ' ';
-			snips[i] = s;
-			out_cell(&b, people[i].label, name_w, 1);
-			sbuf_adds(&b, "  ");
-			out_cell(&b, s, cols > name_w + 12 ? cols - name_w - 2 : 10, 0);
-			sbuf_addc(&b, '\n');
-		}
-		if ((long)n == limit)
-			sbuf_addf(&b, "(the first %ld; --limit N shows more)\n", limit);
+		/* One line: the snippet's newlines become spaces. */
+		for (k = 0; s[k]; k++)
+			if (s[k] == '\n' || s[k] == '\r')
+				s[k] = ' ';
+		snips[i] = s;
+		out_table_add(&tab, people[i].label, NULL);
+		out_table_add(&tab, s, NULL);
 	}
+	out_table_render(&tab, &b, (size_t)out_columns(), out_cut());
+	if ((long)n == limit)
+		sbuf_addf(&b, "(the first %ld; --limit N shows more)\n", limit);
 	rc = sh_flush(&b);
 out:
 	for (i = 0; people && i < n; i++)
@@ -163,6 +160,7 @@ out:
 	free(ids);
 	free(text);
 	free(q);
+	out_table_free(&tab);
 	sbuf_free(&b);
 	return rc;
 }
