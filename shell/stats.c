@@ -170,8 +170,8 @@ out:
 /* What history's rows are written with. */
 struct history_out {
 	struct sbuf *b;
+	struct out_table *t;
 	long today;
-	size_t name_w, cols;
 	int json, n;
 };
 
@@ -198,20 +198,15 @@ static int history_line(void *arg, const struct person *r,
 	} else {
 		char rel[32] = "?";
 		long d;
-		size_t used = 12 + 2 + 6 + 2 + h->name_w + 2;
 		const char *text = e->text ? e->text : "";
 		char *line = xstrndup(text, strcspn(text, "\n"));
 
 		if (e->date && date_parse(e->date, &d, NULL) == 0)
 			date_relative(d, h->today, rel);
-		out_cell(b, rel, 12, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, e->via ? e->via : "", 6, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, r->label, h->name_w, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, line, h->cols > used + 10 ? h->cols - used : 10, 0);
-		sbuf_addc(b, '\n');
+		out_table_add(h->t, rel, NULL);
+		out_table_add(h->t, e->via, NULL);
+		out_table_add(h->t, r->label, NULL);
+		out_table_add(h->t, line, NULL);
 		free(line);
 	}
 	h->n++;
@@ -220,15 +215,24 @@ static int history_line(void *arg, const struct person *r,
 
 int cmd_history(struct ctx *ctx, int argc, char **argv)
 {
+	/* When, via, the name (a quarter of the width at most, piped too), the note. */
+	static const struct out_col cols[] = {
+		{.min = 12, .max = 12},
+		{.min = 6, .max = 6},
+		{.min = 4, .cap = {1, 4}},
+		{.fit = OUT_FILL, .min = 10},
+	};
+	struct out_table tab;
 	struct sbuf b = {0};
 	struct person p;
 	struct kerr err;
-	struct history_out h = {&b, ctx->today, 4, (size_t)out_columns(), 0, 0};
+	struct history_out h = {&b, &tab, ctx->today, 0, 0};
 	char *query = NULL;
 	long limit = 20, card = 0;
 	int rc = EXIT_USAGE;
 
 	memset(&p, 0, sizeof p);
+	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	h.json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
 	    opt_none_left("history", argc, argv) < 0)
@@ -241,18 +245,6 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		card = p.id;
 	}
 	rc = EXIT_FAIL;
-	if (!h.json) {
-		/* The name column fits the longest name shown. */
-		if (query_history_name_len(ctx->cache, card, limit, &h.name_w,
-					   &err) < 0) {
-			say_error("%s", err.msg);
-			goto out;
-		}
-		if (h.name_w > h.cols / 4)
-			h.name_w = h.cols / 4;
-		if (h.name_w < 4)
-			h.name_w = 4;
-	}
 	if (h.json)
 		sbuf_addc(&b, '[');
 	if (query_history(ctx->cache, card, limit, history_line, &h, &err) < 0) {
@@ -265,9 +257,12 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		sbuf_adds(&b, card ? "No log yet for this person. (kith log PERSON "
 			  "TEXT records an interaction)\n" : "No touches logged "
 			  "yet. (kith log PERSON TEXT records an interaction)\n");
+	} else {
+		out_table_render(&tab, &b, (size_t)out_columns(), out_cut());
 	}
 	rc = sh_flush(&b);
 out:
+	out_table_free(&tab);
 	person_free(&p);
 	free(query);
 	sbuf_free(&b);
