@@ -123,7 +123,9 @@ void out_text(struct sbuf *b, const char *s)
 	}
 }
 
-void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
+/* out_cell, cutting only when cut is set. */
+static void cell_put(struct sbuf *b, const char *s, size_t width, int pad,
+		     int cut_ok)
 {
 	size_t w = 0, limit, n;
 	int cut, cw;
@@ -132,7 +134,7 @@ void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
 	if (!s)
 		s = "";
 	cut = out_width(s) > width;
-	if (cut && !out_cut()) {
+	if (cut && !cut_ok) {
 		/* Off a terminal the data goes out whole; the column just widens. */
 		width = out_width(s);
 		cut = 0;
@@ -161,6 +163,324 @@ void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
 		sbuf_addc(b, ' ');
 		w++;
 	}
+}
+
+void out_cell(struct sbuf *b, const char *s, size_t width, int pad)
+{
+	cell_put(b, s, width, pad, out_cut());
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+void out_table_init(struct out_table *t, const struct out_col *cols,
+		    size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->cols = cols;
+	t->ncols = ncols;
+}
+
+static struct out_table_cell *next_cell(struct out_table *t)
+{
+	if (t->col == 0) {
+		if (t->nrows == t->alloc) {
+			t->alloc = t->alloc ? 2 * t->alloc : 16;
+			t->cells = xrealloc(t->cells, t->alloc * t->ncols *
+					    sizeof *t->cells);
+		}
+		memset(t->cells + t->nrows * t->ncols, 0,
+		       t->ncols * sizeof *t->cells);
+		t->nrows++;
+	}
+	return &t->cells[(t->nrows - 1) * t->ncols + t->col];
+}
+
+void out_table_add(struct out_table *t, const char *text, const char *color)
+{
+	struct out_table_cell *c = next_cell(t);
+
+	c->text = xstrdup(text ? text : "");
+	c->color = color;
+	t->col = (t->col + 1) % t->ncols;
+}
+
+void out_table_span(struct out_table *t, const char *text)
+{
+	struct out_table_cell *c = next_cell(t);
+
+	c->text = xstrdup(text ? text : "");
+	c->span = 1;
+	t->col = 0;
+}
+
+void out_table_free(struct out_table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i].text);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+static size_t frac_of(struct out_frac f, size_t n)
+{
+	return f.of ? n * f.part / f.of : n;
+}
+
+/* Whether a column gives way on a narrow terminal. */
+static int col_gives(const struct out_col *c)
+{
+	return c->fit == OUT_FIT && (c->give || c->share.of);
+}
+
+/* The widths the table is laid out with; on[i] clear for a dropped column. */
+struct table_plan {
+	size_t *w, *nat, fill;
+	unsigned char *on;
+	size_t last;		/* the last column shown */
+};
+
+/* The width less the indent, the gaps and the columns that keep their width. */
+static long room_of(const struct out_table *t, const struct table_plan *p,
+		    size_t width)
+{
+	long room = (long)width - (long)t->indent;
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (!p->on[i])
+			continue;
+		if (n++)
+			room -= 2;
+		if (t->cols[i].fit == OUT_FIT && !col_gives(&t->cols[i]))
+			room -= (long)p->w[i];
+	}
+	return room;
+}
+
+/* What the giving columns take, in (width) terms of the room they have. */
+static long giving_sum(const struct out_table *t, const struct table_plan *p)
+{
+	long sum = 0;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (p->on[i] && col_gives(&t->cols[i]))
+			sum += (long)p->w[i];
+	return sum;
+}
+
+/* Step 1: share columns take their part, or go (see out.h). */
+static void give_shares(const struct out_table *t, struct table_plan *p,
+			size_t width)
+{
+	long room = room_of(t, p, width), x;
+	size_t i;
+	int drop = 0;
+
+	room = room > 0 ? room : 0;
+	x = room - (long)t->margin;
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+
+		if (!p->on[i] || !c->share.of)
+			continue;
+		if (p->w[i] > frac_of(c->share, (size_t)room))
+			p->w[i] = frac_of(c->share, (size_t)room);
+		x -= (long)p->w[i];
+		drop |= p->w[i] < c->drop;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+
+		if (!p->on[i] || !c->give || c->share.of)
+			continue;
+		if ((long)p->w[i] > (x > 0 ? x : 0))
+			p->w[i] = x > 0 ? (size_t)x : 0;
+		x -= (long)p->w[i];
+		drop |= p->w[i] < c->give;
+	}
+	if (!drop)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].share.of)
+			p->on[i] = 0;
+	room = room_of(t, p, width);
+	x = (room > 0 ? room : 0) - (long)t->margin;
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+
+		if (!p->on[i] || !c->give)
+			continue;
+		p->w[i] = p->nat[i] < (size_t)(x > 0 ? x : 0) ? p->nat[i] :
+			  (size_t)(x > 0 ? x : 0);
+		if (p->w[i] < c->least)
+			p->w[i] = c->least;
+		x -= (long)p->w[i];
+	}
+}
+
+/* The shrinking columns give up to over columns, none below its floor. */
+static void give_way(const struct out_table *t, struct table_plan *p, long over,
+		     int least)
+{
+	size_t i;
+
+	for (i = 0; over > 0 && i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+		size_t floor = least ? c->least : c->give, take;
+
+		if (!p->on[i] || !c->give || c->share.of || p->w[i] <= floor)
+			continue;
+		take = p->w[i] - floor < (size_t)over ? p->w[i] - floor :
+		       (size_t)over;
+		p->w[i] -= take;
+		over -= (long)take;
+	}
+}
+
+static void plan_widths(const struct out_table *t, struct table_plan *p,
+			size_t width, int cut)
+{
+	const struct out_col *fill = NULL;
+	long room, used;
+	size_t i, r;
+	int shares = 0;
+
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+		size_t w = c->min;
+
+		p->on[i] = 1;
+		if (c->fit == OUT_FILL)
+			fill = c;
+		if (c->fit != OUT_FIT)
+			continue;
+		shares |= c->share.of != 0;
+		if (c->head && out_width(c->head) > w)
+			w = out_width(c->head);
+		for (r = 0; r < t->nrows; r++) {
+			const struct out_table_cell *e = &t->cells[r * t->ncols + i];
+
+			if (e->text && !e->span && out_width(e->text) > w)
+				w = out_width(e->text);
+		}
+		if (c->max && w > c->max)
+			w = c->max;
+		if (c->cap.of && w > frac_of(c->cap, width))
+			w = frac_of(c->cap, width);
+		p->w[i] = p->nat[i] = w > c->min ? w : c->min;
+	}
+	room = room_of(t, p, width);
+	if (cut && giving_sum(t, p) + (long)t->margin +
+	    (long)(fill ? fill->want : 0) > room) {
+		if (shares)
+			give_shares(t, p, width);
+		if (fill) {
+			room = room_of(t, p, width) - (long)t->margin;
+			give_way(t, p, giving_sum(t, p) - (room - (long)fill->want), 0);
+			give_way(t, p, giving_sum(t, p) - (room - (long)fill->need), 1);
+		}
+	}
+	used = (long)t->indent;
+	for (i = 0, r = 0; i < t->ncols; i++) {
+		if (!p->on[i])
+			continue;
+		if (r++)
+			used += 2;
+		if (t->cols[i].fit == OUT_FIT)
+			used += (long)p->w[i];
+		p->last = i;
+	}
+	p->fill = fill && (long)width - used > (long)fill->min ?
+		  (size_t)((long)width - used) : fill ? fill->min : 0;
+}
+
+/* One cell of column c at width w; the last column is not padded. */
+static void cell_out(struct sbuf *b, const struct out_col *c, const char *s,
+		     size_t w, int last, int cut)
+{
+	struct sbuf tmp = {0};
+	size_t n;
+
+	if (c->fit == OUT_FREE) {
+		out_text(b, s);
+		return;
+	}
+	if (!c->right) {
+		cell_put(b, s, w, !last, cut);
+		return;
+	}
+	cell_put(&tmp, s, w, 0, cut);
+	for (n = out_width(tmp.buf ? tmp.buf : ""); n < w; n++)
+		sbuf_addc(b, ' ');
+	if (tmp.buf)
+		sbuf_adds(b, tmp.buf);
+	sbuf_free(&tmp);
+}
+
+/* One line: the header's (row NULL) or a row's. */
+static void line_out(const struct out_table *t, const struct table_plan *p,
+		     struct sbuf *b, const struct out_table_cell *row, int cut)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->indent; i++)
+		sbuf_addc(b, ' ');
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+		const struct out_table_cell *e = row ? &row[i] : NULL;
+		const char *s = row ? e->text : c->head;
+		const char *color = e && e->color ? e->color : "";
+
+		if (!p->on[i])
+			continue;
+		if (n++)
+			sbuf_adds(b, "  ");
+		if (e && e->span) {
+			out_text(b, s);
+			break;
+		}
+		sbuf_adds(b, color);
+		cell_out(b, c, s ? s : "", c->fit == OUT_FILL ? p->fill : p->w[i],
+			 i == p->last, cut);
+		if (*color)
+			sbuf_adds(b, OUT_RESET);
+	}
+	sbuf_addc(b, '\n');
+}
+
+void out_table_render(const struct out_table *t, struct sbuf *b, size_t width,
+		      int cut)
+{
+	struct table_plan p;
+	size_t i;
+	int head = 0;
+
+	p.w = xcalloc(t->ncols ? t->ncols : 1, sizeof *p.w);
+	p.nat = xcalloc(t->ncols ? t->ncols : 1, sizeof *p.nat);
+	p.on = xcalloc(t->ncols ? t->ncols : 1, sizeof *p.on);
+	plan_widths(t, &p, width, cut);
+	for (i = 0; i < t->ncols; i++)
+		head |= t->cols[i].head != NULL;
+	if (head) {
+		sbuf_adds(b, t->head_color ? t->head_color : "");
+		line_out(t, &p, b, NULL, cut);
+		if (t->head_color && *t->head_color) {
+			/* The reset goes before the newline, as it always has. */
+			b->buf[--b->len] = '\0';
+			sbuf_adds(b, OUT_RESET);
+			sbuf_addc(b, '\n');
+		}
+	}
+	for (i = 0; i < t->nrows; i++)
+		line_out(t, &p, b, &t->cells[i * t->ncols], cut);
+	free(p.w);
+	free(p.nat);
+	free(p.on);
 }
 
 void json_str(struct sbuf *b, const char *s)

@@ -50,9 +50,19 @@ static int in_ids(const long *ids, size_t n, long id)
 int cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct person *people = NULL;
+	/*
+	 * On a narrow terminal emails get up to two fifths of what the fixed
+	 * columns leave; the column goes when too narrow.
+	 */
+	static const struct out_col cols[] = {
+		{.head = "NAME", .give = 12, .least = 8},
+		{.head = "EMAIL", .share = {2, 5}, .drop = 10},
+		{.head = "CADENCE"},
+		{.head = "LAST CONTACT"},
+		{.head = "DUE"},
+	};
+	struct out_table t;
 	size_t n = 0, i;
-	size_t name_w = 4, mail_w = 5, cad_w = 7, last_w = 12, due_w = 3;
-	size_t name_nat = 4, mail_nat = 5, rest, gap = 2;
 	struct sbuf b = {0};
 	struct kerr err;
 	char *query;
@@ -67,6 +77,9 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		free(cat);
 		return EXIT_USAGE;
 	}
+	out_table_init(&t, cols, sizeof cols / sizeof *cols);
+	t.margin = 2;
+	t.head_color = sh_color(ctx, OUT_BOLD);
 	query = sh_join_words(argc, argv, 1);
 	if (query_people(ctx->cache, query, in_cat ? cat : NULL, ncat, &people,
 			 &n, &err) < 0) {
@@ -89,73 +102,10 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
-	/* Column widths: the fixed columns at their widest, the rest shared. */
-	for (i = 0; i < n; i++) {
-		struct person *p = &people[i];
-		char w[32], *email = sh_first_of(p->emails);
-		size_t lw;
-
-		sh_cadence_words(p->cadence, w);
-		if (strlen(w) > cad_w)
-			cad_w = strlen(w);
-		if (p->last_contact) {
-			long d;
-
-			if (date_parse(p->last_contact, &d, NULL) == 0)
-				date_relative(d, ctx->today, w);
-			else
-				snprintf(w, sizeof w, "%s", p->last_contact);
-			if (strlen(w) > last_w)
-				last_w = strlen(w);
-		}
-		if (p->due >= 0)
-			due_w = 10;
-		lw = out_width(p->label) + (p->state == CARD_GONE ? 24 : 0);
-		if (lw > name_nat)
-			name_nat = lw;
-		if (out_width(email) > mail_nat)
-			mail_nat = out_width(email);
-		free(email);
-	}
-	rest = (size_t)out_columns();
-	rest = rest > cad_w + last_w + due_w + 4 * gap ?
-	       rest - (cad_w + last_w + due_w + 4 * gap) : 0;
-	if (name_nat + mail_nat + gap <= rest || !out_cut()) {
-		/* It fits, or goes to a pipe: whole and aligned. */
-		name_w = name_nat;
-		mail_w = mail_nat;
-	} else {
-		/* Emails get up to two fifths; the column goes when too narrow. */
-		mail_w = mail_nat < rest * 2 / 5 ? mail_nat : rest * 2 / 5;
-		name_w = rest > mail_w + gap ? rest - mail_w - gap : 0;
-		if (name_w > name_nat)
-			name_w = name_nat;
-		if (name_w < 12 || mail_w < 10) {
-			mail_w = 0;
-			name_w = rest < name_nat ? rest : name_nat;
-			if (name_w < 8)
-				name_w = 8;
-		}
-	}
-
-	sbuf_adds(&b, sh_color(ctx, OUT_BOLD));
-	out_cell(&b, "NAME", name_w, 1);
-	if (mail_w) {
-		sbuf_adds(&b, "  ");
-		out_cell(&b, "EMAIL", mail_w, 1);
-	}
-	sbuf_adds(&b, "  ");
-	out_cell(&b, "CADENCE", cad_w, 1);
-	sbuf_adds(&b, "  ");
-	out_cell(&b, "LAST CONTACT", last_w, 1);
-	sbuf_adds(&b, "  DUE");
-	sbuf_adds(&b, sh_color(ctx, OUT_RESET));
-	sbuf_addc(&b, '\n');
 	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
 		char cad[32] = "-", last[32] = "-", due[11] = "-";
 		char *name, *email = sh_first_of(p->emails);
-		const char *c;
 
 		if (p->cadence)
 			sh_cadence_words(p->cadence, cad);
@@ -172,30 +122,18 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 		name = p->state == CARD_GONE ?
 		       xasprintf("%s (deleted on the server)", p->label) :
 		       xstrdup(p->label);
-		out_cell(&b, name, name_w, 1);
-		if (mail_w) {
-			sbuf_adds(&b, "  ");
-			out_cell(&b, email, mail_w, 1);
-		}
-		sbuf_adds(&b, "  ");
-		out_cell(&b, cad, cad_w, 1);
-		sbuf_adds(&b, "  ");
-		out_cell(&b, last, last_w, 1);
-		sbuf_adds(&b, "  ");
-		c = sh_due_color(ctx, p->due);
-		sbuf_adds(&b, c);
-		sbuf_adds(&b, due);
-		if (*c)
-			sbuf_adds(&b, OUT_RESET);
-		/* No trailing blanks when the due column is empty. */
-		while (b.len && b.buf[b.len - 1] == ' ')
-			b.buf[--b.len] = '\0';
-		sbuf_addc(&b, '\n');
+		out_table_add(&t, name, NULL);
+		out_table_add(&t, email, NULL);
+		out_table_add(&t, cad, NULL);
+		out_table_add(&t, last, NULL);
+		out_table_add(&t, due, sh_due_color(ctx, p->due));
 		free(name);
 		free(email);
 	}
+	out_table_render(&t, &b, (size_t)out_columns(), out_cut());
 	rc = sh_flush(&b);
 out:
+	out_table_free(&t);
 	person_free_all(people, n);
 	free(query);
 	free(cat);
@@ -516,11 +454,23 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	char **texts = NULL;
 	struct sbuf b = {0};
 	struct kerr err;
-	size_t n = 0, i, got = 0;
-	size_t name_w = 0, when_w = 0, cad_w = 0, cols, used, ncat = 0;
+	/*
+	 * Names give way (down to 12 columns) so that the last contact keeps
+	 * 30, then down to 8 so that 10 are left; the last contact is cut at
+	 * the terminal's edge: a line that wraps is a broken table.
+	 */
+	static const struct out_col cols[] = {
+		{.give = 12, .least = 8},
+		{0},
+		{0},
+		{.fit = OUT_FILL, .min = 1, .want = 30, .need = 10},
+	};
+	struct out_table t;
+	size_t n = 0, i, got = 0, ncat = 0;
 	long *cat = NULL;
 	int json, all, rc = EXIT_FAIL, in_cat = 0;
 
+	out_table_init(&t, cols, sizeof cols / sizeof *cols);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	all = opt_take(&argc, argv, "--all", 0, NULL);
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
@@ -572,51 +522,16 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	}
 
 	for (i = 0; i < n; i++) {
-		char w[48];
-
-		if (out_width(people[i].label) > name_w)
-			name_w = out_width(people[i].label);
-		when_words(&people[i], &q[i], ctx->today, w);
-		if (strlen(w) > when_w)
-			when_w = strlen(w);
-		sh_cadence_words(people[i].cadence, w);
-		if (strlen(w) > cad_w)
-			cad_w = strlen(w);
-	}
-	cols = (size_t)out_columns();
-	/* Names give way (down to 12 columns) so the last contact keeps 30. */
-	used = name_w + when_w + cad_w + 6;
-	if (used + 30 > cols && name_w > 12 && out_cut()) {
-		size_t over = used + 30 - cols;
-
-		name_w = name_w > over + 12 ? name_w - over : 12;
-		used = name_w + when_w + cad_w + 6;
-	}
-	/* Narrower still: names down to 8, so that at least 10 are left. */
-	if (used + 10 > cols && name_w > 8 && out_cut()) {
-		size_t over = used + 10 - cols;
-
-		name_w = name_w > over + 8 ? name_w - over : 8;
-		used = name_w + when_w + cad_w + 6;
-	}
-	for (i = 0; i < n; i++) {
 		struct person *p = &people[i];
-		char w[48], cad[32], *text = texts[i];
+		char w[48], *text = texts[i];
 		struct sbuf last = {0};
-		const char *c = sh_due_color(ctx, q[i].due);
 		long d;
 
-		out_cell(&b, p->label, name_w, 1);
-		sbuf_adds(&b, "  ");
+		out_table_add(&t, p->label, NULL);
 		when_words(p, &q[i], ctx->today, w);
-		sbuf_adds(&b, c);
-		out_cell(&b, w, when_w, 1);
-		if (*c)
-			sbuf_adds(&b, OUT_RESET);
-		sbuf_adds(&b, "  ");
-		sh_cadence_words(p->cadence, cad);
-		out_cell(&b, cad, cad_w, 1);
-		sbuf_adds(&b, "  ");
+		out_table_add(&t, w, sh_due_color(ctx, q[i].due));
+		sh_cadence_words(p->cadence, w);
+		out_table_add(&t, w, NULL);
 		if (p->last_contact && date_parse(p->last_contact, &d, NULL) == 0) {
 			date_relative(d, ctx->today, w);
 			sbuf_adds(&last, w);
@@ -627,12 +542,10 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 		} else {
 			sbuf_adds(&last, "no contact logged yet");
 		}
-		/* Never past the terminal's edge: a line that wraps is a broken table. */
-		out_cell(&b, last.buf, !out_cut() ? out_width(last.buf) :
-			 cols > used ? cols - used : 1, 0);
-		sbuf_addc(&b, '\n');
+		out_table_add(&t, last.buf, NULL);
 		sbuf_free(&last);
 	}
+	out_table_render(&t, &b, (size_t)out_columns(), out_cut());
 	rc = sh_flush(&b);
 out:
 	for (i = 0; i < got; i++) {
@@ -642,6 +555,7 @@ out:
 	free(people);
 	free(texts);
 	free(q);
+	out_table_free(&t);
 	sbuf_free(&b);
 	return rc;
 }

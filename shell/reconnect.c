@@ -467,14 +467,19 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	struct query_bday *bd = NULL;
 	struct today_pick pick;
 	struct kerr err;
+	/* The title ("long lost" is always there), the name, and why, whole. */
+	static const struct out_col cols[] = {{0}, {0}, {.fit = OUT_FREE}};
+	struct out_table t;
 	struct sbuf b = {0};
-	size_t n = 0, nbd = 0, i, name_w = 0;
+	size_t n = 0, nbd = 0, i;
 	struct person people[4];
 	long ids[4];
 	char date[11];
 	int json, rc = EXIT_FAIL, first = 1;
 
 	memset(people, 0, sizeof people);
+	out_table_init(&t, cols, sizeof cols / sizeof *cols);
+	t.indent = 2;
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (opt_none_left("today", argc, argv) < 0)
 		return EXIT_USAGE;
@@ -498,8 +503,6 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	for (i = 0; i < 4; i++) {
 		if (ids[i] && person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;
-		if (ids[i] && out_width(people[i].label) > name_w)
-			name_w = out_width(people[i].label);
 	}
 	date_format(ctx->today, date);
 	if (json) {
@@ -553,19 +556,18 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 		/* Someone new is offered on some days; no empty line for it. */
 		if (i == 3 && !ids[i])
 			continue;
-		sbuf_addf(&b, "  %-10s ", titles[i]);
+		out_table_add(&t, titles[i], NULL);
 		if (!ids[i]) {
-			sbuf_addf(&b, "%s\n", i == 0 ? "nobody (everyone is in touch)" :
-				  i == 1 ? "nobody is due" :
-				  "nobody (no one you only email or text and have a number for)");
+			out_table_span(&t, i == 0 ? "nobody (everyone is in touch)" :
+				       i == 1 ? "nobody is due" :
+				       "nobody (no one you only email or text and have a number for)");
 			continue;
 		}
-		out_cell(&b, people[i].label, name_w, 1);
+		out_table_add(&t, people[i].label, NULL);
 		today_reason(ctx, slots[i], &people[i], why);
-		sbuf_adds(&b, "  ");
-		out_text(&b, why);
-		sbuf_addc(&b, '\n');
+		out_table_add(&t, why, NULL);
 	}
+	out_table_render(&t, &b, (size_t)out_columns(), out_cut());
 	if (nbd) {
 		sbuf_adds(&b, "Birthdays this week:\n");
 		for (i = 0; i < nbd; i++) {
@@ -586,6 +588,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 out:
 	for (i = 0; i < 4; i++)
 		person_free(&people[i]);
+	out_table_free(&t);
 	sbuf_free(&b);
 	free(cands);
 	free(bd);

@@ -80,10 +80,17 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 	char *text = NULL, *q = NULL;
 	long limit = 50, *ids = NULL;
 	char **snips = NULL;
-	size_t n = 0, i, name_w = 4;
+	/* Names take at most a third of the width, piped too; the match the rest. */
+	static const struct out_col cols[] = {
+		{.min = 4, .cap = {1, 3}},
+		{.fit = OUT_FILL, .min = 10},
+	};
+	struct out_table tab;
+	size_t n = 0, i;
 	struct person *people = NULL;
 	int json, rc = EXIT_USAGE;
 
+	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
 	    opt_none_left("search", argc, argv) < 0)
@@ -101,12 +108,9 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	people = xcalloc(n ? n : 1, sizeof *people);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;
-		if (out_width(people[i].label) > name_w)
-			name_w = out_width(people[i].label);
-	}
 	if (json) {
 		sbuf_addc(&b, '[');
 		for (i = 0; i < n; i++) {
@@ -130,28 +134,21 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	{
-		size_t cols = (size_t)out_columns();
+	for (i = 0; i < n; i++) {
+		char *s = snips[i] ? snips[i] : xstrdup("");
+		size_t k;
 
-		if (name_w > cols / 3)
-			name_w = cols / 3;
-		for (i = 0; i < n; i++) {
-			char *s = snips[i] ? snips[i] : xstrdup("");
-			size_t k;
-
-			/* One line: the snippet's newlines become spaces. */
-			for (k = 0; s[k]; k++)
-				if (s[k] == '\n' || s[k] == '\r')
-					s[k] = ' ';
-			snips[i] = s;
-			out_cell(&b, people[i].label, name_w, 1);
-			sbuf_adds(&b, "  ");
-			out_cell(&b, s, cols > name_w + 12 ? cols - name_w - 2 : 10, 0);
-			sbuf_addc(&b, '\n');
-		}
-		if ((long)n == limit)
-			sbuf_addf(&b, "(the first %ld; --limit N shows more)\n", limit);
+		/* One line: the snippet's newlines become spaces. */
+		for (k = 0; s[k]; k++)
+			if (s[k] == '\n' || s[k] == '\r')
+				s[k] = ' ';
+		snips[i] = s;
+		out_table_add(&tab, people[i].label, NULL);
+		out_table_add(&tab, s, NULL);
 	}
+	out_table_render(&tab, &b, (size_t)out_columns(), out_cut());
+	if ((long)n == limit)
+		sbuf_addf(&b, "(the first %ld; --limit N shows more)\n", limit);
 	rc = sh_flush(&b);
 out:
 	for (i = 0; people && i < n; i++)
@@ -163,6 +160,7 @@ out:
 	free(ids);
 	free(text);
 	free(q);
+	out_table_free(&tab);
 	sbuf_free(&b);
 	return rc;
 }
@@ -172,8 +170,8 @@ out:
 /* What history's rows are written with. */
 struct history_out {
 	struct sbuf *b;
+	struct out_table *t;
 	long today;
-	size_t name_w, cols;
 	int json, n;
 };
 
@@ -200,20 +198,15 @@ static int history_line(void *arg, const struct person *r,
 	} else {
 		char rel[32] = "?";
 		long d;
-		size_t used = 12 + 2 + 6 + 2 + h->name_w + 2;
 		const char *text = e->text ? e->text : "";
 		char *line = xstrndup(text, strcspn(text, "\n"));
 
 		if (e->date && date_parse(e->date, &d, NULL) == 0)
 			date_relative(d, h->today, rel);
-		out_cell(b, rel, 12, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, e->via ? e->via : "", 6, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, r->label, h->name_w, 1);
-		sbuf_adds(b, "  ");
-		out_cell(b, line, h->cols > used + 10 ? h->cols - used : 10, 0);
-		sbuf_addc(b, '\n');
+		out_table_add(h->t, rel, NULL);
+		out_table_add(h->t, e->via, NULL);
+		out_table_add(h->t, r->label, NULL);
+		out_table_add(h->t, line, NULL);
 		free(line);
 	}
 	h->n++;
@@ -222,15 +215,24 @@ static int history_line(void *arg, const struct person *r,
 
 int cmd_history(struct ctx *ctx, int argc, char **argv)
 {
+	/* When, via, the name (a quarter of the width at most, piped too), the note. */
+	static const struct out_col cols[] = {
+		{.min = 12, .max = 12},
+		{.min = 6, .max = 6},
+		{.min = 4, .cap = {1, 4}},
+		{.fit = OUT_FILL, .min = 10},
+	};
+	struct out_table tab;
 	struct sbuf b = {0};
 	struct person p;
 	struct kerr err;
-	struct history_out h = {&b, ctx->today, 4, (size_t)out_columns(), 0, 0};
+	struct history_out h = {&b, &tab, ctx->today, 0, 0};
 	char *query = NULL;
 	long limit = 20, card = 0;
 	int rc = EXIT_USAGE;
 
 	memset(&p, 0, sizeof p);
+	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	h.json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (take_limit(&argc, argv, &limit) < 0 ||
 	    opt_none_left("history", argc, argv) < 0)
@@ -243,18 +245,6 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		card = p.id;
 	}
 	rc = EXIT_FAIL;
-	if (!h.json) {
-		/* The name column fits the longest name shown. */
-		if (query_history_name_len(ctx->cache, card, limit, &h.name_w,
-					   &err) < 0) {
-			say_error("%s", err.msg);
-			goto out;
-		}
-		if (h.name_w > h.cols / 4)
-			h.name_w = h.cols / 4;
-		if (h.name_w < 4)
-			h.name_w = 4;
-	}
 	if (h.json)
 		sbuf_addc(&b, '[');
 	if (query_history(ctx->cache, card, limit, history_line, &h, &err) < 0) {
@@ -267,9 +257,12 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 		sbuf_adds(&b, card ? "No log yet for this person. (kith log PERSON "
 			  "TEXT records an interaction)\n" : "No touches logged "
 			  "yet. (kith log PERSON TEXT records an interaction)\n");
+	} else {
+		out_table_render(&tab, &b, (size_t)out_columns(), out_cut());
 	}
 	rc = sh_flush(&b);
 out:
+	out_table_free(&tab);
 	person_free(&p);
 	free(query);
 	sbuf_free(&b);

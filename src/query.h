@@ -146,12 +146,6 @@ typedef int (*query_history_fn)(void *arg, const struct person *p,
 				const struct person_log_row *e);
 int query_history(struct cache *c, long card, long limit, query_history_fn fn,
 		  void *arg, struct kerr *err);
-/*
- * The longest name among those entries, in *w (0 when none), in
- * characters as SQLite's length() counts them, not bytes.
- */
-int query_history_name_len(struct cache *c, long card, long limit, size_t *w,
-			   struct kerr *err);
 
 /* A person counted under a category (stats). */
 struct query_catpair {

@@ -122,28 +122,6 @@ int query_history(struct cache *c, long card, long limit, query_history_fn fn,
 	return rc;
 }
 
-int query_history_name_len(struct cache *c, long card, long limit, size_t *w,
-			   struct kerr *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*w = 0;
-	st = cache_prep(c, "SELECT max(length(fn)) FROM (SELECT c.fn FROM"
-			" log l JOIN card c ON c.id = l.card WHERE c.is_group = 0"
-			" AND (?1 = 0 OR l.card = ?1) ORDER BY l.date DESC,"
-			" l.rowid DESC LIMIT ?2)", err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, card);
-	sqlite3_bind_int64(st, 2, limit);
-	rc = cache_step(c, st, WHAT, err);
-	if (rc > 0 && sqlite3_column_int(st, 0) > 0)
-		*w = (size_t)sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
-}
-
 /* ---- stats --------------------------------------------------------------- */
 
 struct pairs {

@@ -220,4 +220,44 @@ href=$(kith show --json Lena Berg | "$PY" -c 'import json, sys; print(json.load(
 raw=$(get_card "${XANDIKOS_URL%/}$href" | tr -d '\r')
 grep -qx 'CATEGORIES:Friends,Book\\, club' <<<"$raw" && grep -qx 'X-KITH-CADENCE:P2W' <<<"$raw" &&
 	pass "and they reach the server's card" || { not_ok "on the server"; diag "$raw"; }
+# ---- wide and combining characters: tables align by display columns
+# 王小明 takes six columns in three characters; "José" with a combining
+# acute (e + U+0301) four columns in five characters.
+card wx.vcf UID:wx-1 'FN:王小明' EMAIL:wang@example.org X-KITH-CADENCE:P1W \
+	'X-KITH-LOG:2026-10-02 call 55555555 Tea'
+card jc.vcf UID:jc-1 "FN:$(printf 'Jose\xcc\x81 Marti')" EMAIL:jose@example.org X-KITH-CADENCE:P1W \
+	'X-KITH-LOG:2026-10-03 call 66666666 Coffee'
+kith sync >/dev/null 2>&1 || not_ok "sync of the wide names"
+# aligned COLUMN-TEXT LINE...: every line shows COLUMN-TEXT at one display column.
+aligned() { "$PY" -c '
+import sys, unicodedata
+def cols(s):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+want, lines = sys.argv[1], sys.argv[2:]
+at = {cols(l[:l.index(want)]) for l in lines if want in l}
+sys.exit(0 if len(at) == 1 and all(want in l for l in lines) else 1)' "$@"; }
+for w in 80 200; do
+	out=$(COLUMNS=$w kith list)
+	mapfile -t rows < <(grep -e '王小明' -e 'Marti' <<<"$out")
+	[[ ${#rows[@]} == 2 ]] && aligned "every week" "${rows[@]}" &&
+		aligned "2026-10-" "${rows[@]}" &&
+		pass "list at $w columns: 王小明 and a combining accent align" ||
+		{ not_ok "list aligns wide names at $w"; diag "$out"; }
+	out=$(COLUMNS=$w kith queue)
+	mapfile -t rows < <(grep -e '王小明' -e 'Marti' <<<"$out")
+	[[ ${#rows[@]} == 2 ]] && aligned "days overdue" "${rows[@]}" &&
+		aligned "every week" "${rows[@]}" &&
+		pass "queue at $w columns: 王小明 and a combining accent align" ||
+		{ not_ok "queue aligns wide names at $w"; diag "$out"; }
+done
+out=$(kith queue | grep -e '王小明' -e 'Marti')
+mapfile -t rows <<<"$out"
+[[ ${#rows[@]} == 2 ]] && aligned "days overdue" "${rows[@]}" &&
+	pass "queue piped: they align too" || { not_ok "queue piped"; diag "$out"; }
+# history sized its names by characters (SQLite's length), now by columns.
+out=$(COLUMNS=80 kith history --limit 100 | grep -e '王小明' -e 'Marti' | sed 's/ \(Tea\|Coffee\)$/ NOTE/')
+mapfile -t rows <<<"$out"
+[[ ${#rows[@]} == 2 ]] && aligned "NOTE" "${rows[@]}" &&
+	pass "history: the notes after them start at one column" || { not_ok "history aligns wide names"; diag "$out"; }
 finish

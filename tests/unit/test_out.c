@@ -1,6 +1,7 @@
 /*
- * test_out.c: out_width, which every table measures its columns with, and
- * json_str, which must give valid JSON whatever bytes a server sent.
+ * test_out.c: out_width, which every table measures its columns with,
+ * out_table, which lays them out, and json_str, which must give valid
+ * JSON whatever bytes a server sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +172,135 @@ static void test_json(void)
 	sbuf_free(&b);
 }
 
+/* t rendered at width (cut on), as a string the caller frees. */
+static char *render(const struct out_table *t, size_t width, int cut)
+{
+	struct sbuf b = {0};
+
+	out_table_render(t, &b, width, cut);
+	return b.buf ? b.buf : xstrdup("");
+}
+
+static void is_table(const struct out_table *t, size_t width, int cut,
+		     const char *want, const char *what)
+{
+	char *got = render(t, width, cut);
+
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+static void test_table(void)
+{
+	static const struct out_col list[] = {
+		{.head = "NAME", .give = 12, .least = 8},
+		{.head = "EMAIL", .share = {2, 5}, .drop = 10},
+		{.head = "N", .right = 1},
+	};
+	static const struct out_col queue[] = {
+		{.give = 12, .least = 8},
+		{0},
+		{.fit = OUT_FILL, .min = 1, .want = 30, .need = 10},
+	};
+	static const struct out_col spans[] = {{0}, {0}, {.fit = OUT_FREE}};
+	struct out_table t;
+
+	out_table_init(&t, list, 3);
+	out_table_add(&t, "王小明", NULL);
+	out_table_add(&t, "wang@example.org", NULL);
+	out_table_add(&t, "7", NULL);
+	out_table_add(&t, "Jose\xcc\x81 Marti", NULL);
+	out_table_add(&t, "jose@example.org", NULL);
+	out_table_add(&t, "12", OUT_RED);
+	is_table(&t, 80, 1,
+		 "NAME        EMAIL              N\n"
+		 "王小明      wang@example.org   7\n"
+		 "Jose\xcc\x81 Marti  jose@example.org  " OUT_RED "12" OUT_RESET "\n",
+		 "table: wide and combining names align, a number right, colour around its cell");
+	t.head_color = OUT_BOLD;
+	is_table(&t, 35, 1,
+		 OUT_BOLD "NAME        EMAIL              N" OUT_RESET "\n"
+		 "王小明      wang@example.org   7\n"
+		 "Jose\xcc\x81 Marti  jose@example.org  " OUT_RED "12" OUT_RESET "\n",
+		 "table: the header in its colour; fits with the margin left");
+	t.head_color = NULL;
+	t.margin = 2;
+	is_table(&t, 33, 1,
+		 "NAME         N\n"
+		 "王小明       7\n"
+		 "Jose\xcc\x81 Marti  " OUT_RED "12" OUT_RESET "\n",
+		 "table: names narrower than their give: the email column goes");
+	is_table(&t, 24, 0,
+		 "NAME        EMAIL              N\n"
+		 "王小明      wang@example.org   7\n"
+		 "Jose\xcc\x81 Marti  jose@example.org  " OUT_RED "12" OUT_RESET "\n",
+		 "table: not cutting (a pipe), nothing gives way");
+	out_table_free(&t);
+
+	out_table_init(&t, list, 3);
+	t.margin = 2;
+	out_table_add(&t, "王小明", NULL);
+	out_table_add(&t, "wang@example.org", NULL);
+	out_table_add(&t, "7", NULL);
+	out_table_add(&t, "Jose\xcc\x81 Marti Garcia", NULL);
+	out_table_add(&t, "jose@example.org", NULL);
+	out_table_add(&t, "12", NULL);
+	is_table(&t, 40, 1,
+		 "NAME               EMAIL           N\n"
+		 "王小明             wang@example…   7\n"
+		 "Jose\xcc\x81 Marti Garcia  jose@example…  12\n",
+		 "table: narrower, the email gets two fifths of the room and is cut");
+	is_table(&t, 20, 1,
+		 "NAME             N\n"
+		 "王小明           7\n"
+		 "Jose\xcc\x81 Marti Ga…  12\n",
+		 "table: narrower still, the email goes and the names are cut");
+	out_table_free(&t);
+
+	out_table_init(&t, queue, 3);
+	out_table_add(&t, "Maximilian von Hohenzollern", NULL);
+	out_table_add(&t, "3 days overdue", OUT_YELLOW);
+	out_table_add(&t, "2 weeks ago, phone: about the garden and the horses", NULL);
+	out_table_add(&t, "Bo", NULL);
+	out_table_add(&t, "due today", NULL);
+	out_table_add(&t, "no contact logged yet", NULL);
+	is_table(&t, 60, 1,
+		 "Maximilian …  " OUT_YELLOW "3 days overdue" OUT_RESET "  2 weeks ago, phone: about the…\n"
+		 "Bo            due today       no contact logged yet\n",
+		 "table: names give way to 12 so the fill keeps 30");
+	is_table(&t, 40, 1,
+		 "Maximilian …  " OUT_YELLOW "3 days overdue" OUT_RESET "  2 weeks a…\n"
+		 "Bo            due today       no contac…\n",
+		 "table: no further while the fill keeps 10");
+	is_table(&t, 36, 1,
+		 "Maximil…  " OUT_YELLOW "3 days overdue" OUT_RESET "  2 weeks a…\n"
+		 "Bo        due today       no contac…\n",
+		 "table: then down to 8 so that it does");
+	is_table(&t, 20, 1,
+		 "Maximil…  " OUT_YELLOW "3 days overdue" OUT_RESET "  …\n"
+		 "Bo        due today       …\n",
+		 "table: a fill is cut to its min at the edge");
+	out_table_free(&t);
+
+	out_table_init(&t, spans, 3);
+	t.indent = 2;
+	out_table_add(&t, "long lost", NULL);
+	out_table_span(&t, "nobody (everyone is in touch)");
+	out_table_add(&t, "due", NULL);
+	out_table_add(&t, "Ana", NULL);
+	out_table_add(&t, "a reason\nnot cut", NULL);
+	is_table(&t, 20, 1,
+		 "  long lost  nobody (everyone is in touch)\n"
+		 "  due        Ana  a reason\nnot cut\n",
+		 "table: a span is written whole, unmeasured; a free column whole");
+	out_table_free(&t);
+	out_table_free(NULL);
+}
+
 int main(void)
 {
 	test_width();
 	test_json();
+	test_table();
 	return tap_done();
 }

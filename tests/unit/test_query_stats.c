@@ -101,7 +101,7 @@ static void figures(struct cache *c, long id1, long id2)
 	struct sbuf b = {0};
 	long all = -1, since = -1, *ids;
 	char **snips;
-	size_t n, i, w;
+	size_t n, i;
 
 	ok(query_category_pairs(c, &pairs, &n, &err) == 0, "category pairs: %s",
 	   err.msg);
@@ -147,9 +147,6 @@ static void figures(struct cache *c, long id1, long id2)
 	   "one person's history stops when fn says so");
 	is_str(h.first, "Ana Lima|2026-10-01|phone|Talked about the garden",
 	       "her newest");
-	ok(query_history_name_len(c, 0, 10, &w, &err) == 0, "name length: %s",
-	   err.msg);
-	is_int(w, 10, "the longest name in characters, not bytes");
 }
 
 /*
