@@ -261,13 +261,7 @@ int kith_net_account(struct ctx *ctx, int argc, char **argv)
 		return account_list(ctx);
 	if (strcmp(argv[1], "remove") == 0 && argc == 3)
 		return account_remove(ctx, argv[2]);
-	{
-		/* The usage the command table gives, not a copy of it. */
-		const struct command *c = cmd_find("account", NULL);
-
-		say_error("usage: account %s", c ? c->usage : "");
-	}
-	return EXIT_USAGE;
+	return cmd_usage_error("account", NULL);
 }
 
 /* The sync lock: one sync per cache at a time, never interleaved. */
