@@ -630,21 +630,6 @@ int opt_take(int *argc, char **argv, const char *name, int want_value,
 	return 0;
 }
 
-int opt_none_left(const char *cmd, int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (argv[i][0] == '-' && argv[i][1]) {
-			cmd_usage_error(cmd, "unknown option %s", argv[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* What 'help COMMAND' adds to the usage: an example or two, and notes. */
 static const struct {
 	const char *name, *text;

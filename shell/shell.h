@@ -184,18 +184,14 @@ int ctx_cache(struct ctx *ctx);
 void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * How a command reads its options, which cmd_run has already checked
+ * against the table (so an unknown one never reaches it).
  * Removes "--name" (and, when want_value, its value) from argv, wherever
  * it stands before a "--". Returns 1 when found (value in *value), 0 when
  * not, -1 when the value is missing (after printing why).
  */
 int opt_take(int *argc, char **argv, const char *name, int want_value,
 	     char **value);
-/*
- * Fails with a usage message when an unknown --option is left. cmd_run
- * checks this before any command runs; kept for the network module,
- * which may be older or newer than the executable.
- */
-int opt_none_left(const char *cmd, int argc, char **argv);
 
 /*
  * Finds the one person a user means: an href (or its last segment), a
