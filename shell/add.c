@@ -160,7 +160,7 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	}
 	name = sh_join_words(argc, argv, 1);
 	if (!name || !*name) {
-		cmd_usage_error("add", "a NAME that is not empty");
+		cmd_usage_error("add", "NAME is empty");
 		goto out;
 	}
 	if (aspire && !*aspire) {
