@@ -91,17 +91,11 @@ static int account_add(struct ctx *ctx, int argc, char **argv)
 	long acct;
 	int rc = EXIT_FAIL;
 
-	/* argv: add NAME URL [options] */
+	/* argv: add NAME URL [options], as the command table checked it */
 	if (opt_take(&argc, argv, "--user", 1, &user) < 0 ||
 	    opt_take(&argc, argv, "--password-command", 1, &cmd) < 0 ||
-	    opt_take(&argc, argv, "--cafile", 1, &cafile) < 0 ||
-	    opt_none_left("account", argc, argv) < 0)
+	    opt_take(&argc, argv, "--cafile", 1, &cafile) < 0)
 		return EXIT_USAGE;
-	if (argc != 3 || !user) {
-		say_error("usage: account add NAME URL --user USER "
-			  "[--password-command CMD] [--cafile FILE]");
-		return EXIT_USAGE;
-	}
 	if (!valid_name(argv[1])) {
 		say_error("bad account name '%s': use letters, digits, '-', '_' "
 			  "or '.'", argv[1]);
@@ -261,13 +255,7 @@ int kith_net_account(struct ctx *ctx, int argc, char **argv)
 		return account_list(ctx);
 	if (strcmp(argv[1], "remove") == 0 && argc == 3)
 		return account_remove(ctx, argv[2]);
-	{
-		/* The usage the command table gives, not a copy of it. */
-		const struct command *c = cmd_find("account", NULL);
-
-		say_error("usage: account %s", c ? c->usage : "");
-	}
-	return EXIT_USAGE;
+	return cmd_usage_error("account", NULL);
 }
 
 /* The sync lock: one sync per cache at a time, never interleaved. */

@@ -154,16 +154,13 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 		if (*c)
 			strv_push(&cats, c);
 	}
-	if (opt_none_left("add", argc, argv) < 0 ||
-	    (cadence && sh_cadence_arg(cadence, iso) < 0)) {
+	if (cadence && sh_cadence_arg(cadence, iso) < 0) {
 		strv_free(&cats);
 		return EXIT_USAGE;
 	}
 	name = sh_join_words(argc, argv, 1);
 	if (!name || !*name) {
-		say_error("usage: add NAME [--email E] [--phone P] [--org O] "
-			  "[--category C]... [--cadence DURATION] [--aspire WHY] "
-			  "[--book URL] [--force]");
+		cmd_usage_error("add", "NAME is empty");
 		goto out;
 	}
 	if (aspire && !*aspire) {

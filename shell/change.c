@@ -137,14 +137,8 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	hastext = opt_take(&argc, argv, "--text", 1, &newtext);
 	if (hastext < 0 || opt_take(&argc, argv, "--date", 1, &when) < 0 ||
-	    opt_take(&argc, argv, "--via", 1, &viaarg) < 0 ||
-	    opt_none_left("edit", argc, argv) < 0)
+	    opt_take(&argc, argv, "--via", 1, &viaarg) < 0)
 		return EXIT_USAGE;
-	if (argc < 3) {
-		say_error("usage: edit PERSON ID [--text TEXT] [--date DATE] "
-			  "[--via CHANNEL] (the ids are in 'show PERSON')");
-		return EXIT_USAGE;
-	}
 	/* The id is the last word, so an unquoted two-word name works too. */
 	snprintf(id, sizeof id, "%s", argv[argc - 1]);
 	for (char *s = id; *s; s++)
@@ -279,13 +273,9 @@ int cmd_set(struct ctx *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		given += r > 0;
 	}
-	if (opt_none_left("set", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc < 2 || !given) {
-		say_error("usage: set PERSON [--email E] [--phone P] [--org O] "
-			  "[--category A,B] [--aspire WHY] (\"\" removes one)");
-		return EXIT_USAGE;
-	}
+	if (!given)
+		return cmd_usage_error("set", "set needs a field to change "
+				       "(\"\" removes one)");
 	if (a[0].value && *a[0].value && !sh_email_ok(a[0].value)) {
 		struct sbuf b = {0};
 
@@ -411,12 +401,8 @@ int cmd_remove(struct ctx *ctx, int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	yes = opt_take(&argc, argv, "--yes", 0, NULL);
-	if (yes < 0 || opt_none_left("remove", argc, argv) < 0)
+	if (yes < 0)
 		return EXIT_USAGE;
-	if (argc < 2) {
-		say_error("usage: remove PERSON [--yes]");
-		return EXIT_USAGE;
-	}
 	query = sh_join_words(argc, argv, 1);
 	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)

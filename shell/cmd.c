@@ -5,82 +5,106 @@
 
 #include "shell.h"
 
-static const char *const opts_json[] = {"--json", NULL};
-static const char *const opts_list[] = {"--json", "--category", NULL};
-static const char *const opts_queue[] = {"--json", "--all", "--category", NULL};
-static const char *const opts_log[] = {"--via", "--date", NULL};
-static const char *const opts_cadence[] = {"--category", "--yes", NULL};
-static const char *const opts_json_limit[] = {"--json", "--limit", NULL};
-static const char *const opts_draft[] = {"--edit", NULL};
-static const char *const opts_gone[] = {"list", "restore", "move", "drop", "--to", "--json", NULL};
-static const char *const opts_add[] = {"--email", "--phone", "--org", "--category",
-	"--cadence", "--aspire", "--book", "--force", NULL};
-static const char *const opts_edit[] = {"--text", "--date", "--via", NULL};
-static const char *const opts_set[] = {"--email", "--phone", "--org", "--category",
-	"--aspire", NULL};
-static const char *const opts_yes[] = {"--yes", NULL};
-static const char *const opts_next[] = {"--category", NULL};
-static const char *const opts_account[] = {"add", "list", "remove", "--user",
-	"--password-command", "--cafile", NULL};
+/*
+ * The table. Each form lists its options and positionals in the order
+ * usage shows them; cmd_check parses by it, help and completion read it.
+ */
+#define ITEMS(...) ((const struct cmd_item[]){__VA_ARGS__, {NULL, KIND_NONE, NULL, 0}})
+#define FORMS(...) ((const struct cmd_form[]){__VA_ARGS__, {NULL, NULL, 0}})
+/* A command with one form and no subcommand. */
+#define FORM(...) FORMS({NULL, ITEMS(__VA_ARGS__), 0})
+
+#define JSON {"--json", KIND_NONE, NULL, 0}
+#define PERSON {"PERSON", KIND_PERSON, NULL, ITEM_WORDS}
+#define LIMIT {"--limit", KIND_NUMBER, "N", 0}
+#define CATEGORY {"--category", KIND_CATEGORY, "NAME", 0}
 
 const struct command commands[] = {
-	{"account", "add NAME URL --user USER [--password-command CMD] [--cafile FILE] | list | remove NAME",
-	 "add, list or remove a CardDAV account", 1, -1, NEED_CACHE | NEED_BULK,
-	 cmd_account, opts_account},
-	{"add", "NAME [--email E] [--phone P] [--org O] [--category C]... [--cadence DURATION] [--aspire WHY] [--book URL] [--force]",
-	 "add a new person (on the server after the next sync)", 1, -1, NEED_CACHE, cmd_add, opts_add},
-	{"cadence", "PERSON (DURATION | off) | --category NAME (DURATION | off) [--yes]",
-	 "how often to reconnect: 30d, 2w, 3m, 1y, or off", 2, -1, NEED_CACHE, cmd_cadence, opts_cadence},
-	{"draft", "PERSON [TEMPLATE] [--edit]",
-	 "a message to start from: reconnect, birthday, congrats, thanks, or yours",
-	 1, -1, NEED_CACHE, cmd_draft, opts_draft},
-	{"gone", "[--json] | restore PERSON | move PERSON --to OTHER | drop PERSON",
-	 "notes of cards deleted on the server: list, re-create, move or drop them",
-	 0, -1, NEED_CACHE, cmd_gone, opts_gone},
-	{"edit", "PERSON ID [--text TEXT] [--date DATE] [--via CHANNEL]",
-	 "correct a log entry (without options: in $EDITOR)", 2, -1, NEED_CACHE,
-	 cmd_edit, opts_edit},
-	{"help", "[COMMAND]", "list the commands, or explain one", 0, 1, 0, cmd_help, NULL},
-	{"history", "[PERSON] [--json] [--limit N]", "recent touches across everyone, newest first",
-	 0, -1, NEED_CACHE, cmd_history, opts_json_limit},
-	{"intro", "A B TEXT...", "log an introduction on both people, each naming the other",
-	 2, -1, NEED_CACHE, cmd_intro, NULL},
-	{"list", "[--json] [--category NAME] [QUERY]",
-	 "people, with cadence, last contact and due date", 0, -1, NEED_CACHE,
-	 cmd_list, opts_list},
-	{"log", "PERSON [--via CHANNEL] [--date DATE] [TEXT...]",
-	 "record an interaction; restarts the clock", 1, -1, NEED_CACHE, cmd_log, opts_log},
-	{"next", "[--category NAME]",
-	 "walk the queue (or a category, least recently touched first): log, snooze, draft or skip",
-	 0, -1, NEED_CACHE, cmd_next, opts_next},
-	{"queue", "[--json] [--all] [--category NAME]",
-	 "who to reach out to now, most overdue first", 0, -1, NEED_CACHE,
-	 cmd_queue, opts_queue},
-	{"quit", "", "leave the shell", 0, 0, 0, cmd_quit, NULL},
-	{"remove", "PERSON [--yes]",
-	 "delete a person's card (on the server at the next sync)", 1, -1,
-	 NEED_CACHE, cmd_remove, opts_yes},
-	{"search", "[--json] [--limit N] TEXT...",
-	 "full-text search: names, organisations, emails, categories, notes",
-	 1, -1, NEED_CACHE, cmd_search, opts_json_limit},
-	{"set", "PERSON [--email E] [--phone P] [--org O] [--category A,B] [--aspire WHY]",
-	 "change a person's email, phone, organisation, categories (\"\" removes one)",
-	 2, -1, NEED_CACHE, cmd_set, opts_set},
-	{"show", "[--json] PERSON", "one person: card fields, cadence, snooze, log",
-	 1, -1, NEED_CACHE, cmd_show, opts_json},
-	{"snooze", "PERSON (DURATION | DATE | off)",
-	 "leave the queue until then (not a touch)", 2, -1, NEED_CACHE, cmd_snooze, NULL},
-	{"stats", "[--json]", "the network at a glance: cadences, touches, spread",
-	 0, 1, NEED_CACHE, cmd_stats, opts_json},
-	{"sync", "[ACCOUNT]", "pull changes from the server, then push notes",
-	 0, 1, NEED_CACHE | NEED_BULK, cmd_sync, NULL},
-	{"today", "[--json]", "three people to think of today, and birthdays this week",
-	 0, 1, NEED_CACHE, cmd_today, opts_json},
-	{"undo", "", "take back the last change not yet synced (a log, cadence, snooze, add)",
-	 0, 0, NEED_CACHE, cmd_undo, NULL},
-	{"unlog", "PERSON ID", "remove a mistaken log entry", 2, -1, NEED_CACHE, cmd_unlog, NULL},
-	{"version", "", "print kith's version", 0, 0, 0, cmd_version, NULL},
-	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+	{"account", "add, list or remove a CardDAV account", NEED_CACHE | NEED_BULK,
+	 cmd_account, FORMS(
+		{"add", ITEMS({"NAME", KIND_TEXT, NULL, 0}, {"URL", KIND_URL, NULL, 0},
+			      {"--user", KIND_TEXT, "USER", ITEM_REQUIRED},
+			      {"--password-command", KIND_TEXT, "CMD", 0},
+			      {"--cafile", KIND_FILE, "FILE", 0}), 0},
+		{"list", NULL, 0},
+		{"remove", ITEMS({"NAME", KIND_ACCOUNT, NULL, 0}), 0})},
+	{"add", "add a new person (on the server after the next sync)", NEED_CACHE,
+	 cmd_add, FORM({"NAME", KIND_TEXT, NULL, ITEM_WORDS},
+		{"--email", KIND_TEXT, "E", 0}, {"--phone", KIND_TEXT, "P", 0},
+		{"--org", KIND_TEXT, "O", 0},
+		{"--category", KIND_CATEGORY, "C", ITEM_REPEAT},
+		{"--cadence", KIND_DURATION, "DURATION", 0},
+		{"--aspire", KIND_TEXT, "WHY", 0}, {"--book", KIND_URL, "URL", 0},
+		{"--force", KIND_NONE, NULL, 0})},
+	{"cadence", "how often to reconnect: 30d, 2w, 3m, 1y, or off", NEED_CACHE,
+	 cmd_cadence, FORMS(
+		{NULL, ITEMS(PERSON, {"(DURATION | off)", KIND_DURATION, NULL, ITEM_WORDS}), 0},
+		{NULL, ITEMS({"--category", KIND_CATEGORY, "NAME", ITEM_REQUIRED},
+			     {"(DURATION | off)", KIND_DURATION, NULL, ITEM_WORDS},
+			     {"--yes", KIND_NONE, NULL, 0}), 0})},
+	{"draft", "a message to start from: reconnect, birthday, congrats, thanks, or yours",
+	 NEED_CACHE, cmd_draft, FORM(PERSON,
+		{"TEMPLATE", KIND_TEMPLATE, NULL, ITEM_OPTIONAL},
+		{"--edit", KIND_NONE, NULL, 0})},
+	{"gone", "notes of cards deleted on the server: list, re-create, move or drop them",
+	 NEED_CACHE, cmd_gone, FORMS(
+		{"list", ITEMS(JSON), 1},
+		{"restore", ITEMS(PERSON), 0},
+		{"move", ITEMS(PERSON, {"--to", KIND_PERSON, "OTHER", ITEM_REQUIRED}), 0},
+		{"drop", ITEMS(PERSON), 0})},
+	{"edit", "correct a log entry (without options: in $EDITOR)", NEED_CACHE,
+	 cmd_edit, FORM(PERSON, {"ID", KIND_TEXT, NULL, 0},
+		{"--text", KIND_TEXT, "TEXT", 0}, {"--date", KIND_DATE, "DATE", 0},
+		{"--via", KIND_CHANNEL, "CHANNEL", 0})},
+	{"help", "list the commands, or explain one", 0, cmd_help,
+	 FORM({"COMMAND", KIND_COMMAND, NULL, ITEM_OPTIONAL})},
+	{"history", "recent touches across everyone, newest first", NEED_CACHE,
+	 cmd_history, FORM({"PERSON", KIND_PERSON, NULL, ITEM_OPTIONAL | ITEM_WORDS},
+		JSON, LIMIT)},
+	{"intro", "log an introduction on both people, each naming the other",
+	 NEED_CACHE, cmd_intro, FORM({"A", KIND_PERSON, NULL, ITEM_WORDS},
+		{"B", KIND_PERSON, NULL, ITEM_WORDS},
+		{"TEXT...", KIND_TEXT, NULL, ITEM_OPTIONAL | ITEM_WORDS})},
+	{"list", "people, with cadence, last contact and due date", NEED_CACHE,
+	 cmd_list, FORM(JSON, CATEGORY,
+		{"QUERY", KIND_PERSON, NULL, ITEM_OPTIONAL | ITEM_WORDS})},
+	{"log", "record an interaction; restarts the clock", NEED_CACHE, cmd_log,
+	 FORM(PERSON, {"--via", KIND_CHANNEL, "CHANNEL", 0},
+		{"--date", KIND_DATE, "DATE", 0},
+		{"TEXT...", KIND_TEXT, NULL, ITEM_OPTIONAL | ITEM_WORDS})},
+	{"next", "walk the queue (or a category, least recently touched first): log, snooze, draft or skip",
+	 NEED_CACHE, cmd_next, FORM(CATEGORY)},
+	{"queue", "who to reach out to now, most overdue first", NEED_CACHE,
+	 cmd_queue, FORM(JSON, {"--all", KIND_NONE, NULL, 0}, CATEGORY)},
+	{"quit", "leave the shell", 0, cmd_quit, NULL},
+	{"remove", "delete a person's card (on the server at the next sync)",
+	 NEED_CACHE, cmd_remove, FORM(PERSON, {"--yes", KIND_NONE, NULL, 0})},
+	{"search", "full-text search: names, organisations, emails, categories, notes",
+	 NEED_CACHE, cmd_search, FORM(JSON, LIMIT,
+		{"TEXT...", KIND_TEXT, NULL, ITEM_WORDS})},
+	{"set", "change a person's email, phone, organisation, categories (\"\" removes one)",
+	 NEED_CACHE, cmd_set, FORM(PERSON, {"--email", KIND_TEXT, "E", 0},
+		{"--phone", KIND_TEXT, "P", 0}, {"--org", KIND_TEXT, "O", 0},
+		{"--category", KIND_CATEGORY, "A,B", 0},
+		{"--aspire", KIND_TEXT, "WHY", 0})},
+	{"show", "one person: card fields, cadence, snooze, log", NEED_CACHE,
+	 cmd_show, FORM(JSON, PERSON)},
+	{"snooze", "leave the queue until then (not a touch)", NEED_CACHE,
+	 cmd_snooze, FORM(PERSON,
+		{"(DURATION | DATE | off)", KIND_DATE, NULL, ITEM_WORDS})},
+	{"stats", "the network at a glance: cadences, touches, spread", NEED_CACHE,
+	 cmd_stats, FORM(JSON)},
+	{"sync", "pull changes from the server, then push notes",
+	 NEED_CACHE | NEED_BULK, cmd_sync,
+	 FORM({"ACCOUNT", KIND_ACCOUNT, NULL, ITEM_OPTIONAL})},
+	{"today", "three people to think of today, and birthdays this week",
+	 NEED_CACHE, cmd_today, FORM(JSON)},
+	{"undo", "take back the last change not yet synced (a log, cadence, snooze, add)",
+	 NEED_CACHE, cmd_undo, NULL},
+	{"unlog", "remove a mistaken log entry", NEED_CACHE, cmd_unlog,
+	 FORM(PERSON, {"ID", KIND_TEXT, NULL, 0})},
+	{"version", "print kith's version", 0, cmd_version, NULL},
+	{NULL, NULL, 0, NULL, NULL},
 };
 
 void say_error(const char *fmt, ...)
@@ -228,10 +252,268 @@ static int args_ok(int argc, char **argv)
 	return 0;
 }
 
+static int is_option(const struct cmd_item *it)
+{
+	return it->name[0] == '-' && it->name[1] == '-';
+}
+
+const struct cmd_item *cmd_option(const struct cmd_form *f, const char *name)
+{
+	const struct cmd_item *it;
+
+	for (it = f && f->items ? f->items : NULL; it && it->name; it++)
+		if (is_option(it) && strcmp(it->name, name) == 0)
+			return it;
+	return NULL;
+}
+
+/* Whether option name stands in argv[from...] before a "--", alone or as "--name=". */
+static int option_given(int argc, char **argv, int from, const char *name)
+{
+	size_t len = strlen(name);
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], name, len) == 0 &&
+		    (argv[i][len] == '\0' || argv[i][len] == '='))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether argv (argv[1] on) opens with f's word. */
+static int form_word_given(const struct cmd_form *f, int argc, char **argv)
+{
+	return f->word && argc > 1 && strcmp(argv[1], f->word) == 0;
+}
+
+const struct cmd_form *cmd_form_of(const struct command *c, int argc,
+				   char **argv)
+{
+	const struct cmd_form *f;
+	int pass;
+
+	if (!c->forms)
+		return NULL;
+	for (f = c->forms; f->word || f->items; f++)
+		if (form_word_given(f, argc, argv))
+			return f;
+	/* A form its required options name first ("cadence --category"). */
+	for (pass = 0; pass < 2; pass++)
+		for (f = c->forms; f->word || f->items; f++) {
+			const struct cmd_item *it;
+			int all = 1, required = 0;
+
+			if (f->word && !f->word_optional)
+				continue;
+			for (it = f->items; it && it->name; it++)
+				if (is_option(it) && (it->flags & ITEM_REQUIRED)) {
+					required = 1;
+					all &= option_given(argc, argv, 1, it->name);
+				}
+			if (all && required == (pass == 0))
+				return f;
+		}
+	return NULL;
+}
+
+/* "add, list or remove": the words of c's forms, for an error. */
+static void form_words(const struct command *c, struct sbuf *b)
+{
+	const struct cmd_form *f;
+	size_t n = 0, i = 0;
+
+	for (f = c->forms; f->word || f->items; f++)
+		n += f->word != NULL;
+	for (f = c->forms; f->word || f->items; f++)
+		if (f->word)
+			sbuf_addf(b, "%s%s", i++ == 0 ? "" : i == n ? " or " : ", ",
+				  f->word);
+}
+
+const struct cmd_form *cmd_check(const struct command *c, int argc,
+				 char **argv, struct kerr *err)
+{
+	const struct cmd_form *f = cmd_form_of(c, argc, argv);
+	const struct cmd_item *it;
+	const char *seen[32];
+	const char *extra = NULL;
+	int i, nseen = 0, npos = 0, min = 0, max = 0, dashes = 0;
+
+	err->msg[0] = '\0';
+	if (!c->forms) {
+		static const struct cmd_form no_args = {NULL, NULL, 0};
+
+		if (argc > 1) {
+			kerr_set(err, "%s takes no arguments", c->name);
+			return NULL;
+		}
+		return &no_args;
+	}
+	if (!f) {
+		struct sbuf b = {0};
+
+		form_words(c, &b);
+		if (argc > 1 && argv[1][0] != '-')
+			kerr_set(err, "'%s' is not %s", argv[1], b.buf ? b.buf : "");
+		else if (argc > 1)
+			kerr_set(err, "%s comes first", b.buf ? b.buf : "");
+		sbuf_free(&b);
+		return NULL;
+	}
+	for (it = f->items; it && it->name; it++)
+		if (!is_option(it)) {
+			min += !(it->flags & ITEM_OPTIONAL);
+			if (max >= 0)
+				max = it->flags & ITEM_WORDS ? -1 : max + 1;
+		}
+	for (i = form_word_given(f, argc, argv) ? 2 : 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		size_t len;
+		int k;
+
+		if (dashes || a[0] != '-' || a[1] == '\0') {
+			if (max >= 0 && npos == max && !extra)
+				extra = a;
+			npos++;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashes = 1;
+			continue;
+		}
+		/*
+		 * "-v phone" is a typo for "--via phone", not text: a word
+		 * that starts with '-' is taken as text only after "--".
+		 */
+		if (a[1] != '-') {
+			kerr_set(err, "unknown option %s (kith's options are long, "
+				 "like --via); for text that starts with '-', put "
+				 "-- before it", a);
+			return NULL;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		for (it = f->items; it && it->name; it++)
+			if (is_option(it) && strlen(it->name) == len &&
+			    strncmp(it->name, a, len) == 0)
+				break;
+		if (!it || !it->name) {
+			kerr_set(err, "unknown option %.*s", (int)len, a);
+			return NULL;
+		}
+		if (it->kind == KIND_NONE && eq) {
+			kerr_set(err, "%s takes no value", it->name);
+			return NULL;
+		}
+		if (it->kind != KIND_NONE && !eq) {
+			if (i + 1 >= argc) {
+				kerr_set(err, "%s needs a value", it->name);
+				return NULL;
+			}
+			i++;
+		}
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == it->name && !(it->flags & ITEM_REPEAT)) {
+				kerr_set(err, "%s is given twice", it->name);
+				return NULL;
+			}
+		if (nseen < (int)(sizeof seen / sizeof seen[0]))
+			seen[nseen++] = it->name;
+	}
+	for (it = f->items; it && it->name; it++) {
+		int k, given = 0;
+
+		if (!is_option(it) || !(it->flags & ITEM_REQUIRED))
+			continue;
+		for (k = 0; k < nseen; k++)
+			given |= seen[k] == it->name;
+		if (!given) {
+			kerr_set(err, "%s%s%s needs %s", c->name, f->word ? " " : "",
+				 f->word ? f->word : "", it->name);
+			return NULL;
+		}
+	}
+	if (extra) {
+		struct sbuf b = {0};
+
+		/* "gone foo": no subcommand of that name, more likely than an argument too many. */
+		if (!f->word || form_word_given(f, argc, argv) || argv[1] != extra)
+			kerr_set(err, "unexpected argument '%s'", extra);
+		else {
+			form_words(c, &b);
+			kerr_set(err, "'%s' is not %s", extra, b.buf);
+		}
+		sbuf_free(&b);
+		return NULL;
+	}
+	if (npos < min)
+		return NULL;	/* the usage says it */
+	return f;
+}
+
+/* One item as usage shows it: "PERSON", "[--via CHANNEL]", "[--category C]...". */
+static void item_usage(const struct cmd_item *it, struct sbuf *b)
+{
+	int opt = is_option(it);
+	int bracket = opt ? !(it->flags & ITEM_REQUIRED) : !!(it->flags & ITEM_OPTIONAL);
+
+	sbuf_addf(b, " %s%s", bracket ? "[" : "", it->name);
+	if (opt && it->kind != KIND_NONE)
+		sbuf_addf(b, " %s", it->meta ? it->meta : "VALUE");
+	if (bracket)
+		sbuf_addc(b, ']');
+	if (it->flags & ITEM_REPEAT)
+		sbuf_adds(b, "...");
+}
+
+void cmd_usage(const struct command *c, const struct cmd_form *only,
+	       struct sbuf *b)
+{
+	const struct cmd_form *f;
+	const struct cmd_item *it;
+
+	sbuf_adds(b, c->name);
+	for (f = c->forms; f && (f->word || f->items); f++) {
+		if (only && f != only)
+			continue;
+		if (f != c->forms && !only)
+			sbuf_adds(b, " |");
+		if (f->word)
+			sbuf_addf(b, f->word_optional ? " [%s]" : " %s", f->word);
+		for (it = f->items; it && it->name; it++)
+			item_usage(it, b);
+	}
+}
+
+int cmd_usage_error(const char *name, const char *why, ...)
+{
+	const struct command *c = cmd_find(name, NULL);
+	struct sbuf b = {0};
+	va_list ap;
+
+	if (why) {
+		va_start(ap, why);
+		sbuf_vaddf(&b, why, ap);
+		va_end(ap);
+		sbuf_adds(&b, "; ");
+	}
+	sbuf_adds(&b, "usage: ");
+	if (c)
+		cmd_usage(c, NULL, &b);
+	else
+		sbuf_adds(&b, name);
+	say_error("%s", b.buf);
+	sbuf_free(&b);
+	return EXIT_USAGE;
+}
+
 int cmd_run(struct ctx *ctx, int argc, char **argv)
 {
 	const struct command *c;
-	int nargs;
+	struct kerr err;
 
 	if (argc == 0)
 		return EXIT_OK;
@@ -240,9 +522,19 @@ int cmd_run(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (args_ok(argc, argv) < 0)
 		return EXIT_USAGE;
-	nargs = argc - 1;
-	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
-		say_error("usage: %s %s", c->name, c->usage);
+	if (!cmd_check(c, argc, argv, &err)) {
+		const struct cmd_form *f = cmd_form_of(c, argc, argv);
+		struct sbuf b = {0};
+
+		/* "account add" wrong: the usage of account add alone. */
+		if (f && !form_word_given(f, argc, argv))
+			f = NULL;
+		if (err.msg[0])
+			sbuf_addf(&b, "%s; ", err.msg);
+		sbuf_adds(&b, "usage: ");
+		cmd_usage(c, f, &b);
+		say_error("%s", b.buf);
+		sbuf_free(&b);
 		return EXIT_USAGE;
 	}
 	if ((c->needs & NEED_CACHE) && ctx_cache(ctx) < 0)
@@ -338,34 +630,6 @@ int opt_take(int *argc, char **argv, const char *name, int want_value,
 	return 0;
 }
 
-int opt_none_left(const char *cmd, int argc, char **argv)
-{
-	const struct command *c = cmd_find(cmd, NULL);
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
-			say_error("unknown option %s; usage: %s %s", argv[i],
-				  cmd, c ? c->usage : "");
-			return -1;
-		}
-		/*
-		 * "-v phone" is a typo for "--via phone", not text: a word
-		 * that starts with '-' is taken as text only after "--".
-		 */
-		if (argv[i][0] == '-' && argv[i][1]) {
-			say_error("unknown option %s (kith's options are long, like "
-				  "--via); for text that starts with '-', put -- "
-				  "before it; usage: %s %s", argv[i], cmd,
-				  c ? c->usage : "");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* What 'help COMMAND' adds to the usage: an example or two, and notes. */
 static const struct {
 	const char *name, *text;
@@ -416,6 +680,29 @@ static const struct {
 	{NULL, NULL},
 };
 
+/* "options: --via --date": every option of every form, once. */
+static void help_options(const struct command *c, struct sbuf *b)
+{
+	const struct cmd_form *f, *g;
+	const struct cmd_item *it;
+	int n = 0;
+
+	for (f = c->forms; f && (f->word || f->items); f++)
+		for (it = f->items; it && it->name; it++) {
+			int dup = 0;
+
+			if (!is_option(it))
+				continue;
+			for (g = c->forms; g != f; g++)
+				dup |= cmd_option(g, it->name) != NULL;
+			if (dup)
+				continue;
+			sbuf_addf(b, "%s %s", n++ ? "" : "options:", it->name);
+		}
+	if (n)
+		sbuf_addc(b, '\n');
+}
+
 int cmd_help(struct ctx *ctx, int argc, char **argv)
 {
 	const struct command *c;
@@ -428,16 +715,9 @@ int cmd_help(struct ctx *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		size_t i;
 
-		sbuf_addf(&b, "%s %s\n  %s\n", c->name, c->usage, c->help);
-		if (c->options && c->options[0]) {
-			const char *const *o;
-
-			sbuf_adds(&b, "options:");
-			for (o = c->options; *o; o++)
-				if ((*o)[0] == '-')
-					sbuf_addf(&b, " %s", *o);
-			sbuf_addc(&b, '\n');
-		}
+		cmd_usage(c, NULL, &b);
+		sbuf_addf(&b, "\n  %s\n", c->help);
+		help_options(c, &b);
 		for (i = 0; help_more[i].name; i++)
 			if (strcmp(help_more[i].name, c->name) == 0)
 				sbuf_addf(&b, "%s\n", help_more[i].text);

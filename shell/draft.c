@@ -478,12 +478,6 @@ int cmd_draft(struct ctx *ctx, int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	edit = opt_take(&argc, argv, "--edit", 0, NULL);
-	if (opt_none_left("draft", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc < 2) {
-		say_error("usage: draft PERSON [TEMPLATE] [--edit]");
-		return EXIT_USAGE;
-	}
 	/*
 	 * The longest run of words that names one person ("draft Björn
 	 * Mensah" is Björn Mensah, not Björn with a template "Mensah"); one

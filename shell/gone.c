@@ -76,10 +76,8 @@ static int gone_person(struct ctx *ctx, int argc, char **argv, int from,
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if (!query) {
-		say_error("usage: gone (restore | drop) PERSON, or gone move PERSON --to OTHER");
-		return EXIT_USAGE;
-	}
+	if (!query)
+		return cmd_usage_error("gone", NULL);
 	rc = person_lookup(ctx, query, p);
 	if (rc == EXIT_OK && p->state != CARD_GONE) {
 		struct sbuf b = {0};
@@ -119,20 +117,11 @@ int cmd_gone(struct ctx *ctx, int argc, char **argv)
 	int json, rc;
 
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (json < 0 || opt_take(&argc, argv, "--to", 1, &other) < 0 ||
-	    opt_none_left("gone", argc, argv) < 0)
+	if (json < 0 || opt_take(&argc, argv, "--to", 1, &other) < 0)
 		return EXIT_USAGE;
-	if (argc == 1 || (argc == 2 && strcmp(argv[1], "list") == 0))
-		return other ? EXIT_USAGE : gone_list(ctx, json);
-	if (strcmp(argv[1], "restore") != 0 && strcmp(argv[1], "move") != 0 &&
-	    strcmp(argv[1], "drop") != 0) {
-		say_error("gone: '%s' is not list, restore, move or drop", argv[1]);
-		return EXIT_USAGE;
-	}
-	if ((strcmp(argv[1], "move") == 0) != (other != NULL)) {
-		say_error("usage: gone move PERSON --to OTHER (--to goes with move only)");
-		return EXIT_USAGE;
-	}
+	/* The table checked the subcommand, and --to goes with move only. */
+	if (argc == 1 || strcmp(argv[1], "list") == 0)
+		return gone_list(ctx, json);
 	rc = gone_person(ctx, argc, argv, 2, &p);
 	if (rc != EXIT_OK)
 		return rc;

@@ -73,10 +73,6 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
-	if (opt_none_left("list", argc, argv) < 0) {
-		free(cat);
-		return EXIT_USAGE;
-	}
 	out_table_init(&t, cols, sizeof cols / sizeof *cols);
 	t.margin = 2;
 	t.head_color = sh_color(ctx, OUT_BOLD);
@@ -372,13 +368,9 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	memset(&vi, 0, sizeof vi);
 	memset(&p, 0, sizeof p);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (opt_none_left("show", argc, argv) < 0)
-		return EXIT_USAGE;
 	query = sh_join_words(argc, argv, 1);
-	if (!query) {
-		say_error("usage: show [--json] PERSON");
-		return EXIT_USAGE;
-	}
+	if (!query)
+		return cmd_usage_error("show", NULL);
 	rc = person_lookup(ctx, query, &p);
 	if (rc != EXIT_OK)
 		goto out;
@@ -475,13 +467,6 @@ int cmd_queue(struct ctx *ctx, int argc, char **argv)
 	all = opt_take(&argc, argv, "--all", 0, NULL);
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &in_cat) < 0)
 		return EXIT_USAGE;
-	if (opt_none_left("queue", argc, argv) < 0 || argc > 1) {
-		if (argc > 1)
-			say_error("queue takes no PERSON: usage: queue [--json] [--all] "
-				  "[--category NAME]");
-		free(cat);
-		return EXIT_USAGE;
-	}
 	if (queue_list(ctx->cache, ctx->today, all, &q, &n, &err) < 0) {
 		say_error("%s", err.msg);
 		free(cat);

@@ -284,12 +284,6 @@ int cmd_next(struct ctx *ctx, int argc, char **argv)
 
 	if (sh_take_category(ctx, &argc, argv, &cat, &ncat, &circle) < 0)
 		return EXIT_USAGE;
-	if (opt_none_left("next", argc, argv) < 0 || argc > 1) {
-		if (argc > 1)
-			say_error("usage: next [--category NAME]");
-		free(cat);
-		return EXIT_USAGE;
-	}
 	if (circle) {
 		int r = circle_list(ctx, cat, ncat, &q, &n);
 
@@ -481,12 +475,6 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	out_table_init(&t, cols, sizeof cols / sizeof *cols);
 	t.indent = 2;
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (opt_none_left("today", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc > 1) {
-		say_error("today takes no arguments: usage: today [--json]");
-		return EXIT_USAGE;
-	}
 	if (today_cands(ctx, 7, &cands, &n, &bd, &nbd) < 0)
 		goto out;
 	date_format(ctx->today, date);
@@ -606,13 +594,6 @@ int cmd_intro(struct ctx *ctx, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	if (opt_none_left("intro", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc < 3) {
-		say_error("usage: intro A B TEXT... (quote a name with a space: "
-			  "intro \"Ana Lima\" bob ...)");
-		return EXIT_USAGE;
-	}
 	/* Each the longest run of words that names one person. */
 	rc = person_lookup_words(ctx, argc, argv, 1, 1, &ua, &a);
 	if (rc == EXIT_OK)

@@ -216,25 +216,6 @@ static void add_people(const char *before, const char *text)
 	free(prefix);
 }
 
-/*
- * The unquoted name words typed so far after the command and its
- * options, each followed by a space: "" when the name starts here.
- */
-static char *name_words(const struct strv *words)
-{
-	struct sbuf b = {0};
-	size_t i, first = words->n;
-
-	if (rl_completion_quote_character)
-		return xstrdup("");
-	while (first > 1 && words->v[first - 1][0] != '-' &&
-	       (first < 3 || words->v[first - 2][0] != '-'))
-		first--;
-	for (i = first; i < words->n; i++)
-		sbuf_addf(&b, "%s ", words->v[i]);
-	return sbuf_detach(&b, NULL);
-}
-
 /* Category names: CATEGORIES values and group names. */
 static void add_categories(void)
 {
@@ -255,12 +236,167 @@ static void add_categories(void)
 	strv_free(&names);
 }
 
+/*
+ * What a word of kind completes to. before: the words of the same
+ * PERSON typed so far, each followed by a space ("" when it starts here).
+ */
+static void add_kind(enum arg_kind kind, const char *before, const char *text)
+{
+	const struct command *c;
+	size_t i;
+
+	switch (kind) {
+	case KIND_PERSON:
+		add_people(before, text);
+		break;
+	case KIND_CATEGORY:
+		add_categories();
+		break;
+	case KIND_TEMPLATE:
+		draft_template_names(&cands);
+		break;
+	case KIND_CHANNEL:
+		for (i = 0; sh_channels[i]; i++)
+			strv_push(&cands, sh_channels[i]);
+		break;
+	case KIND_ACCOUNT:
+		for (i = 0; i < rl_ctx->cfg.naccounts; i++)
+			strv_push(&cands, rl_ctx->cfg.accounts[i].name);
+		break;
+	case KIND_COMMAND:
+		for (c = commands; c->name; c++)
+			strv_push(&cands, c->name);
+		break;
+	default:
+		break;	/* free text, a URL, a date, a number: nothing to offer */
+	}
+}
+
+static int have_cand(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < cands.n; i++)
+		if (strcmp(cands.v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Option names: of form f, or of every form without a word when f is NULL. */
+static void add_options(const struct command *c, const struct cmd_form *f)
+{
+	const struct cmd_form *g;
+	const struct cmd_item *it;
+
+	for (g = c->forms; g && (g->word || g->items); g++) {
+		if (f ? g != f : g->word && !g->word_optional)
+			continue;
+		for (it = g->items; it && it->name; it++)
+			if (it->name[0] == '-' && !have_cand(it->name))
+				strv_push(&cands, it->name);
+	}
+}
+
+/*
+ * The candidates for the word after words (words->v[0] the command),
+ * from the command's table entry: a subcommand, an option's name, the
+ * value an option takes, or the positional the word stands for. A
+ * PERSON takes several words, so after its first one the next
+ * positional is offered beside the rest of the name.
+ */
+static void complete_args(const struct command *c, const struct strv *words,
+			  const char *text)
+{
+	const struct cmd_form *f, *g;
+	const struct cmd_item *it, *pos = NULL;
+	struct sbuf before = {0};
+	int i, argc = (int)words->n, dashes = 0, inpos = 0;
+
+	f = cmd_form_of(c, argc, words->v);
+	if (argc == 1 && text[0] != '-')
+		for (g = c->forms; g && (g->word || g->items); g++)
+			if (g->word)
+				strv_push(&cands, g->word);
+	if (!f) {
+		if (argc == 1 && text[0] == '-')
+			add_options(c, NULL);
+		return;
+	}
+	for (it = f->items; it && it->name; it++)
+		if (it->name[0] != '-') {
+			pos = it;
+			break;
+		}
+	for (i = f->word && argc > 1 && strcmp(words->v[1], f->word) == 0 ? 2 : 1;
+	     i < argc; i++) {
+		const char *w = words->v[i];
+		const struct cmd_item *o;
+
+		if (!dashes && strcmp(w, "--") == 0) {
+			dashes = 1;
+			continue;
+		}
+		if (!dashes && w[0] == '-' && w[1]) {
+			o = cmd_option(f, w);
+			if (o && o->kind != KIND_NONE) {
+				if (i + 1 == argc) {
+					add_kind(o->kind, "", text);
+					goto out;
+				}
+				i++;
+			}
+			/* An option ends the words of a PERSON. */
+			if (inpos && pos) {
+				pos++;
+				inpos = 0;
+			}
+			sbuf_reset(&before);
+			continue;
+		}
+		/* The next positional of the form, skipping its options. */
+		while (pos && pos->name && pos->name[0] == '-')
+			pos++;
+		if (!pos || !pos->name)
+			goto out;
+		if (pos->flags & ITEM_WORDS) {
+			inpos = 1;
+			sbuf_addf(&before, "%s ", w);
+		} else {
+			pos++;
+		}
+	}
+	if (text[0] == '-' && !dashes) {
+		add_options(c, f->word ? f : NULL);
+		goto out;
+	}
+	while (pos && pos->name && pos->name[0] == '-')
+		pos++;
+	if (!pos || !pos->name)
+		goto out;
+	{
+		const char *b = rl_completion_quote_character || !inpos ?
+				"" : before.buf;
+
+		add_kind(pos->kind, b, text);
+		if (!inpos)
+			goto out;
+		/* Or the word starts the next positional ("intro Ana Lima Bo"). */
+		for (it = pos + 1; it->name && it->name[0] == '-'; it++)
+			;
+		if (it->name && !(it->kind == pos->kind && *b == '\0'))
+			add_kind(it->kind, "", text);
+	}
+out:
+	sbuf_free(&before);
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	const struct command *c;
 	struct strv words = {0};
 	char *head;
 
+	(void)end;
 	rl_attempted_completion_over = 1;
 	strv_free(&cands);
 	head = xstrndup(rl_line_buffer, (size_t)start);
@@ -271,40 +407,8 @@ static char **complete(const char *text, int start, int end)
 			strv_push(&cands, c->name);
 	} else {
 		c = cmd_find(words.v[0], NULL);
-		if (c && c->options && text[0] == '-') {
-			const char *const *o;
-
-			for (o = c->options; *o; o++)
-				strv_push(&cands, *o);
-		} else if (c && c->options && words.n == 1 &&
-			   strcmp(c->name, "account") == 0) {
-			const char *const *o;
-
-			for (o = c->options; *o; o++)
-				if ((*o)[0] != '-')
-					strv_push(&cands, *o);
-		} else if (c && strcmp(words.v[words.n - 1], "--via") == 0) {
-			static const char *const via[] = {"phone", "email", "text",
-				"meet", "video", "letter", "gift", "intro", "other", NULL};
-			const char *const *v;
-
-			for (v = via; *v; v++)
-				strv_push(&cands, *v);
-		} else if (c && strcmp(c->name, "draft") == 0 && words.n == 2) {
-			draft_template_names(&cands);
-		} else if (c && strcmp(words.v[words.n - 1], "--category") == 0) {
-			add_categories();
-		} else if (c && (c->needs & NEED_CACHE) &&
-			   strcmp(c->name, "add") != 0 &&
-			   strcmp(c->name, "search") != 0) {
-			char *before = name_words(&words);
-
-			/* A whole name first; else the current word alone. */
-			add_people(before, text);
-			if (cands.n == 0 && *before)
-				add_people("", text);
-			free(before);
-		}
+		if (c)
+			complete_args(c, &words, text);
 	}
 	strv_free(&words);
 	return rl_completion_matches(text, next_cand);

@@ -51,24 +51,117 @@ struct ctx {
 	int quit;		/* set by "quit" */
 };
 
+/*
+ * What a positional argument or an option's value is: what it completes
+ * to in the shell. KIND_NONE, for an option, is a flag without a value.
+ */
+enum arg_kind {
+	KIND_NONE,
+	KIND_TEXT,	/* free text: nothing to complete */
+	KIND_PERSON,	/* a name, part of one, an email, a UID or an href */
+	KIND_CATEGORY,	/* a CATEGORIES value or a group name */
+	KIND_TEMPLATE,	/* a draft template (draft_template_names) */
+	KIND_CHANNEL,	/* one of sh_channels */
+	KIND_ACCOUNT,	/* an account in the config */
+	KIND_COMMAND,	/* a command name */
+	KIND_FILE,
+	KIND_URL,	/* a server or address book URL */
+	KIND_DATE,	/* YYYY-MM-DD, today, yesterday, 3d, ... */
+	KIND_DURATION,	/* 30d, 2w, 3m, 1y, off */
+	KIND_NUMBER,
+};
+
+enum {
+	/* for an option */
+	ITEM_REQUIRED = 1 << 0,	/* the form needs it */
+	ITEM_REPEAT = 1 << 1,	/* may be given more than once ("--category C...") */
+	/* for a positional */
+	ITEM_OPTIONAL = 1 << 2,	/* may be left out */
+	ITEM_WORDS = 1 << 3,	/* one word or more: "show Ana Lima" is one PERSON */
+};
+
+/*
+ * One item of a command's synopsis, in the order usage shows it: an
+ * option when name starts with "--", else a positional named name
+ * ("PERSON", "(DURATION | off)").
+ */
+struct cmd_item {
+	const char *name;
+	enum arg_kind kind;	/* of the positional, or of the option's value */
+	const char *meta;	/* an option's value in usage ("CHANNEL"); NULL for a flag */
+	unsigned flags;		/* ITEM_* */
+};
+
+/*
+ * One way to call a command. A command with several forms takes the
+ * form whose word is its first argument ("account add ..."); else,
+ * among the forms without a word, the first one that has required
+ * options and is given them all ("cadence --category ..."), else the
+ * first one without required options.
+ */
+struct cmd_form {
+	const char *word;	/* a subcommand, or NULL */
+	const struct cmd_item *items;	/* ends with a NULL name; NULL for none */
+	int word_optional;	/* the form is also taken without its word ("gone [list]") */
+};
+
 struct command {
 	const char *name;
-	const char *usage;	/* arguments, after the name */
 	const char *help;	/* one line */
-	int min_args, max_args;	/* bounds on argc after the name; -1: no bound */
 	unsigned needs;
 	int (*fn)(struct ctx *ctx, int argc, char **argv);
-	const char *const *options;	/* for completion; NULL-terminated */
+	/*
+	 * The forms, ending with one whose word and items are NULL; usage,
+	 * argument checks and completion all come from them. NULL: the
+	 * command takes no arguments.
+	 */
+	const struct cmd_form *forms;
 };
 
 extern const struct command commands[];
 
 /* Finds a command by exact name or unique prefix; prints why not. */
 const struct command *cmd_find(const char *name, FILE *err);
-/* Runs one command line already split into words. */
+/*
+ * Runs one command line already split into words: argv is checked
+ * against the command's forms (cmd_check) before the command runs, so a
+ * command reads only options its table names, each with its value.
+ */
 int cmd_run(struct ctx *ctx, int argc, char **argv);
 /* Splits a line into words (quotes and backslashes as in sh). -1 on open quote. */
 int cmd_split(const char *line, struct strv *words, struct kerr *err);
+
+/*
+ * Whether argv (argv[0] the command) fits one of c's forms: every
+ * "--option" is one the form names (as "--name VALUE" or "--name=VALUE"),
+ * each given once unless it repeats, a value present where one is
+ * taken, the required options there, and as many positionals as the
+ * form takes. Options end at "--"; before it, a word starting with '-'
+ * is a mistyped option, not text. Returns the form, or NULL with why in
+ * err (an empty message when the arguments are merely too few or many).
+ */
+const struct cmd_form *cmd_check(const struct command *c, int argc,
+				 char **argv, struct kerr *err);
+/*
+ * The form a command line already typed is in (words[0] the command),
+ * as cmd_check would pick it; NULL when a subcommand is still to come.
+ */
+const struct cmd_form *cmd_form_of(const struct command *c, int argc,
+				   char **argv);
+/* The option called name (an exact "--name") of form f, or NULL. */
+const struct cmd_item *cmd_option(const struct cmd_form *f, const char *name);
+/*
+ * Appends "NAME ARGS" to b: the command's forms joined with " | ", or
+ * form only when not NULL ("account add NAME URL ...").
+ */
+void cmd_usage(const struct command *c, const struct cmd_form *only,
+	       struct sbuf *b);
+/*
+ * Prints "kith: WHY; usage: NAME ARGS" (without why when NULL) from
+ * the table entry of command name. Returns EXIT_USAGE.
+ */
+int cmd_usage_error(const char *name, const char *why, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The REPL: readline on a terminal, plain lines otherwise. */
 int repl_run(struct ctx *ctx);
@@ -91,14 +184,14 @@ int ctx_cache(struct ctx *ctx);
 void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * How a command reads its options, which cmd_run has already checked
+ * against the table (so an unknown one never reaches it).
  * Removes "--name" (and, when want_value, its value) from argv, wherever
  * it stands before a "--". Returns 1 when found (value in *value), 0 when
  * not, -1 when the value is missing (after printing why).
  */
 int opt_take(int *argc, char **argv, const char *name, int want_value,
 	     char **value);
-/* Fails with a usage message when an unknown --option is left. */
-int opt_none_left(const char *cmd, int argc, char **argv);
 
 /*
  * Finds the one person a user means: an href (or its last segment), a

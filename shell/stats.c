@@ -92,8 +92,7 @@ int cmd_search(struct ctx *ctx, int argc, char **argv)
 
 	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (take_limit(&argc, argv, &limit) < 0 ||
-	    opt_none_left("search", argc, argv) < 0)
+	if (take_limit(&argc, argv, &limit) < 0)
 		return EXIT_USAGE;
 	text = sh_join_words(argc, argv, 1);
 	q = text ? fts_query(text) : NULL;
@@ -234,8 +233,7 @@ int cmd_history(struct ctx *ctx, int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	out_table_init(&tab, cols, sizeof cols / sizeof *cols);
 	h.json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (take_limit(&argc, argv, &limit) < 0 ||
-	    opt_none_left("history", argc, argv) < 0)
+	if (take_limit(&argc, argv, &limit) < 0)
 		return EXIT_USAGE;
 	query = sh_join_words(argc, argv, 1);
 	if (query) {
@@ -516,8 +514,6 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv)
 	memset(months, 0, sizeof months);
 	memset(hist, 0, sizeof hist);
 	json = opt_take(&argc, argv, "--json", 0, NULL);
-	if (opt_none_left("stats", argc, argv) < 0)
-		return EXIT_USAGE;
 	if (queue_list(ctx->cache, ctx->today, 0, &q, &nq, &err) < 0) {
 		say_error("%s", err.msg);
 		goto out;

@@ -79,14 +79,8 @@ int cmd_log(struct ctx *ctx, int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--via", 1, &via) < 0 ||
-	    opt_take(&argc, argv, "--date", 1, &when) < 0 ||
-	    opt_none_left("log", argc, argv) < 0)
+	    opt_take(&argc, argv, "--date", 1, &when) < 0)
 		return EXIT_USAGE;
-	if (argc < 2) {
-		say_error("log needs a PERSON: log PERSON [--via CHANNEL] [--date "
-			  "DATE] [TEXT...]");
-		return EXIT_USAGE;
-	}
 	if (!via)
 		via = "other";
 	for (i = 0; sh_channels[i]; i++)
@@ -140,12 +134,6 @@ int cmd_unlog(struct ctx *ctx, int argc, char **argv)
 	int rc, has, i;
 
 	memset(&p, 0, sizeof p);
-	if (opt_none_left("unlog", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc < 3) {
-		say_error("usage: unlog PERSON ID (the ids are in 'show PERSON')");
-		return EXIT_USAGE;
-	}
 	/* The id is the last word, so an unquoted two-word name works too. */
 	arg = argv[argc - 1];
 	if (strlen(arg) != 8 || strspn(arg, "0123456789abcdefABCDEF") != 8) {
@@ -375,15 +363,14 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	if (opt_take(&argc, argv, "--category", 1, &category) < 0 ||
-	    (yes = opt_take(&argc, argv, "--yes", 0, NULL)) < 0 ||
-	    opt_none_left("cadence", argc, argv) < 0)
+	    (yes = opt_take(&argc, argv, "--yes", 0, NULL)) < 0)
 		return EXIT_USAGE;
 	if (category) {
 		if (argc != 2 && !(argc == 3 && strspn(argv[1], "0123456789") ==
 				   strlen(argv[1]))) {
-			say_error("usage: cadence --category NAME (DURATION | "
-				  "off), e.g. cadence --category Family 2w");
-			return EXIT_USAGE;
+			return cmd_usage_error("cadence", "one DURATION after "
+					       "--category NAME, e.g. cadence "
+					       "--category Family 2w");
 		}
 		arg = argc == 3 ? xasprintf("%s %s", argv[1], argv[2]) :
 		      xstrdup(argv[1]);
@@ -392,11 +379,6 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 			goto out;
 		rc = cadence_category(ctx, category, iso, yes);
 		goto out;
-	}
-	if (argc < 3) {
-		say_error("usage: cadence PERSON (DURATION | off), e.g. cadence "
-			  "ana 30d");
-		return EXIT_USAGE;
 	}
 	arg = value_words(argc, argv, &end);
 	rc = EXIT_USAGE;
@@ -433,13 +415,6 @@ int cmd_snooze(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	memset(&p, 0, sizeof p);
-	if (opt_none_left("snooze", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc < 3) {
-		say_error("usage: snooze PERSON (DURATION | DATE | off), e.g. "
-			  "snooze ana 2w");
-		return EXIT_USAGE;
-	}
 	arg = value_words(argc, argv, &end);
 	rc = EXIT_USAGE;
 	if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
@@ -485,13 +460,6 @@ int cmd_undo(struct ctx *ctx, int argc, char **argv)
 	char w[32];
 	int r;
 
-	if (opt_none_left("undo", argc, argv) < 0)
-		return EXIT_USAGE;
-	if (argc > 1) {
-		say_error("undo takes nothing: it takes back the last change not "
-			  "yet synced");
-		return EXIT_USAGE;
-	}
 	r = cache_outbox_undo(ctx->cache, &u, &err);
 	if (r < 0) {
 		say_error("%s", err.msg);

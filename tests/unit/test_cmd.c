@@ -1,6 +1,8 @@
 /*
  * test_cmd.c: cmd_split, which turns every line typed in the shell (or
- * piped to it) into words, with quotes and backslashes as in sh.
+ * piped to it) into words, with quotes and backslashes as in sh; and
+ * cmd_check and cmd_usage, which hold every command line to its table
+ * entry before the command runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +134,191 @@ static void test_long(void)
 	sbuf_free(&line);
 }
 
+
+/* A command of the test's own, with every kind of item. */
+static const struct cmd_item t_items[] = {
+	{"PERSON", KIND_PERSON, NULL, ITEM_WORDS},
+	{"--via", KIND_CHANNEL, "CHANNEL", 0},
+	{"--json", KIND_NONE, NULL, 0},
+	{"--tag", KIND_CATEGORY, "C", ITEM_REPEAT},
+	{"TEXT...", KIND_TEXT, NULL, ITEM_OPTIONAL | ITEM_WORDS},
+	{NULL, KIND_NONE, NULL, 0},
+};
+static const struct cmd_item t_pair[] = {
+	{"NAME", KIND_TEXT, NULL, 0},
+	{"URL", KIND_URL, NULL, 0},
+	{"--user", KIND_TEXT, "USER", ITEM_REQUIRED},
+	{NULL, KIND_NONE, NULL, 0},
+};
+static const struct cmd_item t_one[] = {
+	{"NAME", KIND_ACCOUNT, NULL, ITEM_OPTIONAL},
+	{NULL, KIND_NONE, NULL, 0},
+};
+static const struct cmd_form t_forms[] = {
+	{NULL, t_items, 0},
+	{NULL, NULL, 0},
+};
+static const struct cmd_form t_sub_forms[] = {
+	{"add", t_pair, 0},
+	{"list", t_one, 1},
+	{NULL, NULL, 0},
+};
+static const struct command t_cmd = {"tlog", "a test", 0, NULL, t_forms};
+static const struct command t_sub = {"tacct", "a test", 0, NULL, t_sub_forms};
+static const struct command t_bare = {"tquit", "a test", 0, NULL, NULL};
+
+/*
+ * Checks the words of line (split as the shell does) against c: want is
+ * "ok", "ok FORMWORD" for a form with a word, or the error ("" for too
+ * few arguments).
+ */
+static void is_check(const struct command *c, const char *line,
+		     const char *want, const char *what)
+{
+	struct strv w = {0};
+	struct kerr err = {{0}};
+	const struct cmd_form *f;
+	char got[sizeof err.msg + 8];
+
+	cmd_split(line, &w, NULL);
+	f = cmd_check(c, (int)w.n, w.v, &err);
+	if (f && f->word)
+		snprintf(got, sizeof got, "ok %s", f->word);
+	else if (f)
+		snprintf(got, sizeof got, "ok");
+	else
+		snprintf(got, sizeof got, "%s", err.msg);
+	is_str(got, want, "check: %s", what);
+	strv_free(&w);
+}
+
+static void test_check_options(void)
+{
+	is_check(&t_cmd, "tlog ana", "ok", "a positional alone");
+	is_check(&t_cmd, "tlog Ana Lima --via phone Talked", "ok",
+		 "several words of PERSON, an option, text");
+	is_check(&t_cmd, "tlog --via phone ana", "ok", "options may come first");
+	is_check(&t_cmd, "tlog ana --via=phone", "ok", "--name=VALUE");
+	is_check(&t_cmd, "tlog ana --via=", "ok", "--name= gives an empty value");
+	is_check(&t_cmd, "tlog ana --via ''", "ok", "an empty value as its own word");
+	is_check(&t_cmd, "tlog ana --via --json", "ok",
+		 "the word after an option that takes a value is its value");
+	is_check(&t_cmd, "tlog ana --nope", "unknown option --nope", "an unknown option");
+	is_check(&t_cmd, "tlog ana --nope=1", "unknown option --nope",
+		 "an unknown option with a value is named without it");
+	is_check(&t_cmd, "tlog ana --vi phone", "unknown option --vi",
+		 "no prefixes of options: --vi is not --via");
+	is_check(&t_cmd, "tlog ana -v phone",
+		 "unknown option -v (kith's options are long, like --via); for "
+		 "text that starts with '-', put -- before it",
+		 "a single dash is a mistyped option");
+	is_check(&t_cmd, "tlog ana --via", "--via needs a value", "a missing value");
+	is_check(&t_cmd, "tlog ana --json=yes", "--json takes no value", "a flag given a value");
+	is_check(&t_cmd, "tlog ana --via a --via b", "--via is given twice", "an option twice");
+	is_check(&t_cmd, "tlog ana --json --json", "--json is given twice", "a flag twice");
+	is_check(&t_cmd, "tlog ana --tag a --tag=b --tag c", "ok", "a repeating option");
+	is_check(&t_cmd, "tlog ana -", "ok", "a lone '-' is a word");
+}
+
+static void test_check_dashes(void)
+{
+	is_check(&t_cmd, "tlog ana -- -5 degrees", "ok", "\"--\" ends the options");
+	is_check(&t_cmd, "tlog ana -- --nope --via", "ok",
+		 "after \"--\", options are words");
+	is_check(&t_cmd, "tlog ana -- --", "ok", "a second \"--\" is a word");
+	is_check(&t_cmd, "tlog --", "", "\"--\" is no positional");
+	is_check(&t_cmd, "tlog -- ana", "ok", "a positional after \"--\"");
+	is_check(&t_cmd, "tlog --nope -- ana", "unknown option --nope",
+		 "an unknown option before \"--\" is still one");
+}
+
+static void test_check_counts(void)
+{
+	is_check(&t_cmd, "tlog", "", "too few: a required PERSON missing");
+	is_check(&t_cmd, "tlog --json", "", "options are no positionals");
+	is_check(&t_cmd, "tlog --via phone", "", "nor are their values");
+	is_check(&t_sub, "tacct add home https://x/ --user ana", "ok add",
+		 "a subcommand with its arguments");
+	is_check(&t_sub, "tacct add home --user ana", "", "one positional short");
+	is_check(&t_sub, "tacct add home https://x/ extra --user ana",
+		 "unexpected argument 'extra'", "one positional too many");
+	is_check(&t_sub, "tacct add home https://x/", "tacct add needs --user",
+		 "a required option missing");
+	is_check(&t_sub, "tacct add home https://x/ --user=", "ok add",
+		 "a required option with an empty value is there");
+	is_check(&t_sub, "tacct list", "ok list", "a subcommand");
+	is_check(&t_sub, "tacct", "ok list", "a subcommand whose word may be left out");
+	is_check(&t_sub, "tacct work", "ok list",
+		 "a word that is no subcommand is a positional of the form without its word");
+	is_check(&t_sub, "tacct work more", "unexpected argument 'more'",
+		 "and the word after it one too many");
+	is_check(&t_sub, "tacct list work", "ok list", "the optional positional");
+	is_check(&t_sub, "tacct list a b", "unexpected argument 'b'", "and one too many");
+	is_check(&t_sub, "tacct --user ana", "unknown option --user",
+		 "an option of another form");
+	is_check(&t_bare, "tquit", "ok", "a command without arguments");
+	is_check(&t_bare, "tquit now", "tquit takes no arguments", "given one");
+	is_check(&t_bare, "tquit --json", "tquit takes no arguments", "given an option");
+}
+
+/* The real table: the forms that pick by option, by word, and the usage. */
+static void test_table(void)
+{
+	const struct command *c;
+	struct sbuf b = {0};
+	size_t n = 0;
+
+	is_check(cmd_find("cadence", NULL), "cadence ana 2w", "ok", "cadence PERSON DURATION");
+	is_check(cmd_find("cadence", NULL), "cadence --category Family 2w", "ok",
+		 "cadence --category picks the form that requires it");
+	is_check(cmd_find("cadence", NULL), "cadence --category=Family 2 weeks --yes", "ok",
+		 "also as --category=NAME");
+	is_check(cmd_find("cadence", NULL), "cadence ana 2w --yes", "unknown option --yes",
+		 "--yes is for a category only");
+	is_check(cmd_find("gone", NULL), "gone move ana --to bob", "ok move", "gone move --to");
+	is_check(cmd_find("gone", NULL), "gone restore ana --to bob", "unknown option --to",
+		 "--to goes with move only");
+	is_check(cmd_find("gone", NULL), "gone --json", "ok list", "gone --json lists");
+	is_check(cmd_find("account", NULL),
+		 "account add h https://x/ --user u --cafile /ca.pem", "ok add",
+		 "account add takes --cafile");
+
+	cmd_usage(cmd_find("account", NULL), NULL, &b);
+	is_str(b.buf, "account add NAME URL --user USER [--password-command CMD] "
+	       "[--cafile FILE] | list | remove NAME", "usage: every form of account");
+	sbuf_reset(&b);
+	cmd_usage(cmd_find("account", NULL), &cmd_find("account", NULL)->forms[0], &b);
+	is_str(b.buf, "account add NAME URL --user USER [--password-command CMD] "
+	       "[--cafile FILE]", "usage: one form");
+	sbuf_reset(&b);
+	cmd_usage(cmd_find("add", NULL), NULL, &b);
+	is_str(b.buf, "add NAME [--email E] [--phone P] [--org O] [--category C]... "
+	       "[--cadence DURATION] [--aspire WHY] [--book URL] [--force]",
+	       "usage: a repeating option");
+	sbuf_reset(&b);
+	cmd_usage(cmd_find("gone", NULL), NULL, &b);
+	is_str(b.buf, "gone [list] [--json] | restore PERSON | move PERSON --to OTHER "
+	       "| drop PERSON", "usage: a subcommand that may be left out");
+	sbuf_reset(&b);
+	cmd_usage(cmd_find("quit", NULL), NULL, &b);
+	is_str(b.buf, "quit", "usage: no arguments");
+	sbuf_free(&b);
+
+	/* Every option is "--name" and says what its value is. */
+	for (c = commands; c->name; c++) {
+		const struct cmd_form *f;
+		const struct cmd_item *it;
+
+		for (f = c->forms; f && (f->word || f->items); f++)
+			for (it = f->items; it && it->name; it++)
+				if (it->name[0] == '-' &&
+				    (it->name[1] != '-' || (it->kind != KIND_NONE) != !!it->meta ||
+				     (it->flags & (ITEM_OPTIONAL | ITEM_WORDS))))
+					n++;
+	}
+	is_int(n, 0, "table: every option is well formed");
+}
+
 int main(void)
 {
 	test_words();
@@ -139,5 +326,9 @@ int main(void)
 	test_escapes();
 	test_unclosed();
 	test_long();
+	test_check_options();
+	test_check_dashes();
+	test_check_counts();
+	test_table();
 	return tap_done();
 }
