@@ -361,6 +361,29 @@ int main(void)
 		       "no raw copy without its card");
 		free(huge);
 	}
+	{
+		/* A copy that changes nothing searchable keeps the search row. */
+		static const char a[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:fts-1\r\n"
+			"FN:Quill Ortega\r\nX-KITH-LOG:2026-11-02 phone 0f0f0f0f "
+			"the orchard\r\nEND:VCARD\r\n";
+		static const char b[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:fts-1\r\n"
+			"FN:Quill Ortega-Ruiz\r\nX-KITH-LOG:2026-11-02 phone 0f0f0f0f "
+			"the orchard\r\nEND:VCARD\r\n";
+		const char *href = "/alice/book/fts.vcf";
+
+		ok(cache_card_put(c, book, href, "\"q1\"", a, sizeof a - 1, &err) == 0 &&
+		   cache_card_put(c, book, href, "\"q2\"", a, sizeof a - 1, &err) == 0 &&
+		   count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH "
+			 "'quill AND orchard'") == 1,
+		   "a copy with the same text keeps its one search row");
+		ok(cache_card_put(c, book, href, "\"q3\"", b, sizeof b - 1, &err) == 0 &&
+		   count(c, "SELECT count(*) FROM card_fts WHERE card_fts MATCH "
+			 "'ruiz AND orchard'") == 1 &&
+		   count(c, "SELECT count(*) FROM card_fts") ==
+		   count(c, "SELECT count(*) FROM card"),
+		   "a new name is indexed again, one row per card");
+		ok(cache_card_gone(c, book, href, &err) == 0, "and goes");
+	}
 	is_str((s = text(c, "PRAGMA integrity_check")), "ok", "integrity_check ok");
 	free(s);
 	cache_close(c);
