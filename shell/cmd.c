@@ -648,7 +648,7 @@ static const struct {
 	 "         edit ana 7f3a --date 2026-11-20 --via meet\n"
 	 "         edit ana 7f3a (on a terminal: the entry as one line in $EDITOR)\n"
 	 "the id, or its first 4 or more digits, is in 'show'"},
-	{"gone", "example: gone; gone restore Ana Lima; gone move Ana Lima --to Ana Lima-Sousa"},
+	{"gone", "example: gone; gone restore Ana Lima; gone move Ana Lima --to \"Ana Lima-Sousa\""},
 	{"history", "example: history --limit 10; history Ana Lima"},
 	{"intro", "example: intro Ana Lima Bob Stone both into climbing"},
 	{"list", "example: list; list acme; list --category Family --json"},
