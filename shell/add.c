@@ -137,8 +137,10 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 	    opt_take(&argc, argv, "--phone", 1, &phone) < 0 ||
 	    opt_take(&argc, argv, "--org", 1, &org) < 0 ||
 	    opt_take(&argc, argv, "--book", 1, &book) < 0 ||
-	    (force = opt_take(&argc, argv, "--force", 0, NULL)) < 0 ||
 	    opt_take(&argc, argv, "--cadence", 1, &cadence) < 0)
+		return EXIT_USAGE;
+	force = opt_take(&argc, argv, "--force", 0, NULL);
+	if (force < 0)
 		return EXIT_USAGE;
 	/* --category as often as there are categories. */
 	for (;;) {

@@ -354,16 +354,46 @@ int sh_cadence_arg(const char *arg, char iso[16])
 	return 0;
 }
 
+/*
+ * The person named by argv[1..end) gets one outbox op (cadence or snooze)
+ * with value, and their new status is printed. An exit status.
+ */
+static int set_one(struct ctx *ctx, char **argv, int end,
+		   const char *op, const char *value)
+{
+	char *query = sh_join_words(end, argv, 1);
+	struct person p;
+	struct kerr err;
+	int rc;
+
+	rc = person_lookup(ctx, query, &p);
+	free(query);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = EXIT_USAGE;
+	if (person_writable(&p) < 0)
+		goto out;
+	rc = EXIT_FAIL;
+	if (cache_outbox_add(ctx->cache, p.id, op, value, NULL, NULL, NULL,
+			     &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	rc = print_status(ctx, p.id, op);
+out:
+	person_free(&p);
+	return rc;
+}
+
 int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 {
-	char iso[16] = "", *query = NULL, *arg = NULL, *category = NULL;
-	struct kerr err;
-	struct person p;
+	char iso[16] = "", *arg = NULL, *category = NULL;
 	int end, rc, yes;
 
-	memset(&p, 0, sizeof p);
-	if (opt_take(&argc, argv, "--category", 1, &category) < 0 ||
-	    (yes = opt_take(&argc, argv, "--yes", 0, NULL)) < 0)
+	if (opt_take(&argc, argv, "--category", 1, &category) < 0)
+		return EXIT_USAGE;
+	yes = opt_take(&argc, argv, "--yes", 0, NULL);
+	if (yes < 0)
 		return EXIT_USAGE;
 	if (category) {
 		if (argc != 2 && !(argc == 3 && strspn(argv[1], "0123456789") ==
@@ -384,37 +414,19 @@ int cmd_cadence(struct ctx *ctx, int argc, char **argv)
 	rc = EXIT_USAGE;
 	if (sh_cadence_arg(arg, iso) < 0)
 		goto out;
-	query = sh_join_words(end, argv, 1);
-	rc = person_lookup(ctx, query, &p);
-	if (rc != EXIT_OK)
-		goto out;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
-		goto out;
-	rc = EXIT_FAIL;
-	if (cache_outbox_add(ctx->cache, p.id, "cadence", iso, NULL, NULL, NULL,
-			     &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	rc = print_status(ctx, p.id, "cadence");
+	rc = set_one(ctx, argv, end, "cadence", iso);
 out:
-	person_free(&p);
-	free(query);
 	free(arg);
 	return rc;
 }
 
 int cmd_snooze(struct ctx *ctx, int argc, char **argv)
 {
-	char date[11] = "", *query = NULL, *arg = NULL;
-	int end;
-	struct person p;
+	char date[11] = "", *arg = NULL;
 	struct kerr err;
 	long day;
-	int rc;
+	int end, rc;
 
-	memset(&p, 0, sizeof p);
 	arg = value_words(argc, argv, &end);
 	rc = EXIT_USAGE;
 	if (strcasecmp(arg, "off") != 0 && strcasecmp(arg, "none") != 0) {
@@ -429,23 +441,8 @@ int cmd_snooze(struct ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	query = sh_join_words(end, argv, 1);
-	rc = person_lookup(ctx, query, &p);
-	if (rc != EXIT_OK)
-		goto out;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
-		goto out;
-	rc = EXIT_FAIL;
-	if (cache_outbox_add(ctx->cache, p.id, "snooze", date, NULL, NULL, NULL,
-			     &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	rc = print_status(ctx, p.id, "snooze");
+	rc = set_one(ctx, argv, end, "snooze", date);
 out:
-	person_free(&p);
-	free(query);
 	free(arg);
 	return rc;
 }

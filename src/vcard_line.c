@@ -112,11 +112,13 @@ static void add_charset(struct sbuf *o, const char *s, size_t n)
 static void qp_decode(struct sbuf *o, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int h, l;
+		int h = -1, l = -1;
 
-		if (s[i] == '=' && i + 2 < n &&
-		    (h = vc_hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (l = vc_hexval((unsigned char)s[i + 2])) >= 0) {
+		if (s[i] == '=' && i + 2 < n) {
+			h = vc_hexval((unsigned char)s[i + 1]);
+			l = vc_hexval((unsigned char)s[i + 2]);
+		}
+		if (h >= 0 && l >= 0) {
 			sbuf_addc(o, (char)(h * 16 + l));
 			i += 2;
 		} else {
