@@ -1,6 +1,6 @@
 /*
  * cache_internal.h: the SQLite connection behind struct cache, for the
- * modules of src/ that read it (query.c, queue.c) and for the unit tests.
+ * modules of src/ that read it (query.c, query_stats.c, queue.c) and for the unit tests.
  * shell/ and sync/ never include this: they get plain structs from
  * cache.h and query.h.
  */
@@ -40,7 +40,8 @@ int cache_step(struct cache *c, sqlite3_stmt *st, const char *what,
 /*
  * Runs st to its end, calling row(arg, st) for every row; row returns 0
  * to go on or 1 to stop there. 0 when done, -1 with err as cache_step.
- * The only way src/ loops over rows, so none can forget the end check.
+ * The row loop of query.c, query_stats.c and queue.c, so none of them
+ * can forget the end check (cache.c's own loops check it by hand).
  * Leaves st to its owner (finalize, or cache_kept_done).
  */
 int cache_each(struct cache *c, sqlite3_stmt *st,
@@ -66,9 +67,6 @@ char *cache_col(sqlite3_stmt *st, int i);
 
 /* Fills p (zeroed first) from a row selected with QUERY_PERSON_COLS. */
 void query_person_read(sqlite3_stmt *st, struct person *p);
-
-/* A LIKE pattern matching s anywhere ("%s%"), with % _ and \ taken literally. */
-char *query_like(const char *s);
 
 /*
  * The MEMBER values of a group (one per line, urn:uuid: or not) as a JSON

@@ -98,7 +98,8 @@ void person_log_free(struct person_log_row *rows, size_t n)
 	free(rows);
 }
 
-char *query_like(const char *s)
+/* A LIKE pattern matching s anywhere ("%s%"), with % _ and \ taken literally. */
+static char *query_like(const char *s)
 {
 	struct sbuf b = {0};
 
