@@ -1,12 +1,12 @@
 /*
  * query.h: what the commands read from the cache, as plain structs.
  *
- * Every query of the shell lives in query.c, so the schema has one owner:
- * shell/ and sync/ never see a statement or a column index. Each function
- * returns 0 (or a count, where it says so) or -1 with err filled ("reading
- * the cache PATH: ..."); a busy or damaged cache is an error, never an
- * empty result. Arrays returned are the caller's to free with the named
- * function.
+ * Every query of the shell lives in query.c (search, history and stats in
+ * query_stats.c), so the schema has one owner: shell/ and sync/ never see
+ * a statement or a column index. Each function returns 0 (or 1 for found,
+ * where it says so) or -1 with err filled ("reading the log: cache PATH:
+ * ..."); a busy or damaged cache is an error, never an empty result.
+ * Arrays returned are the caller's to free with the named function.
  */
 #ifndef KITH_QUERY_H
 #define KITH_QUERY_H
