@@ -27,8 +27,7 @@
 
 /* ---- add ----------------------------------------------------------------- */
 
-/* A random (version 4) UUID from /dev/urandom; out holds 37 bytes. */
-static int new_uuid(char out[37])
+int sh_new_uuid(char out[37])
 {
 	unsigned char r[16];
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), i;
@@ -57,8 +56,7 @@ static int new_uuid(char out[37])
 	return 0;
 }
 
-/* The path of a URL ("/user/contacts/book/"), with a trailing slash. */
-static char *url_path(const char *url)
+char *sh_url_path(const char *url)
 {
 	const char *p = strstr(url, "://"), *s;
 
@@ -238,14 +236,14 @@ int cmd_add(struct ctx *ctx, int argc, char **argv)
 				  "URL --user USER', then 'kith sync'");
 		goto out;
 	}
-	if (new_uuid(uid) < 0) {
+	if (sh_new_uuid(uid) < 0) {
 		say_error("cannot read /dev/urandom for a new UID: %s",
 			  strerror(errno));
 		goto out;
 	}
 	raw = vcard_new(uid, name, email, phone, org,
 			cats.n ? (const char *const *)cats.v : NULL, iso, aspire);
-	path = url_path(bookurl);
+	path = sh_url_path(bookurl);
 	href = xasprintf("%s%s.vcf", path, uid);
 	card = cache_card_create(ctx->cache, bookid, href, raw, &err);
 	if (card < 0) {

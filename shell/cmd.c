@@ -56,11 +56,17 @@ const struct command commands[] = {
 	 cmd_edit, FORM(PERSON, {"ID", KIND_TEXT, NULL, 0},
 		{"--text", KIND_TEXT, "TEXT", 0}, {"--date", KIND_DATE, "DATE", 0},
 		{"--via", KIND_CHANNEL, "CHANNEL", 0})},
+	{"export", "everyone as CSV or JSON (with --log, every log entry)", NEED_CACHE,
+	 cmd_export, FORM({"--csv", KIND_NONE, NULL, 0}, {"--json", KIND_NONE, NULL, 0},
+		{"--log", KIND_NONE, NULL, 0})},
 	{"help", "list the commands, or explain one", 0, cmd_help,
 	 FORM({"COMMAND", KIND_COMMAND, NULL, ITEM_OPTIONAL})},
 	{"history", "recent touches across everyone, newest first", NEED_CACHE,
 	 cmd_history, FORM({"PERSON", KIND_PERSON, NULL, ITEM_OPTIONAL | ITEM_WORDS},
 		JSON, LIMIT)},
+	{"import", "people from a CSV sheet or a vCard file: matched by email or name, or new",
+	 NEED_CACHE, cmd_import, FORM({"FILE", KIND_FILE, NULL, 0},
+		{"--book", KIND_URL, "URL", 0}, {"--dry-run", KIND_NONE, NULL, 0})},
 	{"intro", "log an introduction on both people, each naming the other",
 	 NEED_CACHE, cmd_intro, FORM({"A", KIND_PERSON, NULL, ITEM_WORDS},
 		{"B", KIND_PERSON, NULL, ITEM_WORDS},
@@ -649,7 +655,14 @@ static const struct {
 	 "         edit ana 7f3a (on a terminal: the entry as one line in $EDITOR)\n"
 	 "the id, or its first 4 or more digits, is in 'show'"},
 	{"gone", "example: gone; gone restore Ana Lima; gone move Ana Lima --to \"Ana Lima-Sousa\""},
+	{"export", "example: export --csv > people.csv; export --json --log > kith.json\n"
+	 "the CSV reads back with 'import'; --log --csv is a row per log entry"},
 	{"history", "example: history --limit 10; history Ana Lima"},
+	{"import", "example: import contacts.csv --dry-run; import Connections.csv; "
+	 "import phone.vcf\n"
+	 "sheets: Google Contacts, Outlook, LinkedIn Connections.csv, or columns such as\n"
+	 "Name, Email, Phone, Company, Categories, Cadence, Last contact, Notes;\n"
+	 "a person is matched by email, then by exact name; importing again changes nothing"},
 	{"intro", "example: intro Ana Lima Bob Stone both into climbing"},
 	{"list", "example: list; list acme; list --category Family --json"},
 	{"log", "example: log Ana Lima --via phone Talked about the garden\n"

@@ -327,4 +327,13 @@ char *sh_edit_text(const char *text);
 /* Whether e reads as an email address (name@example.org). */
 int sh_email_ok(const char *e);
 
+/* ---- import and export (import.c, export.c; issue 15) ----------------- */
+
+int cmd_import(struct ctx *ctx, int argc, char **argv);
+int cmd_export(struct ctx *ctx, int argc, char **argv);
+/* A random (version 4) UUID from /dev/urandom, for a new card (add.c); out holds 37 bytes. 0 or -1 with errno. */
+int sh_new_uuid(char out[37]);
+/* The path of a URL ("/user/contacts/book/"), with a trailing slash (add.c). The caller frees. */
+char *sh_url_path(const char *url);
+
 #endif

@@ -209,7 +209,9 @@ void csv_field(struct sbuf *b, const char *s, int first)
 	if (!s || !*s)
 		return;
 	n = strlen(s);
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[n - 1] != ' ') {
+	/* A U+FEFF in front is quoted, or a reader would take it for a byte order mark. */
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[n - 1] != ' ' &&
+	    !str_starts(s, "\xef\xbb\xbf")) {
 		sbuf_add(b, s, n);
 		return;
 	}

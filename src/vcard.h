@@ -128,6 +128,17 @@ char *vcard_new(const char *uid, const char *fn, const char *email,
 		const char *phone, const char *org, const char *const *categories,
 		const char *cadence, const char *aspire);
 
+/*
+ * A copy of raw with the property name:text (text escaped here as vCard
+ * TEXT) added just before the first card's END:VCARD, in the card's line
+ * ending, every other line byte for byte in place: for import, the UID a
+ * card from a file lacks, and a second email or phone on a new card.
+ * NULL with err set when the card cannot be read or text is not plain
+ * UTF-8. The caller frees the result.
+ */
+char *vcard_add(const char *raw, size_t len, const char *name,
+		const char *text, size_t *outlen, struct kerr *err);
+
 /* Escapes s as vCard TEXT (backslash, comma, semicolon, newline). */
 char *vcard_escape(const char *s);
 

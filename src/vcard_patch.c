@@ -714,3 +714,58 @@ char *vcard_new(const char *uid, const char *fn, const char *email,
 	sbuf_adds(&o, "END:VCARD\r\n");
 	return sbuf_detach(&o, NULL);
 }
+
+/* Whether s is UTF-8 text a NOTE may hold: no control character but newline and tab. */
+static int add_text_ok(const char *s)
+{
+	size_t n = strlen(s), k;
+	long cp;
+
+	for (; n; s += k, n -= k) {
+		k = str_utf8_next(s, n, &cp);
+		if (cp < 0 || (term_unsafe(cp) && cp != '\n' && cp != '\t' &&
+				(cp < 0x2000 || cp > 0x206f)))
+			return 0;
+	}
+	return 1;
+}
+
+char *vcard_add(const char *raw, size_t len, const char *name,
+		const char *text, size_t *outlen, struct kerr *err)
+{
+	struct vcard_info in;
+	struct vc_patch_ctx pc;
+	struct vc_scan sc;
+	struct edit ed = {0};
+	struct sbuf t = {0};
+	char *e, *res = NULL;
+
+	memset(&pc, 0, sizeof pc);
+	vc_read_card(raw, len, &in, &pc, &sc);
+	sbuf_free(&sc.buf);
+	if (!in.ok || !pc.end_line) {
+		kerr_set(err, "cannot add to a card kith cannot read: %s",
+			 in.why ? in.why : "no END:VCARD");
+		goto out;
+	}
+	if (!add_text_ok(text)) {
+		kerr_set(err, "the value of %s is not plain UTF-8 text", name);
+		goto out;
+	}
+	/* After a QUOTED-PRINTABLE soft break that ends the card, a line of its own. */
+	if (pc.dangling)
+		sbuf_adds(&t, sc.ncrlf >= sc.nlf ? "\r\n" : "\n");
+	e = vcard_escape(text);
+	emit_prop(&t, NULL, name, e, in.version == 21, 0,
+		  sc.ncrlf >= sc.nlf ? "\r\n" : "\n");
+	free(e);
+	ed.start = ed.stop = pc.end_line;
+	ed.text = t.buf;
+	ed.len = t.len;
+	res = splice_edits(raw, len, &ed, 1, outlen);
+out:
+	sbuf_free(&t);
+	patch_ctx_free(&pc);
+	vcard_info_free(&in);
+	return res;
+}
