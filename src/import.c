@@ -328,10 +328,11 @@ int import_cadence(const char *s, char iso[16], struct kerr *err)
 			snprintf(iso, 16, "%s", words[i].iso);
 			return 0;
 		}
-	if (strncasecmp(s, "every ", 6) == 0)
-		s += 6;
 	/* "every week" is one week. */
-	t = isalpha((unsigned char)*s) ? xasprintf("1 %s", s) : xstrdup(s);
+	if (strncasecmp(s, "every ", 6) == 0 && isalpha((unsigned char)s[6]))
+		t = xasprintf("1 %s", s + 6);
+	else
+		t = xstrdup(strncasecmp(s, "every ", 6) == 0 ? s + 6 : s);
 	if (duration_parse(t, &dur, err) == 0) {
 		duration_iso(&dur, iso);
 		rc = 0;
