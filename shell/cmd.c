@@ -56,15 +56,16 @@ const struct command commands[] = {
 	 cmd_edit, FORM(PERSON, {"ID", KIND_TEXT, NULL, 0},
 		{"--text", KIND_TEXT, "TEXT", 0}, {"--date", KIND_DATE, "DATE", 0},
 		{"--via", KIND_CHANNEL, "CHANNEL", 0})},
-	{"export", "everyone as CSV or JSON (with --log, every log entry)", NEED_CACHE,
-	 cmd_export, FORM({"--csv", KIND_NONE, NULL, 0}, {"--json", KIND_NONE, NULL, 0},
-		{"--log", KIND_NONE, NULL, 0})},
+	{"export", "everyone out as CSV or JSON, with --log the log", NEED_CACHE,
+	 cmd_export, FORMS(
+		{NULL, ITEMS({"--csv", KIND_NONE, NULL, ITEM_REQUIRED}, {"--log", KIND_NONE, NULL, 0}), 0},
+		{NULL, ITEMS({"--json", KIND_NONE, NULL, ITEM_REQUIRED}, {"--log", KIND_NONE, NULL, 0}), 0})},
 	{"help", "list the commands, or explain one", 0, cmd_help,
 	 FORM({"COMMAND", KIND_COMMAND, NULL, ITEM_OPTIONAL})},
 	{"history", "recent touches across everyone, newest first", NEED_CACHE,
 	 cmd_history, FORM({"PERSON", KIND_PERSON, NULL, ITEM_OPTIONAL | ITEM_WORDS},
 		JSON, LIMIT)},
-	{"import", "people from a CSV sheet or a vCard file: matched by email or name, or new",
+	{"import", "people in from a CSV sheet or a vCard file",
 	 NEED_CACHE, cmd_import, FORM({"FILE", KIND_FILE, NULL, 0},
 		{"--book", KIND_URL, "URL", 0}, {"--dry-run", KIND_NONE, NULL, 0})},
 	{"intro", "log an introduction on both people, each naming the other",
@@ -339,6 +340,23 @@ static void form_words(const struct command *c, struct sbuf *b)
 				  f->word);
 }
 
+/* "--csv or --json": the required options of c's forms, for an error. */
+static void form_required(const struct command *c, struct sbuf *b)
+{
+	const struct cmd_form *f;
+	const struct cmd_item *it;
+	size_t n = 0, i = 0;
+
+	for (f = c->forms; f->word || f->items; f++)
+		for (it = f->items; it && it->name; it++)
+			n += is_option(it) && (it->flags & ITEM_REQUIRED);
+	for (f = c->forms; f->word || f->items; f++)
+		for (it = f->items; it && it->name; it++)
+			if (is_option(it) && (it->flags & ITEM_REQUIRED))
+				sbuf_addf(b, "%s%s", i++ == 0 ? "" : i == n ? " or " : ", ",
+					  it->name);
+}
+
 const struct cmd_form *cmd_check(const struct command *c, int argc,
 				 char **argv, struct kerr *err)
 {
@@ -362,7 +380,11 @@ const struct cmd_form *cmd_check(const struct command *c, int argc,
 		struct sbuf b = {0};
 
 		form_words(c, &b);
-		if (argc > 1 && argv[1][0] != '-')
+		if (!b.len) {
+			/* No subcommands: forms told apart by a required option ("export --csv"). */
+			form_required(c, &b);
+			kerr_set(err, "%s needs %s", c->name, b.buf ? b.buf : "an option");
+		} else if (argc > 1 && argv[1][0] != '-')
 			kerr_set(err, "'%s' is not %s", argv[1], b.buf ? b.buf : "");
 		else if (argc > 1)
 			kerr_set(err, "%s comes first", b.buf ? b.buf : "");
