@@ -472,17 +472,30 @@ static char *card_text(const struct import_card *c, const struct vcard_info *vi,
 	return more;
 }
 
-/* Why the bytes of c cannot be a card kith keeps, into w; 0 when they can. */
+/*
+ * Why the bytes of c cannot be a card kith keeps, into w; 0 when they
+ * can. As for a sheet's fields: UTF-8 text, with no control character
+ * but the line breaks and tab (a card goes to the server as it is, and
+ * some servers refuse every request holding a card that is not text).
+ */
 static int card_bytes_ok(const struct import_card *c, struct sbuf *w)
 {
-	if (memchr(c->start, '\0', c->len)) {
-		sbuf_adds(w, "the card holds a NUL byte");
-		return -1;
-	}
-	if (!str_utf8_valid(c->start, c->len)) {
-		sbuf_adds(w, "the card is not valid UTF-8 (convert the file, e.g. "
-			  "iconv -f latin1 -t utf-8)");
-		return -1;
+	size_t off, k;
+	long cp;
+
+	for (off = 0; off < c->len; off += k) {
+		k = str_utf8_next(c->start + off, c->len - off, &cp);
+		if (cp < 0) {
+			sbuf_adds(w, "the card is not valid UTF-8 (convert the file, "
+				  "e.g. iconv -f latin1 -t utf-8)");
+			return -1;
+		}
+		if ((cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') ||
+		    (cp >= 0x7f && cp < 0xa0)) {
+			sbuf_addf(w, "the card has a control character (U+%04lX at "
+				  "byte %zu)", (unsigned long)cp, off + 1);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -243,4 +243,32 @@ PY
 check "the round trip syncs" kith sync
 expect_eq "$(propfind "$book2" 1 d:getetag | grep -o '\.vcf</' | wc -l)" 11 "and the second book holds the 11"
 
+# ---- a hostile card: nothing of it drives the terminal, in or out (C1
+# controls, since Radicale's XML cannot carry C0 ones)
+printf '%s\r\n' BEGIN:VCARD VERSION:3.0 UID:evil-1 $'FN:Eve \xc2\x9b2J \xc2\x9d0;pwned \xe2\x80\xaeReversed' \
+	EMAIL:eve@example.org END:VCARD >"$T/evil.vcf"
+put_card -n "${book2}evil.vcf" "$T/evil.vcf" >/dev/null || die "PUT evil.vcf"
+check "sync pulls the hostile card" kith sync
+kith export --csv >"$T/evil.csv"
+kith export --json --log >"$T/evil.json"
+printf '%s\r\n' BEGIN:VCARD VERSION:3.0 $'FN:Bidi \xe2\x80\xaeName' EMAIL:bidi@example.org END:VCARD \
+	BEGIN:VCARD VERSION:3.0 $'FN:Esc \e[31mRed' END:VCARD >"$T/in.vcf"
+kith import "$T/in.vcf" --dry-run >"$T/evil.out" 2>"$T/evil.err"
+kith import "$T/in.vcf" >>"$T/evil.out" 2>>"$T/evil.err"
+expect_eq "$?" 1 "a card with an escape character is an error"
+grep -q "in.vcf line 6: the card has a control character (U+001B at byte " "$T/evil.err" &&
+	pass "naming the card's line" || { not_ok "escape card error"; diag "$(cat "$T/evil.err")"; }
+"$PY" - "$T/evil.csv" "$T/evil.json" "$T/evil.out" "$T/evil.err" <<'PY' &&
+import re, sys
+for f in sys.argv[1:]:
+    t = open(f, "rb").read().decode("utf-8")
+    bad = re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", t)
+    assert not bad, (f, bad)
+PY
+	pass "export and import print no control or bidi override character" || not_ok "hostile text reached the output"
+grep -q '^Eve  2J  0;pwned  Reversed,evil-1,eve@example.org' "$T/evil.csv" &&
+	pass "export --csv: the hostile name cleaned (controls as spaces)" || { not_ok "hostile CSV row"; diag "$(grep evil "$T/evil.csv")"; }
+expect_eq "$(kith import "$T/evil.csv" | tail -n 1)" "imported 12: 12 matched, 0 new, 0 skipped" \
+	"the cleaned export still reads back, everyone matched"
+
 finish
