@@ -271,4 +271,24 @@ grep -q '^Eve  2J  0;pwned  Reversed,evil-1,eve@example.org' "$T/evil.csv" &&
 expect_eq "$(kith import "$T/evil.csv" | tail -n 1)" "imported 12: 12 matched, 0 new, 0 skipped" \
 	"the cleaned export still reads back, everyone matched"
 
+# ---- the log export reads back: every entry, with its id, date, channel and text
+book3=$(make_radicale_book logs) || die "cannot make the third book"
+kith_env
+export KITH_TODAY=2026-12-01
+check "a third cache: account add (an empty book)" kith account add r "$book3" "${ENGINE_ACCT[@]}"
+check "a third cache: sync" kith sync
+check "import of export --csv --log" kith import "$T/log.csv"
+kith export --json --log >"$T/logs.json"
+"$PY" - "$T/after.json" "$T/logs.json" <<'PY' && pass "the log round trip: every entry, its id kept" || not_ok "log round trip"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+logs = lambda v: sorted((p["name"], e["date"], e["via"], e["id"], e["text"]) for p in v for e in p["log"])
+la, lb = logs(a), logs(b)
+if la != lb or not la:
+    print("\n".join("# %r" % (x,) for x in set(la) ^ set(lb)))
+    sys.exit(1)
+PY
+check "a second import of the log export" kith import "$T/log.csv"
+expect_eq "$(kith export --json --log | cmp -s - "$T/logs.json" && echo same)" same "changes nothing"
+
 finish
