@@ -44,6 +44,7 @@ struct run {
 	char *book_url, *book_path;
 	size_t counts[PLAN_N];
 	int storage_failed;	/* the transaction is gone: stop */
+	struct query_match_index *index;	/* who is in the cache, and who came in */
 	struct out_table table;	/* the plan, for --dry-run */
 };
 
@@ -181,10 +182,12 @@ out:
 }
 
 /*
- * A new card with raw as its text in the book, and ch's log entries;
- * what goes into the report. 0 or -1 (reported).
+ * A new card with raw as its text in the book (uid and emails are its
+ * own, for a later row to find it by), and ch's log entries; w is what
+ * goes into the report. 0 or -1 (reported).
  */
 static int create_card(struct run *run, size_t line, const char *name,
+		       const char *uid_of_card, const struct strv *emails,
 		       const char *raw, const struct changes *ch, struct sbuf *w)
 {
 	struct kerr err;
@@ -204,6 +207,7 @@ static int create_card(struct run *run, size_t line, const char *name,
 		storage_error(run, &err);
 		return -1;
 	}
+	query_match_add(run->index, card, uid_of_card, emails, name);
 	if (add_log(run, card, ch, w) < 0)
 		return -1;
 	report(run, line, PLAN_NEW, name, w->len ? w->buf : "");
@@ -262,7 +266,7 @@ static void row_new(struct run *run, size_t line, const struct import_row *r,
 		sh_cadence_words(r->cadence, words);
 		what_add(&w, "cadence ", words);
 	}
-	create_card(run, line, name, raw, ch, &w);
+	create_card(run, line, name, uid, &r->emails, raw, ch, &w);
 	free(raw);
 	sbuf_free(&w);
 }
@@ -320,7 +324,6 @@ static void import_row(struct run *run, const struct import_map *m,
 	struct sbuf why = {0};
 	struct vcard_log e;
 	struct changes ch = {r->cadence, &e, 0, 1};
-	struct kerr err;
 	enum query_found how;
 	const char *name = r->name && *r->name ? r->name :
 			   r->emails.n ? r->emails.v[0] : NULL;
@@ -338,11 +341,7 @@ static void import_row(struct run *run, const struct import_map *m,
 	ch.nlog = (size_t)row_entry(m, r, via, &e);
 	/* A sheet's log id is the entry's own (kith's export): only that id says it is there. */
 	ch.by_date = !r->id[0];
-	if (query_import_match(run->ctx->cache, NULL, &r->emails, name, &id, &how,
-			       &err) < 0) {
-		storage_error(run, &err);
-		goto out;
-	}
+	query_match_find(run->index, NULL, &r->emails, name, &id, &how);
 	if (how == QUERY_FOUND_AMBIGUOUS)
 		report(run, line, PLAN_SKIPPED, name, "several people have that name; "
 		       "an email column tells them apart");
@@ -447,7 +446,7 @@ static int import_csv(struct run *run, const char *data, size_t len)
  * one. The caller frees; NULL with err.
  */
 static char *card_text(const struct import_card *c, const struct vcard_info *vi,
-		       struct kerr *err)
+		       char added[48], struct kerr *err)
 {
 	char uid[37], *raw = xstrndup(c->start, c->len), *v, *more;
 	size_t n;
@@ -466,6 +465,7 @@ static char *card_text(const struct import_card *c, const struct vcard_info *vi,
 		return NULL;
 	}
 	v = vi->version == 40 ? xasprintf("urn:uuid:%s", uid) : xstrdup(uid);
+	snprintf(added, 48, "%s", v);
 	more = vcard_add(raw, strlen(raw), "UID", v, &n, err);
 	free(v);
 	free(raw);
@@ -530,11 +530,7 @@ static void import_card(struct run *run, const struct import_card *c)
 		report(run, c->line, PLAN_SKIPPED, "", "no name and no email");
 		goto out;
 	}
-	if (query_import_match(run->ctx->cache, vi.uid, &vi.emails, name, &id, &how,
-			       &err) < 0) {
-		storage_error(run, &err);
-		goto out;
-	}
+	query_match_find(run->index, vi.uid, &vi.emails, name, &id, &how);
 	if (how == QUERY_FOUND_AMBIGUOUS) {
 		report(run, c->line, PLAN_SKIPPED, name, "several people have that "
 		       "name and none this card's UID or email");
@@ -545,14 +541,17 @@ static void import_card(struct run *run, const struct import_card *c)
 	} else {
 		struct changes none = {"", NULL, 0, 0};
 
-		raw = card_text(c, &vi, &err);
+		char uid[48];
+
+		raw = card_text(c, &vi, uid, &err);
 		if (!raw) {
 			report(run, c->line, PLAN_FAILED, name, err.msg);
 			goto out;
 		}
 		sbuf_addf(&w, "the card as it is (vCard %d.%d%s)", vi.version / 10,
 			  vi.version % 10, vi.uid && *vi.uid ? "" : ", a UID added");
-		create_card(run, c->line, name, raw, &none, &w);
+		create_card(run, c->line, name, vi.uid && *vi.uid ? vi.uid : uid,
+			    &vi.emails, raw, &none, &w);
 	}
 out:
 	free(raw);
@@ -702,6 +701,12 @@ int cmd_import(struct ctx *ctx, int argc, char **argv)
 		say_error("%s", err.msg);
 		goto out;
 	}
+	run.index = query_match_load(ctx->cache, &err);
+	if (!run.index) {
+		cache_rollback(ctx->cache);
+		say_error("%s", err.msg);
+		goto out;
+	}
 	if ((is_vcf(run.file, data, len) ? import_vcf(&run, data, len) :
 	     import_csv(&run, data, len)) < 0 || run.storage_failed) {
 		cache_rollback(ctx->cache);
@@ -716,6 +721,7 @@ int cmd_import(struct ctx *ctx, int argc, char **argv)
 	import_summary(&run);
 	rc = run.counts[PLAN_FAILED] ? EXIT_FAIL : EXIT_OK;
 out:
+	query_match_free(run.index);
 	out_table_free(&run.table);
 	free(run.book_url);
 	free(run.book_path);

@@ -2,6 +2,7 @@
  * query_export.c: the reads of import and export (see query_export.h).
  * Read-only; every statement runs through cache_step or cache_each.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,125 +11,193 @@
 
 #define WHAT "reading the people"
 
-/* s for a LIKE pattern, with % _ and \ taken literally (ESCAPE '\'). */
-static char *like_escaped(const char *s)
+/* ---- matching ---------------------------------------------------------- */
+
+/* One key ("u:UID", "e:email", "n:name", lower-cased but the UID) and who has it. */
+struct match_slot {
+	char *key;
+	long id;		/* the first (oldest) card with it */
+	long count;		/* how many have it */
+};
+
+struct query_match_index {
+	struct match_slot *slot;
+	size_t cap, n;		/* cap a power of two, at most half full */
+};
+
+static size_t key_hash(const char *s)
 {
-	struct sbuf b = {0};
+	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			sbuf_addc(&b, '\\');
-		sbuf_addc(&b, *s);
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
 	}
-	return b.buf ? sbuf_detach(&b, NULL) : xstrdup("");
+	return (size_t)h;
 }
 
-/* The first row's id of st (text ?1 bound to v) into *id, and the number of rows up to 2 in *rows. */
-static int first_id(struct cache *c, sqlite3_stmt *st, const char *v, long *id,
-		    int *rows, struct kerr *err)
+/* The slot of key: its own, or the empty one where it would go. */
+static struct match_slot *slot_of(const struct query_match_index *x,
+				  const char *key)
 {
-	int rc;
+	size_t i = key_hash(key) & (x->cap - 1);
 
-	*id = 0;
-	*rows = 0;
-	sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, CARD_GONE);
-	while ((rc = cache_step(c, st, WHAT, err)) > 0) {
-		if (!*rows)
-			*id = sqlite3_column_int64(st, 0);
-		++*rows;
+	while (x->slot[i].key && strcmp(x->slot[i].key, key) != 0)
+		i = (i + 1) & (x->cap - 1);
+	return &x->slot[i];
+}
+
+static void index_grow(struct query_match_index *x)
+{
+	struct match_slot *old = x->slot;
+	size_t oldcap = x->cap, i;
+
+	x->cap = oldcap ? oldcap * 2 : 1024;
+	x->slot = xcalloc(x->cap, sizeof *x->slot);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*slot_of(x, old[i].key) = old[i];
+	free(old);
+}
+
+/* Counts id under prefix + s (lower-cased when fold). */
+static void index_put(struct query_match_index *x, const char *prefix,
+		      const char *s, int fold, long id)
+{
+	struct match_slot *sl;
+	char *key, *p;
+
+	if (!s || !*s)
+		return;
+	if (2 * (x->n + 1) > x->cap)
+		index_grow(x);
+	key = xasprintf("%s%s", prefix, s);
+	for (p = key; fold && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	sl = slot_of(x, key);
+	if (sl->key) {
+		free(key);
+		sl->count++;
+		return;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	sl->key = key;
+	sl->id = id;
+	sl->count = 1;
+	x->n++;
 }
 
-/* The people the statements ask about: not groups, removed or gone. */
-#define PEOPLE " FROM card WHERE is_group = 0 AND state <> ?2 AND "
-
-static int match_uid(struct cache *c, const char *uid, long *id,
-		     struct kerr *err)
+static const struct match_slot *index_get(const struct query_match_index *x,
+					  const char *prefix, const char *s,
+					  int fold)
 {
-	sqlite3_stmt *st = cache_prep(c, "SELECT id" PEOPLE "uid = ?1"
-				      " ORDER BY id LIMIT 1", err);
-	int rows, rc;
+	const struct match_slot *sl;
+	char *key, *p;
 
-	if (!st)
-		return -1;
-	rc = first_id(c, st, uid, id, &rows, err);
-	sqlite3_finalize(st);
-	return rc;
+	if (!s || !*s || !x->cap)
+		return NULL;
+	key = xasprintf("%s%s", prefix, s);
+	for (p = key; fold && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	sl = slot_of(x, key);
+	free(key);
+	return sl->key ? sl : NULL;
 }
 
-static int match_emails(struct cache *c, const struct strv *emails, long *id,
-			struct kerr *err)
+void query_match_add(struct query_match_index *x, long id, const char *uid,
+		     const struct strv *emails, const char *name)
 {
-	sqlite3_stmt *st = cache_prep(c, "SELECT id" PEOPLE "(', ' || lower(emails)"
-				      " || ', ') LIKE '%, ' || lower(?1) || ', %'"
-				      " ESCAPE '\\' ORDER BY id LIMIT 1", err);
 	size_t i;
-	int rows, rc = 0;
 
-	*id = 0;
-	if (!st)
-		return -1;
-	for (i = 0; i < emails->n && rc == 0 && !*id; i++) {
-		char *like = like_escaped(emails->v[i]);
+	index_put(x, "u:", uid, 0, id);
+	for (i = 0; emails && i < emails->n; i++)
+		index_put(x, "e:", emails->v[i], 1, id);
+	index_put(x, "n:", name, 1, id);
+}
 
-		rc = first_id(c, st, like, id, &rows, err);
-		free(like);
+static int match_row(void *arg, sqlite3_stmt *st)
+{
+	struct query_match_index *x = arg;
+	struct strv emails = {0};
+	const char *e = (const char *)sqlite3_column_text(st, 2);
+
+	/* The emails column is ", "-joined; an address holds no ", ". */
+	while (e && *e) {
+		size_t n = strcspn(e, ",");
+
+		strv_push_own(&emails, xstrndup(e, n));
+		e += n;
+		e += strspn(e, ", ");
 	}
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
+	query_match_add(x, sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1), &emails,
+			(const char *)sqlite3_column_text(st, 3));
+	strv_free(&emails);
+	return 0;
 }
 
-static int match_name(struct cache *c, const char *name, long *id, int *rows,
-		      struct kerr *err)
+struct query_match_index *query_match_load(struct cache *c, struct kerr *err)
 {
-	sqlite3_stmt *st = cache_prep(c, "SELECT id" PEOPLE "fn = ?1 COLLATE NOCASE"
-				      " ORDER BY id LIMIT 2", err);
-	int rc;
+	struct query_match_index *x = xcalloc(1, sizeof *x);
+	sqlite3_stmt *st = cache_prep(c, "SELECT id, uid, emails, fn FROM card"
+				      " WHERE is_group = 0 AND state <> ?1"
+				      " ORDER BY id", err);
+	int rc = -1;
 
-	if (!st)
-		return -1;
-	rc = first_id(c, st, name, id, rows, err);
-	sqlite3_finalize(st);
-	return rc;
+	if (st) {
+		sqlite3_bind_int(st, 1, CARD_GONE);
+		rc = cache_each(c, st, match_row, x, WHAT, err);
+		sqlite3_finalize(st);
+	}
+	if (rc < 0) {
+		query_match_free(x);
+		return NULL;
+	}
+	return x;
 }
 
-int query_import_match(struct cache *c, const char *uid,
-		       const struct strv *emails, const char *name, long *id,
-		       enum query_found *how, struct kerr *err)
+void query_match_free(struct query_match_index *x)
 {
-	int rows = 0;
+	size_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->cap; i++)
+		free(x->slot[i].key);
+	free(x->slot);
+	free(x);
+}
+
+void query_match_find(const struct query_match_index *x, const char *uid,
+		      const struct strv *emails, const char *name, long *id,
+		      enum query_found *how)
+{
+	const struct match_slot *sl = index_get(x, "u:", uid, 0);
+	size_t i;
 
 	*id = 0;
 	*how = QUERY_FOUND_NONE;
-	if (uid && *uid) {
-		if (match_uid(c, uid, id, err) < 0)
-			return -1;
-		if (*id) {
-			*how = QUERY_FOUND_UID;
-			return 0;
+	if (sl) {
+		*id = sl->id;
+		*how = QUERY_FOUND_UID;
+		return;
+	}
+	for (i = 0; emails && i < emails->n; i++) {
+		sl = index_get(x, "e:", emails->v[i], 1);
+		if (sl) {
+			*id = sl->id;
+			*how = QUERY_FOUND_EMAIL;
+			return;
 		}
 	}
-	if (match_emails(c, emails, id, err) < 0)
-		return -1;
-	if (*id) {
-		*how = QUERY_FOUND_EMAIL;
-		return 0;
-	}
-	if (!name || !*name)
-		return 0;
-	if (match_name(c, name, id, &rows, err) < 0)
-		return -1;
-	if (rows > 1) {
-		*id = 0;
+	sl = index_get(x, "n:", name, 1);
+	if (sl && sl->count > 1)
 		*how = QUERY_FOUND_AMBIGUOUS;
-	} else if (rows == 1) {
+	else if (sl) {
+		*id = sl->id;
 		*how = QUERY_FOUND_NAME;
 	}
-	return 0;
 }
 
 int query_log_on(struct cache *c, long card, const char *date,

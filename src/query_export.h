@@ -24,15 +24,26 @@ enum query_found {
 };
 
 /*
- * Who an imported person is, among people not deleted (not groups, not
- * removed, not gone from the server): by uid (when not NULL), then by
- * any of emails (case-insensitively, any of the person's emails), then
- * by name (case-insensitively, the whole name). *id is 0 unless
- * found; the first (oldest) card wins among several with a UID or email.
+ * Who is in the cache, for matching the people of an import: loaded once
+ * and then looked up in memory (a query a row scans every card: 20 s for
+ * 5,000 rows against 10,000 people). People not deleted only: not groups,
+ * not removed, not gone from the server. Free with query_match_free.
  */
-int query_import_match(struct cache *c, const char *uid,
-		       const struct strv *emails, const char *name, long *id,
-		       enum query_found *how, struct kerr *err);
+struct query_match_index;
+struct query_match_index *query_match_load(struct cache *c, struct kerr *err);
+void query_match_free(struct query_match_index *x);	/* accepts NULL */
+/*
+ * Who an imported person is: by uid (when not NULL), then by any of
+ * emails (case aside, any of the person's emails), then by name (the whole
+ * name, ASCII case aside, as SQLite's NOCASE). *id is 0 unless found; the
+ * first (oldest) card wins among several with that UID or email.
+ */
+void query_match_find(const struct query_match_index *x, const char *uid,
+		      const struct strv *emails, const char *name, long *id,
+		      enum query_found *how);
+/* Adds a person the import made (card id), so that a later row finds them. */
+void query_match_add(struct query_match_index *x, long id, const char *uid,
+		     const struct strv *emails, const char *name);
 
 /* Whether the card's log holds an entry dated date (YYYY-MM-DD): 1, 0, or -1. */
 int query_log_on(struct cache *c, long card, const char *date,

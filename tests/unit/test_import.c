@@ -2,8 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cache.h"
 #include "date.h"
 #include "import.h"
+#include "query_export.h"
 #include "tap.h"
 #include "vcard.h"
 
@@ -243,6 +248,87 @@ static void test_vcard_add(void)
 	ok(s == NULL, "a card without END:VCARD is refused");
 }
 
+static int count_person(void *arg, const struct query_export_person *x)
+{
+	long *n = arg;
+
+	*n += 1 + (long)x->nlog * 100 + (long)x->categories->n * 10000;
+	return 0;
+}
+
+/* The matcher and the export walk on a real cache. */
+static void test_cache(void)
+{
+	static const char a[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-a\r\nFN:Ana Lima\r\n"
+		"EMAIL:ana@work.example.org\r\nEMAIL:Ana@Home.example.org\r\n"
+		"CATEGORIES:Friends,Choir\r\nX-KITH-LOG:2026-10-01 phone 0b0b0b0b Call\r\nEND:VCARD\r\n";
+	static const char b1[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-b1\r\nFN:Bo Li\r\nEND:VCARD\r\n";
+	static const char b2[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-b2\r\nFN:bo li\r\nEND:VCARD\r\n";
+	static const char g[] = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u-g\r\nKIND:group\r\nFN:Ana Lima\r\n"
+		"END:VCARD\r\n";
+	char dir[] = "/tmp/kith-test-import-XXXXXX", *path;
+	struct query_match_index *x;
+	struct strv emails = {0};
+	enum query_found how;
+	struct kerr err;
+	struct cache *c;
+	long acct, book, id, ana, n = 0;
+
+	if (!mkdtemp(dir))
+		return;
+	path = xasprintf("%s/kith.db", dir);
+	c = cache_open(path, date_from_ymd(2026, 12, 1), &err);
+	ok(c != NULL, "a cache");
+	if (!c) {
+		free(path);
+		return;
+	}
+	acct = cache_account(c, "home", &err);
+	book = cache_book(c, acct, "http://127.0.0.1/b/", "B", &err);
+	ok(cache_card_put(c, book, "/b/a.vcf", "\"1\"", a, sizeof a - 1, &err) == 0 &&
+	   cache_card_put(c, book, "/b/b1.vcf", "\"1\"", b1, sizeof b1 - 1, &err) == 0 &&
+	   cache_card_put(c, book, "/b/b2.vcf", "\"1\"", b2, sizeof b2 - 1, &err) == 0 &&
+	   cache_card_put(c, book, "/b/g.vcf", "\"1\"", g, sizeof g - 1, &err) == 0, "four cards");
+	ana = cache_card_id(c, book, "/b/a.vcf", &err);
+	x = query_match_load(c, &err);
+	ok(x != NULL, "the matcher loads");
+	strv_push(&emails, "nobody@example.org");
+	strv_push(&emails, "ana@HOME.example.org");
+	query_match_find(x, NULL, &emails, "Someone Else", &id, &how);
+	ok(id == ana && how == QUERY_FOUND_EMAIL, "by her second email, case aside");
+	query_match_find(x, "u-a", NULL, "Bo Li", &id, &how);
+	ok(id == ana && how == QUERY_FOUND_UID, "by UID first");
+	query_match_find(x, NULL, NULL, "ANA LIMA", &id, &how);
+	ok(id == ana && how == QUERY_FOUND_NAME, "by name, case aside; the group of that name is no one");
+	query_match_find(x, NULL, NULL, "Bo Li", &id, &how);
+	ok(id == 0 && how == QUERY_FOUND_AMBIGUOUS, "two people called Bo Li: ambiguous");
+	query_match_find(x, NULL, NULL, "Ana", &id, &how);
+	ok(id == 0 && how == QUERY_FOUND_NONE, "a part of a name is no match");
+	strv_free(&emails);
+	strv_push(&emails, "new@example.org");
+	query_match_add(x, 99, "u-new", &emails, "New Person");
+	query_match_find(x, NULL, &emails, NULL, &id, &how);
+	ok(id == 99 && how == QUERY_FOUND_EMAIL, "someone added during the import is found");
+	strv_free(&emails);
+	query_match_free(x);
+	is_int(query_log_on(c, ana, "2026-10-01", &err), 1, "Ana's log has an entry on 2026-10-01");
+	is_int(query_log_on(c, ana, "2026-10-02", &err), 0, "and none the next day");
+	ok(query_export(c, 1, count_person, &n, &err) == 0, "the export walk");
+	is_int(n, 3 + 100 + 20000, "three people (not the group), Ana's entry and her two categories");
+	cache_close(c);
+	{
+		char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+
+		unlink(path);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
+	}
+	free(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_dates();
@@ -251,5 +337,6 @@ int main(void)
 	test_ids();
 	test_vcf();
 	test_vcard_add();
+	test_cache();
 	return tap_done();
 }
