@@ -603,8 +603,8 @@ static int is_vcf(const char *path, const char *data, size_t len)
 	return len - i >= 11 && strncasecmp(data + i, "BEGIN:VCARD", 11) == 0;
 }
 
-/* The whole file, or NULL after saying why. */
-static char *read_input(const char *path, size_t *len)
+/* The file at path, or NULL after saying why. */
+static char *read_path(const char *path, size_t *len)
 {
 	struct stat sb;
 	char *data;
@@ -621,6 +621,20 @@ static char *read_input(const char *path, size_t *len)
 	data = read_file(path, len);
 	if (!data)
 		say_error("cannot read %s: %s", path, strerror(errno));
+	return data;
+}
+
+/* The whole file, or NULL after saying why. */
+static char *read_input(const char *arg, size_t *len)
+{
+	const char *home = getenv("HOME");
+	char *data, *path;
+
+	/* Inside kith's shell no sh expands "~/contacts.csv". */
+	path = str_starts(arg, "~/") && home ? xasprintf("%s%s", home, arg + 1) :
+	       xstrdup(arg);
+	data = read_path(path, len);
+	free(path);
 	return data;
 }
 

@@ -243,31 +243,46 @@ static int num(const char *s, size_t n)
 	return n ? v : -1;
 }
 
-/* Year, month and day from three tokens in any of the orders import_date takes. */
-static int date_ymd_of(const char *tok[3], const size_t len[3], int *y, int *m,
-		       int *d, int *ambiguous)
+/* A calendar day as three numbers. */
+struct ymd {
+	int y, m, d;
+};
+
+static struct ymd ymd_of(int y, int m, int d)
+{
+	struct ymd v = {y, m, d};
+
+	return v;
+}
+
+/*
+ * The day three tokens give, in any of the orders import_date takes;
+ * dmy: the numbers were written with dots (12.03.2021), which is day
+ * first wherever it is written. *ambiguous when day and month cannot be
+ * told apart.
+ */
+static int date_ymd_of(const char *tok[3], const size_t len[3], int dmy,
+		       struct ymd *v, int *ambiguous)
 {
 	int a = num(tok[0], len[0]), b = num(tok[1], len[1]), c = num(tok[2], len[2]);
 	int mon0 = month_of(tok[0], len[0]), mon1 = month_of(tok[1], len[1]);
+	int year_last = len[2] == 4 && c >= 0;
 
 	*ambiguous = 0;
-	if (len[0] == 4 && a >= 0 && b >= 0 && c >= 0) {	/* 2021-03-12 */
-		*y = a, *m = b, *d = c;
-	} else if (a >= 0 && mon1 && len[2] == 4 && c >= 0) {	/* 12 Mar 2021 */
-		*y = c, *m = mon1, *d = a;
-	} else if (mon0 && b >= 0 && len[2] == 4 && c >= 0) {	/* March 12, 2021 */
-		*y = c, *m = mon0, *d = b;
-	} else if (a >= 0 && b >= 0 && len[2] == 4 && c >= 0) {	/* 12/03/2021 */
-		*y = c;
-		if (a > 12 && b <= 12)
-			*d = a, *m = b;
-		else if (b > 12 && a <= 12)
-			*m = a, *d = b;
-		else
-			*ambiguous = 1;
-	} else {
+	if (len[0] == 4 && a >= 0 && b >= 0 && c >= 0)		/* 2021-03-12 */
+		*v = ymd_of(a, b, c);
+	else if (a >= 0 && mon1 && year_last)			/* 12 Mar 2021 */
+		*v = ymd_of(c, mon1, a);
+	else if (mon0 && b >= 0 && year_last)			/* March 12, 2021 */
+		*v = ymd_of(c, mon0, b);
+	else if (a >= 0 && b >= 0 && year_last && (dmy || (a > 12 && b <= 12)))
+		*v = ymd_of(c, b, a);				/* 25/12/2020 */
+	else if (a >= 0 && b >= 0 && year_last && b > 12 && a <= 12)
+		*v = ymd_of(c, a, b);				/* 12/25/2020 */
+	else if (a >= 0 && b >= 0 && year_last)
+		*ambiguous = 1;
+	else
 		return -1;
-	}
 	return 0;
 }
 
@@ -276,7 +291,8 @@ int import_date(const char *s, char out[11], struct kerr *err)
 	char buf[64];
 	const char *tok[3];
 	size_t len[3], n = strlen(s);
-	int y = 0, m = 0, d = 0, ambiguous;
+	struct ymd v = {0, 0, 0};
+	int ambiguous;
 	long day;
 
 	/* 2021-03-12T10:00:00Z and 2021-03-12 10:00: the date part. */
@@ -288,15 +304,16 @@ int import_date(const char *s, char out[11], struct kerr *err)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if (date_tokens(buf, tok, len) != 3 ||
-	    date_ymd_of(tok, len, &y, &m, &d, &ambiguous) < 0)
+	    date_ymd_of(tok, len, strchr(buf, '.') && !strchr(buf, '/'), &v,
+			&ambiguous) < 0)
 		goto bad;
 	if (ambiguous) {
 		kerr_set(err, "'%s' could be day/month or month/day: write it as "
 			 "YYYY-MM-DD", s);
 		return -1;
 	}
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-	if (y < 1 || y > 9999 || date_parse(buf, &day, err) < 0)
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.y, v.m, v.d);
+	if (v.y < 1 || v.y > 9999 || date_parse(buf, &day, err) < 0)
 		goto bad;
 	memcpy(out, buf, 11);
 	return 0;
