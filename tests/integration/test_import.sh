@@ -20,12 +20,17 @@ export KITH_TODAY=2026-12-01
 check "account add" kith account add r "$RADICALE_URL" "${ENGINE_ACCT[@]}"
 check "sync" kith sync
 H1=$KITH_HOME
-db() { "$PY" - "$XDG_DATA_HOME/kith/kith.db" "$@"; }
+# sql QUERY [ARG]: one value (or row's bytes) from the cache, read as the tests read it (Python's sqlite3).
+sql() { "$PY" -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for row in db.execute(sys.argv[2], sys.argv[3:]):
+    v = row[0]
+    sys.stdout.buffer.write(v if isinstance(v, bytes) else str(v).encode() + b"\n")' "$XDG_DATA_HOME/kith/kith.db" "$@"; }
 field() { kith show --json "$1" | "$PY" -c 'import json, sys
 v = json.load(sys.stdin)
 x = v.get(sys.argv[1])
 print("" if x is None else ",".join(map(str, x)) if isinstance(x, list) else x)' "$2"; }
-outbox() { sqlite3 "$XDG_DATA_HOME/kith/kith.db" 'SELECT count(*) FROM outbox'; }
+outbox() { sql 'SELECT count(*) FROM outbox'; }
 
 # ---- Google Contacts (the older export), with --dry-run first
 cat >"$T/google.csv" <<'CSV'
@@ -132,7 +137,7 @@ expect_eq "$(field gus cadence)|$(field gus last_contact)|$(field 'Nia Ok' caden
 	"cadence (2w, 1y) and last contact of new people"
 expect_eq "$(field 'ana lima' cadence)|$(field 'ana lima' last_contact)" "P1M|2026-11-15" \
 	"matched: an equal cadence (monthly) left alone, the touch logged"
-expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" "SELECT count(*) FROM outbox o JOIN card c ON c.id = o.card WHERE c.uid = 'ana-1' AND o.op = 'cadence'")" \
+expect_eq "$(sql "SELECT count(*) FROM outbox o JOIN card c ON c.id = o.card WHERE c.uid = 'ana-1' AND o.op = 'cadence'")" \
 	0 "no cadence operation queued for an unchanged cadence"
 expect_eq "$(kith show --json gus | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["log"][0]["text"])')" \
 	"Coffee, then a walk
@@ -155,9 +160,9 @@ grep -Eq '^ +1 +new +Olga Petrova' <<<"$out" && grep -Eq 'Pia Vier +the card as 
 	grep -Eq 'skipped +Climbers +a group' <<<"$out" && grep -Eq 'matched +Ana Lima +log 2026-11-20 \(by email\)' <<<"$out" &&
 	pass ".vcf dry run: new, a UID added, a group skipped, a match by email" || not_ok ".vcf dry run"
 check ".vcf import" kith import "$T/phone.vcf"
-raw() { sqlite3 "$XDG_DATA_HOME/kith/kith.db" "SELECT r.raw FROM card_raw r JOIN card c ON c.id = r.id WHERE c.fn = '$1'"; }
+raw() { sql 'SELECT r.raw FROM card_raw r JOIN card c ON c.id = r.id WHERE c.fn = ?' "$1"; }
 sed -n '1,/^END:VCARD/p' "$T/phone.vcf" >"$T/olga.vcf"
-cmp -s <(raw 'Olga Petrova') <(cat "$T/olga.vcf"; echo) && pass ".vcf: the card's text is kept byte for byte (LF, groups, X- lines)" ||
+cmp -s <(raw 'Olga Petrova') "$T/olga.vcf" && pass ".vcf: the card's text is kept byte for byte (LF, groups, X- lines)" ||
 	{ not_ok ".vcf: card text kept"; diag "$(raw 'Olga Petrova' | od -c | head)"; }
 expect_eq "$(raw 'Pia Vier' | tr -d '\r' | grep -c '^UID:urn:uuid:')|$(raw 'Pia Vier' | tr -d '\r' | grep -v '^UID:')" \
 	"1|BEGIN:VCARD
