@@ -267,6 +267,15 @@ static void add_kind(enum arg_kind kind, const char *before, const char *text)
 		for (c = commands; c->name; c++)
 			strv_push(&cands, c->name);
 		break;
+	case KIND_FILE: {
+		/* import FILE, --cafile FILE: readline's own file names, a / after a folder. */
+		char *f;
+
+		rl_filename_completion_desired = 1;
+		for (i = 0; (f = rl_filename_completion_function(text, (int)i)) != NULL; i++)
+			strv_push_own(&cands, f);
+		break;
+	}
 	default:
 		break;	/* free text, a URL, a date, a number: nothing to offer */
 	}

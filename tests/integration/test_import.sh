@@ -296,4 +296,18 @@ PY
 check "a second import of the log export" kith import "$T/log.csv"
 expect_eq "$(kith export --json --log | cmp -s - "$T/logs.json" && echo same)" same "changes nothing"
 
+# ---- in the shell, FILE completes to file names (and ~/ is the home)
+if command -v tmux >/dev/null 2>&1; then
+	mkdir -p "$HOME/exports"
+	cp "$T/google.csv" "$HOME/exports/google-contacts.csv"
+	start_shell
+	expect_pane "kith>" "the shell starts"
+	type_text "import ~/exports/goo"
+	keys Tab
+	expect_pane "kith> import ~/exports/google-contacts.csv" "import FILE completes a file name"
+	type_text " --dry-run"
+	keys Enter
+	expect_pane "would import 2: 2 matched, 0 new" "and ~/ reads from the home"
+fi
+
 finish
