@@ -372,18 +372,17 @@ static const char *without_line(const char *msg)
 	return p ? p + 2 : msg;
 }
 
-/*
- * The header: the first record naming a name or email column, after
- * at most IMPORT_PREAMBLE_MAX others. 1 found (m filled), 0 not (said).
- */
-static int csv_header(struct run *run, struct csv_reader *rd, struct import_map *m,
-		      size_t *line)
+/* The header with fields apart by sep: 1 found (m, *line filled), 0 not. */
+static int header_with(const char *data, size_t len, char sep,
+		       struct csv_reader *rd, struct import_map *m, size_t *line)
 {
 	struct strv f = {0};
 	struct kerr err;
 	size_t seen;
 	int found = 0;
 
+	csv_init(rd, data, len);
+	rd->sep = sep;
 	for (seen = 0; seen < IMPORT_PREAMBLE_MAX && !found; seen++) {
 		enum csv_status st = csv_next(rd, &f, line, &err);
 
@@ -392,11 +391,27 @@ static int csv_header(struct run *run, struct csv_reader *rd, struct import_map 
 		found = st == CSV_ROW && import_header(&f, m);
 	}
 	strv_free(&f);
-	if (!found)
-		say_error("%s: no header row naming the columns (Name or First "
-			  "Name, Email, ...) in its first %d lines", run->file,
-			  IMPORT_PREAMBLE_MAX);
 	return found;
+}
+
+/*
+ * The header: the first record naming a name or email column, after at
+ * most IMPORT_PREAMBLE_MAX others, with fields apart by commas, else by
+ * semicolons (Excel where the decimal mark is a comma), else by tabs.
+ * rd is left just after it. 1 found, 0 not (said).
+ */
+static int csv_header(struct run *run, const char *data, size_t len,
+		      struct csv_reader *rd, struct import_map *m, size_t *line)
+{
+	static const char seps[] = ",;\t";
+	size_t i;
+
+	for (i = 0; seps[i]; i++)
+		if (header_with(data, len, seps[i], rd, m, line))
+			return 1;
+	say_error("%s: no header row naming the columns (Name or First Name, "
+		  "Email, ...) in its first %d lines", run->file, IMPORT_PREAMBLE_MAX);
+	return 0;
 }
 
 /* The rows of a CSV file; -1 when it has no header (said). */
@@ -408,12 +423,12 @@ static int import_csv(struct run *run, const char *data, size_t len)
 	struct kerr err;
 	size_t line;
 
-	csv_init(&rd, data, len);
-	if (!csv_header(run, &rd, &m, &line))
+	if (!csv_header(run, data, len, &rd, &m, &line))
 		return -1;
 	if (run->dry)
-		term_printf(stdout, "%s: %s, header on line %zu\n", run->file,
-			    m.format, line);
+		term_printf(stdout, "%s: %s, header on line %zu%s\n", run->file,
+			    m.format, line, rd.sep == ';' ? ", fields apart by ';'" :
+			    rd.sep == '\t' ? ", fields apart by tabs" : "");
 	while (!run->storage_failed) {
 		enum csv_status st = csv_next(&rd, &f, &line, &err);
 		struct import_row r;

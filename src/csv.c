@@ -18,6 +18,7 @@ void csv_init(struct csv_reader *r, const char *data, size_t len)
 	r->end = data + len;
 	r->line = 1;
 	r->fatal = 0;
+	r->sep = ',';
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		r->p += 3;
 }
@@ -86,7 +87,7 @@ static int read_quoted(struct csv_reader *r, struct field *f)
 /* An unquoted field: up to the next comma or line break (f NULL: skipped). */
 static void read_bare(struct csv_reader *r, struct field *f)
 {
-	while (!at_eol(r) && *r->p != ',') {
+	while (!at_eol(r) && *r->p != r->sep) {
 		if (f)
 			field_add(f, *r->p);
 		r->p++;
@@ -140,7 +141,7 @@ static int next_field(struct csv_reader *r, struct strv *fields, int *bad,
 			sbuf_free(&f.b);
 			return -1;
 		}
-		if (!at_eol(r) && *r->p != ',' && !*bad) {
+		if (!at_eol(r) && *r->p != r->sep && !*bad) {
 			kerr_set(err, "line %zu: text after the closing quote of field "
 				 "%zu (a quote inside a quoted field is written \"\")",
 				 r->line, fields->n + 1);
@@ -189,7 +190,7 @@ enum csv_status csv_next(struct csv_reader *r, struct strv *fields,
 		}
 		if (at_eol(r))
 			break;
-		r->p++;		/* the comma */
+		r->p++;		/* the separator */
 	}
 	if (r->p < r->end)
 		skip_eol(r);

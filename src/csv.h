@@ -36,6 +36,11 @@ struct csv_reader {
 	const char *p, *end;
 	size_t line;		/* the line p is on, from 1 */
 	int fatal;
+	/*
+	 * Between fields: ',' unless the caller sets another after csv_init
+	 * (Excel in a locale with a decimal comma writes ';').
+	 */
+	char sep;
 };
 
 void csv_init(struct csv_reader *r, const char *data, size_t len);

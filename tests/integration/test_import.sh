@@ -84,6 +84,12 @@ grep -Eq '^ +3 +matched +Bob Stone +nothing to change \(by name\)' <<<"$out" && 
 check "Outlook import" kith import "$T/outlook.csv"
 expect_eq "$(field erin title)|$(field erin phones)" "CTO|+1 555 0101" "Outlook: Job Title (not Title, Dr.), Mobile Phone"
 
+# ---- Excel where the decimal mark is a comma writes ';' between fields
+printf '%s\r\n' 'Name;E-mail;Company' '"Weber; Jonas";jonas@example.de;"Acme, GmbH"' >"$T/semicolons.csv"
+out=$(kith import "$T/semicolons.csv" --dry-run)
+[[ $out == *"fields apart by ';'"* ]] && grep -Eq '^ +2 +new +Weber; Jonas +jonas@example.de' <<<"$out" &&
+	pass "a sheet with ';' between fields is read as one" || { not_ok "semicolon sheet"; diag "$out"; }
+
 # ---- LinkedIn Connections.csv: notes before the header, "12 Mar 2021" dates
 cat >"$T/Connections.csv" <<'CSV'
 Notes:

@@ -128,6 +128,23 @@ static void test_bounds(void)
 	free(s);
 }
 
+static void test_sep(void)
+{
+	struct csv_reader r;
+	struct strv f = {0};
+	struct kerr err;
+	size_t line;
+	static const char de[] = "Name;Firma\r\n\"M\u00fcller; Hans\";ACME, Inc.\r\n";
+
+	csv_init(&r, de, sizeof de - 1);
+	r.sep = ';';
+	ok(csv_next(&r, &f, &line, &err) == CSV_ROW && f.n == 2, "fields apart by ';'");
+	ok(csv_next(&r, &f, &line, &err) == CSV_ROW && f.n == 2 &&
+	   strcmp(f.v[0], "M\u00fcller; Hans") == 0 && strcmp(f.v[1], "ACME, Inc.") == 0,
+	   "a quoted ';' is text, a comma is then text too");
+	strv_free(&f);
+}
+
 static void test_write(void)
 {
 	static const char *const vals[] = {"plain", "a,b", "say \"hi\"", "two\nlines",
@@ -159,6 +176,7 @@ int main(void)
 	test_quotes();
 	test_text();
 	test_bounds();
+	test_sep();
 	test_write();
 	return tap_done();
 }
