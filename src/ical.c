@@ -589,6 +589,11 @@ int ical_read(const char *text, size_t len, struct ical_read *r,
 		len = 0;
 	if (check_text(text, len, err) < 0)
 		return -1;
+	/* RFC 5545 has no byte order mark, but some exporters write one first. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	memset(&rd, 0, sizeof rd);
 	rd.p = text;
 	rd.end = text + len;
