@@ -54,8 +54,11 @@ def check_component(comp, where):
 
 
 def check_file(path):
-    with open(path, 'rb') as f:
-        data = f.read()
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError as e:
+        return ['%s: cannot read: %s' % (path, e.strerror)]
     try:
         cal = icalendar.Calendar.from_ical(data)
     except Exception as e:  # the parser's own exceptions vary by version
