@@ -1,0 +1,1477 @@
+/*
+ * remind.c: kith's reminders on the user's own calendar (CalDAV), so the
+ * phone's calendar or reminders app raises them.
+ *
+ * 'remind setup' finds or makes the calendar and saves it in the config;
+ * every 'sync' then reads back the tasks kith wrote there (a task done on
+ * the phone is a touch, logged once) before the cards, and writes the
+ * calendar after them. What the calendar should hold is derived from the
+ * cache each time; the remind table (remind.h) says what is there, so a
+ * sync writes only what changed, and an href derived from each UID means
+ * a write repeated after a kill can never make a second copy.
+ *
+ * Built into the network module with account.c.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caldav.h"
+#include "date.h"
+#include "http.h"
+#include "ical.h"
+#include "out.h"
+#include "queue.h"
+#include "remind.h"
+#include "remind_net.h"
+#include "shell.h"
+
+#define UID_PREFIX "kith-"
+#define PAST_DAYS 7		/* a day's event stays this long after the day */
+#define WRITE_ATTEMPTS 3	/* a write that meets 412 is re-read and tried again */
+
+/* ---- what the calendar should hold ------------------------------------ */
+
+/* One object kith wants on the calendar. */
+struct want {
+	char uid[48];
+	long day;
+	long card;		/* a task's person */
+	char *href;		/* path on the server */
+	char *summary, *description, *card_href;
+	time_t alarm;
+	int todo;
+	int done;		/* matched with a row */
+};
+
+struct plan {
+	struct want *v;
+	size_t n;
+};
+
+static void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].href);
+		free(p->v[i].summary);
+		free(p->v[i].description);
+		free(p->v[i].card_href);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static struct want *plan_add(struct plan *p)
+{
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+	memset(&p->v[p->n], 0, sizeof *p->v);
+	return &p->v[p->n++];
+}
+
+/* 64-bit FNV-1a: a stable name for a card, the same on every device. */
+static uint64_t fnv64(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The local instant of minute (after midnight) on day, as UTC seconds. */
+static time_t local_time(long day, int minute)
+{
+	struct tm tm;
+	int y, m, d;
+
+	date_ymd(day, &y, &m, &d);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = minute / 60;
+	tm.tm_min = minute % 60;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* What to do: call someone with a number, write to someone with an email. */
+static const char *verb_for(const struct person *p, int upgrade)
+{
+	if (upgrade || (p->phones && *p->phones))
+		return "call";
+	if (p->emails && *p->emails)
+		return "write to";
+	return "reach out to";
+}
+
+/*
+ * "last contact 2 months ago (phone): Talked about the garden"; with day
+ * 0, the date itself ("last contact 2026-10-02"), which stays true.
+ */
+static void last_words(const struct person *p, const char *note, long day,
+		       struct sbuf *b)
+{
+	char rel[32];
+	long d;
+
+	if (!p->last_contact || date_parse(p->last_contact, &d, NULL) < 0) {
+		sbuf_adds(b, "never logged");
+		return;
+	}
+	if (day)
+		date_relative(d, day, rel);
+	else
+		snprintf(rel, sizeof rel, "%s", p->last_contact);
+	sbuf_addf(b, "last contact %s", rel);
+	if (p->last_via)
+		sbuf_addf(b, " (%s)", p->last_via);
+	if (note && *note) {
+		/* One line: the phone shows the start; the log keeps the rest. */
+		size_t n = strlen(note), k = 0;
+
+		sbuf_adds(b, ": ");
+		while (k < n && k < 200) {
+			long cp;
+			size_t l = str_utf8_next(note + k, n - k, &cp);
+
+			if (k + l > 200)
+				break;
+			sbuf_addc(b, cp == '\n' ? ' ' : note[k]);
+			sbuf_add(b, note + k + 1, l - 1);
+			k += l;
+		}
+		if (k < n)
+			sbuf_adds(b, "…");
+	}
+}
+
+/* The newest note of card, or NULL (the caller frees). */
+static char *newest_note(struct ctx *ctx, long card)
+{
+	struct person_log_row *rows = NULL;
+	struct kerr err;
+	size_t n = 0;
+	char *text = NULL;
+
+	if (query_log(ctx->cache, card, &rows, &n, &err) == 0 && n > 0 &&
+	    rows[0].text)
+		text = xstrdup(rows[0].text);
+	person_log_free(rows, n);
+	return text;
+}
+
+/* Why a person is on the day's list, for the description. */
+static void reason_words(const struct person *p, int slot, long day,
+			 struct sbuf *b)
+{
+	char w[48], cad[32];
+
+	switch (slot) {
+	case 0:
+		sbuf_adds(b, "long lost");
+		break;
+	case 1:
+		sh_overdue_words(p->due, day, w);
+		sh_cadence_words(p->cadence, cad);
+		sbuf_addf(b, "%s (%s)", w, cad);
+		break;
+	case 2:
+		sbuf_adds(b, "only emails and texts so far: call instead?");
+		break;
+	default:
+		sbuf_adds(b, "someone new");
+		if (p->aspire && *p->aspire) {
+			sbuf_adds(b, ": ");
+			sbuf_adds(b, p->aspire);
+		}
+	}
+}
+
+/*
+ * Whether p was touched on day or after: done for that day, so its
+ * event no longer asks for it.
+ */
+static int touched_since(const struct person *p, long day)
+{
+	long d;
+
+	return p->last_contact && date_parse(p->last_contact, &d, NULL) == 0 &&
+	       d >= day;
+}
+
+static int has_bday(const struct query_bday *bd, size_t n, long card)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bd[i].card == card)
+			return 1;
+	return 0;
+}
+
+static int picked(const long ids[4], long card)
+{
+	return ids[0] == card || ids[1] == card || ids[2] == card || ids[3] == card;
+}
+
+/*
+ * The event for day, if anybody is on it: the day's choice as 'today'
+ * makes it (less those touched since), and the birthdays. 0, or -1
+ * after saying why.
+ */
+static int plan_day(struct ctx *ctx, long day, struct plan *pl,
+		    const char *cal_path)
+{
+	struct today_cand *cands = NULL;
+	struct query_bday *bd = NULL;
+	struct sbuf sum = {0}, desc = {0};
+	size_t n = 0, nbd = 0, i;
+	struct kerr err;
+	long ids[4];
+	int count = 0, rc = -1;
+	char date[11];
+
+	if (query_today(ctx->cache, day, 0, &cands, &n, &bd, &nbd, &err) < 0) {
+		say_error("%s", err.msg);
+		return -1;
+	}
+	today_ids(ctx, day, cands, n, ids);
+	sbuf_adds(&sum, "kith: ");
+	for (i = 0; i < 4 + nbd; i++) {
+		long id = i < 4 ? ids[i] : bd[i - 4].card;
+		int bday = i >= 4 || has_bday(bd, nbd, id);
+		struct person p;
+		char *note, w[96];
+
+		if (!id || (i >= 4 && picked(ids, id)))
+			continue;	/* nobody there, or on the list already */
+		if (person_get(ctx, id, &p) < 0)
+			goto out;
+		if (i < 4 && !bday && touched_since(&p, day)) {
+			person_free(&p);
+			continue;
+		}
+		if (count++)
+			sbuf_adds(&sum, ", ");
+		if (!bday)
+			sbuf_addf(&sum, "%s ", verb_for(&p, i == 2));
+		sbuf_adds(&sum, p.label);
+		if (bday)
+			sbuf_adds(&sum, "'s birthday");
+		if (desc.len)
+			sbuf_addc(&desc, '\n');
+		sbuf_adds(&desc, p.label);
+		sbuf_adds(&desc, ": ");
+		if (bday) {
+			sh_bday_words(p.bday, day, w);
+			sbuf_addf(&desc, "birthday %s; ", w);
+		}
+		if (i < 4) {
+			reason_words(&p, (int)i, day, &desc);
+			sbuf_adds(&desc, "; ");
+		}
+		note = newest_note(ctx, p.id);
+		last_words(&p, note, day, &desc);
+		free(note);
+		person_free(&p);
+	}
+	if (count) {
+		struct want *w = plan_add(pl);
+
+		date_format(day, date);
+		snprintf(w->uid, sizeof w->uid, UID_PREFIX "day-%.4s%.2s%.2s",
+			 date, date + 5, date + 8);
+		w->day = day;
+		w->summary = sbuf_detach(&sum, NULL);
+		w->description = sbuf_detach(&desc, NULL);
+		w->alarm = local_time(day, ctx->cfg.remind_minute);
+		w->href = xasprintf("%s%s.ics", cal_path, w->uid);
+	}
+	rc = 0;
+out:
+	sbuf_free(&sum);
+	sbuf_free(&desc);
+	free(cands);
+	free(bd);
+	return rc;
+}
+
+/* The task for one person of the queue. */
+static void plan_task(struct ctx *ctx, const struct person *p, long due,
+		      struct plan *pl, const char *cal_path)
+{
+	struct want *w = plan_add(pl);
+	struct sbuf b = {0};
+	uint64_t h = fnv64(p->href, strlen(p->href));
+	char *note;
+
+	snprintf(w->uid, sizeof w->uid, UID_PREFIX "todo-%016llx",
+		 (unsigned long long)h);
+	w->todo = 1;
+	w->day = due;
+	w->card = p->id;
+	w->card_href = xstrdup(p->href);
+	sbuf_adds(&b, "Reconnect with ");
+	sbuf_adds(&b, p->label);
+	w->summary = sbuf_detach(&b, NULL);
+	/*
+	 * Dates, not "3 days overdue": the text stays the same from day to
+	 * day and from device to device, so the task is not rewritten daily,
+	 * and what the user adds to it on the phone can be told apart.
+	 */
+	{
+		char d[11], cad[32];
+
+		date_format(due, d);
+		sh_cadence_words(p->cadence, cad);
+		sbuf_addf(&b, "due %s (%s); ", d, cad);
+	}
+	note = newest_note(ctx, p->id);
+	last_words(p, note, 0, &b);
+	free(note);
+	w->description = sbuf_detach(&b, NULL);
+	/* An overdue person is asked for again each morning, not once and lost. */
+	w->alarm = local_time(due > ctx->today ? due : ctx->today,
+			      ctx->cfg.remind_minute);
+	w->href = xasprintf("%s%s.ics", cal_path, w->uid);
+}
+
+/* The queue's first people, due within the days ahead: 0 or -1. */
+static int plan_tasks(struct ctx *ctx, struct plan *pl, const char *cal_path)
+{
+	struct queue_entry *q = NULL;
+	struct kerr err;
+	size_t n = 0, i, k = 0;
+	long last = ctx->today + ctx->cfg.remind_days - 1;
+
+	if (queue_list(ctx->cache, ctx->today, 1, &q, &n, &err) < 0) {
+		say_error("%s", err.msg);
+		return -1;
+	}
+	for (i = 0; i < n && k < (size_t)ctx->cfg.remind_tasks; i++) {
+		struct person p;
+
+		if (q[i].due > last)
+			continue;
+		if (person_get(ctx, q[i].card, &p) < 0) {
+			free(q);
+			return -1;
+		}
+		if (p.parsed && p.state != CARD_GONE && p.href) {
+			plan_task(ctx, &p, q[i].due, pl, cal_path);
+			k++;
+		}
+		person_free(&p);
+	}
+	free(q);
+	return 0;
+}
+
+static int plan_make(struct ctx *ctx, int todo, const char *cal_path,
+		     struct plan *pl)
+{
+	long d;
+
+	memset(pl, 0, sizeof *pl);
+	if (todo)
+		return plan_tasks(ctx, pl, cal_path);
+	for (d = ctx->today; d < ctx->today + ctx->cfg.remind_days; d++)
+		if (plan_day(ctx, d, pl, cal_path) < 0)
+			return -1;
+	return 0;
+}
+
+/* The object's text; with stamp 0, what decides whether it changed. */
+static char *want_text(const struct want *w, time_t stamp, size_t *len)
+{
+	struct ical_object o;
+
+	memset(&o, 0, sizeof o);
+	o.todo = w->todo;
+	o.uid = w->uid;
+	o.day = w->day;
+	o.summary = w->summary;
+	o.description = w->description;
+	o.card = w->card_href;
+	o.stamp = stamp;
+	o.alarm = w->alarm;
+	return ical_write(&o, len);
+}
+
+static char *want_digest(const struct want *w)
+{
+	size_t len;
+	char *text = want_text(w, 0, &len);
+	char *d = xasprintf("%016llx", (unsigned long long)fnv64(text, len));
+
+	free(text);
+	return d;
+}
+
+/* ---- one sync of the calendar ----------------------------------------- */
+
+struct rsync {
+	struct ctx *ctx;
+	struct dav_client *dc;
+	const struct config_account *a;
+	long account;
+	char *origin;		/* of the calendar */
+	char *cal_path;		/* its path, ending in '/' */
+	struct remind_row *rows;
+	size_t nrows;
+	long written, removed, logged, failed;
+	struct kerr first;	/* the first failure, for the summary */
+};
+
+static struct remind_row *row_of(struct rsync *rs, const char *uid)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrows; i++)
+		if (strcmp(rs->rows[i].uid, uid) == 0)
+			return &rs->rows[i];
+	return NULL;
+}
+
+static char *url_of(struct rsync *rs, const char *path)
+{
+	return xasprintf("%s%s", rs->origin, path);
+}
+
+static void note_failure(struct rsync *rs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note_failure(struct rsync *rs, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	term_printf(stderr, "kith: calendar: %s\n", msg);
+	if (!rs->failed++)
+		snprintf(rs->first.msg, sizeof rs->first.msg, "%s", msg);
+}
+
+/* The UID kith gave the object at path, or 0 when it is not kith's. */
+static int uid_of_path(const char *path, char uid[48])
+{
+	const char *seg = strrchr(path, '/');
+	size_t n, i;
+
+	seg = seg ? seg + 1 : path;
+	n = strlen(seg);
+	if (n < 5 || n - 4 >= 48 || strcmp(seg + n - 4, ".ics") != 0 ||
+	    !str_starts(seg, UID_PREFIX))
+		return 0;
+	for (i = 0; i < n - 4; i++)
+		if (!((seg[i] >= 'a' && seg[i] <= 'z') || (seg[i] >= '0' && seg[i] <= '9') ||
+		      seg[i] == '-'))
+			return 0;
+	memcpy(uid, seg, n - 4);
+	uid[n - 4] = '\0';
+	return 1;
+}
+
+/* A channel the user's words name ("called her" is a phone call), or "other". */
+static const char *channel_in(const char *text)
+{
+	static const struct {
+		const char *word, *via;
+	} words[] = {
+		{"phone", "phone"}, {"call", "phone"}, {"rang", "phone"},
+		{"email", "email"}, {"mail", "email"}, {"wrote", "email"},
+		{"text", "text"}, {"sms", "text"}, {"message", "text"},
+		{"video", "video"}, {"zoom", "video"},
+		{"met", "meet"}, {"meet", "meet"}, {"lunch", "meet"},
+		{"coffee", "meet"}, {"dinner", "meet"},
+		{"letter", "letter"}, {"card", "letter"}, {"gift", "gift"},
+	};
+	size_t i, n;
+	const char *s;
+
+	if (!text)
+		return "other";
+	for (s = text; *s; s++) {
+		if (s != text && ((s[-1] >= 'a' && s[-1] <= 'z') ||
+				  (s[-1] >= 'A' && s[-1] <= 'Z')))
+			continue;	/* only at the start of a word */
+		for (i = 0; i < sizeof words / sizeof *words; i++) {
+			n = strlen(words[i].word);
+			if (strncasecmp(s, words[i].word, n) == 0)
+				return words[i].via;
+		}
+	}
+	return "other";
+}
+
+/* Whether line (n bytes) is one of the lines of text. */
+static int line_in(const char *line, size_t n, const char *text)
+{
+	const char *s = text;
+
+	while (s && *s) {
+		const char *e = strchr(s, '\n');
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+
+		if (k == n && memcmp(s, line, n) == 0)
+			return 1;
+		s = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * What the user added to a task's description on the phone: its lines
+ * that are not kith's own (written), on one line, bounded; NULL when
+ * nothing.
+ */
+static char *user_text(const char *desc, const char *written)
+{
+	struct sbuf b = {0};
+	const char *s = desc ? desc : "";
+	char *out;
+	size_t n;
+
+	while (*s && b.len < 1000) {
+		const char *e = strchr(s, '\n');
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+
+		if (!written || !line_in(s, k, written)) {
+			sbuf_addc(&b, ' ');
+			sbuf_add(&b, s, k);
+		}
+		s = e ? e + 1 : s + k;
+	}
+	if (b.len > 1000)
+		b.len = 1000;
+	for (n = 0; n < b.len; n++)
+		if (b.buf[n] == '\t' || b.buf[n] == '\r')
+			b.buf[n] = ' ';
+	out = sbuf_detach(&b, NULL);
+	/* Trim, and squeeze the spaces the cut left. */
+	{
+		char *r = out, *w = out;
+		int space = 1;
+
+		for (; *r; r++) {
+			if (*r == ' ' && space)
+				continue;
+			space = *r == ' ';
+			*w++ = *r;
+		}
+		while (w > out && w[-1] == ' ')
+			w--;
+		*w = '\0';
+	}
+	/* A cut inside a character leaves a broken tail: drop it. */
+	n = strlen(out);
+	while (n && !str_utf8_valid(out, n))
+		out[--n] = '\0';
+	if (!*out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * A task kith wrote came back done: a touch on its person, dated when it
+ * was completed, once whatever device sees it first (the id comes from
+ * the UID and that date, so every device derives the same one).
+ */
+static void task_done(struct rsync *rs, const char *uid,
+		      const struct ical_read *r, const char *written)
+{
+	struct ctx *ctx = rs->ctx;
+	struct kerr err;
+	long card, day;
+	char date[11], id[9], *text, *key;
+	struct person p;
+	int has;
+
+	card = r->card ? remind_card(ctx->cache, r->card, &err) : 0;
+	if (card <= 0) {
+		if (card < 0)
+			note_failure(rs, "%s", err.msg);
+		return;		/* the person is gone, or the task is not one of kith's */
+	}
+	if (!r->completed || ical_day(r->completed, &day) < 0 ||
+	    day > ctx->today || day < ctx->today - 3650)
+		day = ctx->today;
+	date_format(day, date);
+	key = xasprintf("%s\n%s", uid, date);
+	snprintf(id, sizeof id, "%08llx",
+		 (unsigned long long)(fnv64(key, strlen(key)) & 0xffffffffULL));
+	free(key);
+	has = query_log_has(ctx->cache, card, id, &err);
+	if (has != 0) {
+		if (has < 0)
+			note_failure(rs, "%s", err.msg);
+		return;		/* logged already, here or by another device */
+	}
+	text = user_text(r->description, written);
+	if (person_get(ctx, card, &p) < 0) {
+		free(text);
+		return;
+	}
+	{
+		char *line = text ? xstrdup(text) :
+			     xasprintf("done on the phone: %s", r->summary &&
+				       *r->summary ? r->summary : "task");
+
+		if (cache_outbox_add(ctx->cache, card, "log", date,
+				     channel_in(text ? text : NULL), id, line,
+				     &err) < 0)
+			note_failure(rs, "%s", err.msg);
+		else {
+			rs->logged++;
+			term_printf(stdout, "calendar: %s done on the phone: "
+				    "logged %s (%s)\n", p.label, id, date);
+		}
+		free(line);
+	}
+	free(text);
+	person_free(&p);
+}
+
+/*
+ * What kith wrote as the description of task uid: what the plan writes
+ * now, since a task's text holds only dates (plan_task) and so is the
+ * same on every day and every device until the person changes.
+ */
+static const char *written_of(const struct plan *pl, const char *uid)
+{
+	size_t i;
+
+	for (i = 0; pl && i < pl->n; i++)
+		if (strcmp(pl->v[i].uid, uid) == 0)
+			return pl->v[i].description;
+	return NULL;
+}
+
+/* Reads one object of kith's that changed there; a done task is logged. */
+static int read_back(struct rsync *rs, const char *path, const char *etag,
+		     const struct plan *pl)
+{
+	struct sbuf body = {0};
+	struct ical_read r;
+	struct kerr err;
+	char uid[48], *url, *got = NULL;
+	long status = 0;
+	int rc = 0;
+
+	if (!uid_of_path(path, uid))
+		return 0;
+	url = url_of(rs, path);
+	if (caldav_get(rs->dc, url, &body, &got, &status, &err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		free(url);
+		return -1;
+	}
+	if (status == 404 || status == 410) {
+		free(url);
+		return 0;
+	}
+	if (status != 200) {
+		dav_status_error(&err, "sync", "GET", url, status);
+		note_failure(rs, "%s", err.msg);
+		free(url);
+		free(got);
+		return -1;
+	}
+	if (ical_read(body.buf ? body.buf : "", body.len, &r, &err) < 0) {
+		char *safe = http_redact(url);
+
+		/* Not readable: rewritten by the plan, or left alone. */
+		note_failure(rs, "%s: %s", safe, err.msg);
+		free(safe);
+		rc = -1;
+	} else if (r.todo && r.status && strcmp(r.status, "COMPLETED") == 0) {
+		task_done(rs, uid, &r, written_of(pl, uid));
+	}
+	ical_read_free(&r);
+	{
+		struct remind_row *row = row_of(rs, uid), fresh;
+
+		memset(&fresh, 0, sizeof fresh);
+		fresh.uid = uid;
+		fresh.href = (char *)path;
+		fresh.etag = (char *)(got ? got : etag);
+		/* Changed there (or found there): rewritten if still wanted. */
+		fresh.sent = NULL;
+		fresh.day = row ? row->day : 0;
+		fresh.card = row ? row->card : 0;
+		if (remind_put(rs->ctx->cache, rs->account, &fresh, &err) < 0) {
+			note_failure(rs, "%s", err.msg);
+			rc = -1;
+		}
+	}
+	sbuf_free(&body);
+	free(got);
+	free(url);
+	return rc;
+}
+
+struct listed {
+	char **paths, **etags;
+	size_t n;
+};
+
+static int on_listed(void *arg, const char *path, const char *etag)
+{
+	struct listed *l = arg;
+
+	if (l->n >= 5000)
+		return 0;	/* more than kith ever writes: the rest is not read */
+	l->paths = xrealloc(l->paths, (l->n + 1) * sizeof *l->paths);
+	l->etags = xrealloc(l->etags, (l->n + 1) * sizeof *l->etags);
+	l->paths[l->n] = xstrdup(path);
+	l->etags[l->n] = etag ? xstrdup(etag) : NULL;
+	l->n++;
+	return 0;
+}
+
+static void listed_free(struct listed *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->paths[i]);
+		free(l->etags[i]);
+	}
+	free(l->paths);
+	free(l->etags);
+	memset(l, 0, sizeof *l);
+}
+
+static int reload_rows(struct rsync *rs)
+{
+	struct kerr err;
+
+	remind_rows_free(rs->rows, rs->nrows);
+	rs->rows = NULL;
+	rs->nrows = 0;
+	if (remind_rows(rs->ctx->cache, rs->account, &rs->rows, &rs->nrows,
+			&err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Brings the rows in line with the calendar: objects of kith's that
+ * changed there are read (done tasks logged), ones deleted there are
+ * noted as gone (not written again unless they change here), ones found
+ * there without a row (another device, a killed sync) are adopted.
+ */
+static int look(struct rsync *rs, const struct plan *pl)
+{
+	struct listed l;
+	struct kerr err;
+	char *cal = url_of(rs, rs->cal_path);
+	size_t i, j;
+	int rc = 0;
+
+	memset(&l, 0, sizeof l);
+	if (caldav_list(rs->dc, cal, UID_PREFIX, on_listed, &l, &err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		free(cal);
+		return -1;
+	}
+	free(cal);
+	for (i = 0; i < l.n && !kith_interrupted; i++) {
+		char uid[48];
+		struct remind_row *row;
+
+		if (!uid_of_path(l.paths[i], uid))
+			continue;
+		row = row_of(rs, uid);
+		if (row && row->etag && l.etags[i] && strcmp(row->etag, l.etags[i]) == 0)
+			continue;	/* as kith left it */
+		if (read_back(rs, l.paths[i], l.etags[i], pl) < 0)
+			rc = -1;
+	}
+	for (i = 0; i < rs->nrows; i++) {
+		struct remind_row *row = &rs->rows[i];
+
+		if (!row->etag)
+			continue;
+		for (j = 0; j < l.n && strcmp(l.paths[j], row->href) != 0; j++)
+			;
+		if (j < l.n)
+			continue;
+		/* Deleted there (by the user, say): gone until it changes here. */
+		free(row->etag);
+		row->etag = NULL;
+		if (remind_put(rs->ctx->cache, rs->account, row, &err) < 0) {
+			note_failure(rs, "%s", err.msg);
+			rc = -1;
+		}
+	}
+	listed_free(&l);
+	if (reload_rows(rs) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Learns the etag of an object a server stored without saying it. */
+static char *etag_after(struct rsync *rs, const char *url)
+{
+	struct sbuf body = {0};
+	struct kerr err;
+	char *etag = NULL;
+	long status = 0;
+
+	if (caldav_get(rs->dc, url, &body, &etag, &status, &err) < 0 ||
+	    status != 200) {
+		free(etag);
+		etag = NULL;
+	}
+	sbuf_free(&body);
+	return etag;
+}
+
+/* Writes w (new, or over row): 0, or -1 after noting why. */
+static int write_one(struct rsync *rs, struct want *w, struct remind_row *row)
+{
+	struct remind_row fresh;
+	struct kerr err;
+	char *url = url_of(rs, w->href), *text, *digest = want_digest(w);
+	char *etag = row && row->etag ? xstrdup(row->etag) : NULL, *got = NULL;
+	size_t len;
+	long status = 0;
+	int attempt, rc = -1;
+
+	text = want_text(w, time(NULL), &len);
+	for (attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+		struct sbuf body = {0};
+		char *now = NULL;
+
+		if (caldav_put(rs->dc, url, text, len, etag, &got, &status, &err) < 0) {
+			note_failure(rs, "%s", err.msg);
+			goto out;
+		}
+		if (status >= 200 && status < 300)
+			break;
+		if (status != 412) {
+			dav_status_error(&err, "sync", "PUT", url, status);
+			note_failure(rs, "%s", err.msg);
+			goto out;
+		}
+		/* Changed or made there meanwhile: read it (a done task counts), then over it. */
+		free(etag);
+		etag = NULL;
+		if (caldav_get(rs->dc, url, &body, &now, &status, &err) < 0) {
+			note_failure(rs, "%s", err.msg);
+			goto out;
+		}
+		if (status == 200) {
+			struct ical_read r;
+
+			if (ical_read(body.buf ? body.buf : "", body.len, &r, &err) == 0 &&
+			    r.todo && r.status && strcmp(r.status, "COMPLETED") == 0)
+				task_done(rs, w->uid, &r, w->description);
+			ical_read_free(&r);
+			etag = now;
+			now = NULL;
+		}
+		free(now);
+		sbuf_free(&body);
+		if (status == 200 && !etag) {
+			note_failure(rs, "%s changed on the server, which gives it no "
+				     "etag: kith will not write over it", w->href);
+			goto out;
+		}
+	}
+	if (attempt == WRITE_ATTEMPTS) {
+		note_failure(rs, "%s kept changing on the server while kith wrote "
+			     "it: the next sync tries again", w->href);
+		goto out;
+	}
+	if (!got)
+		got = etag_after(rs, url);
+	memset(&fresh, 0, sizeof fresh);
+	fresh.uid = w->uid;
+	fresh.href = w->href;
+	fresh.etag = got;
+	fresh.sent = digest;
+	fresh.day = w->day;
+	fresh.card = w->card;
+	if (remind_put(rs->ctx->cache, rs->account, &fresh, &err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		goto out;
+	}
+	rs->written++;
+	rc = 0;
+out:
+	free(url);
+	free(text);
+	free(digest);
+	free(etag);
+	free(got);
+	return rc;
+}
+
+/* Deletes an object no longer wanted: 0, or -1 after noting why. */
+static int remove_one(struct rsync *rs, const struct remind_row *row)
+{
+	struct kerr err;
+	char *url;
+	long status = 0;
+	int rc = -1;
+
+	if (!row->etag) {
+		/* Not there: nothing to delete. */
+		if (remind_drop(rs->ctx->cache, rs->account, row->uid, &err) < 0) {
+			note_failure(rs, "%s", err.msg);
+			return -1;
+		}
+		return 0;
+	}
+	url = url_of(rs, row->href);
+	if (caldav_delete(rs->dc, url, row->etag, &status, &err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		goto out;
+	}
+	if (status == 412) {
+		/* Changed there since kith looked: the next sync reads it first. */
+		note_failure(rs, "%s changed on the server meanwhile: kept until "
+			     "the next sync has read it", row->href);
+		goto out;
+	}
+	if (status != 200 && status != 204 && status != 404 && status != 410) {
+		dav_status_error(&err, "sync", "DELETE", url, status);
+		note_failure(rs, "%s", err.msg);
+		goto out;
+	}
+	if (remind_drop(rs->ctx->cache, rs->account, row->uid, &err) < 0) {
+		note_failure(rs, "%s", err.msg);
+		goto out;
+	}
+	rs->removed++;
+	rc = 0;
+out:
+	free(url);
+	return rc;
+}
+
+/*
+ * Whether a row is an event for a day gone by that stays its week (in
+ * event mode: a switch to tasks takes every event away).
+ */
+static int keep_past(const struct rsync *rs, const struct remind_row *row)
+{
+	long today = rs->ctx->today;
+
+	return (!rs->a->remind || strcmp(rs->a->remind, "todo") != 0) &&
+	       str_starts(row->uid, UID_PREFIX "day-") && row->day < today &&
+	       row->day >= today - PAST_DAYS;
+}
+
+/* Makes the calendar hold the plan: writes what changed, removes the rest. */
+static void apply(struct rsync *rs, struct plan *pl)
+{
+	size_t i, j;
+
+	for (i = 0; i < pl->n && !kith_interrupted; i++) {
+		struct want *w = &pl->v[i];
+		struct remind_row *row = row_of(rs, w->uid);
+		char *digest;
+
+		w->done = 1;
+		if (row) {
+			digest = want_digest(w);
+			/* Unchanged, or deleted there and unchanged since: leave it. */
+			if (row->sent && strcmp(row->sent, digest) == 0) {
+				free(digest);
+				continue;
+			}
+			free(digest);
+		}
+		write_one(rs, w, row);
+	}
+	for (i = 0; i < rs->nrows && !kith_interrupted; i++) {
+		for (j = 0; j < pl->n && strcmp(pl->v[j].uid, rs->rows[i].uid) != 0; j++)
+			;
+		if (j < pl->n || keep_past(rs, &rs->rows[i]))
+			continue;
+		remove_one(rs, &rs->rows[i]);
+	}
+}
+
+static int rsync_init(struct rsync *rs, struct ctx *ctx, struct dav_client *dc,
+		      const struct config_account *a)
+{
+	struct kerr err;
+
+	memset(rs, 0, sizeof *rs);
+	rs->ctx = ctx;
+	rs->dc = dc;
+	rs->a = a;
+	rs->account = cache_account(ctx->cache, a->name, &err);
+	rs->origin = http_origin(a->calendar);
+	rs->cal_path = http_collection_path(a->calendar);
+	if (rs->account < 0) {
+		say_error("%s", err.msg);
+		return -1;
+	}
+	if (!rs->origin || !rs->cal_path || !http_path_plain(a->calendar)) {
+		say_error("account %s: calendar = %s is not a URL kith can use: "
+			  "run 'kith remind setup %s' again", a->name, a->calendar,
+			  a->name);
+		return -1;
+	}
+	return reload_rows(rs);
+}
+
+static void rsync_free(struct rsync *rs)
+{
+	free(rs->origin);
+	free(rs->cal_path);
+	remind_rows_free(rs->rows, rs->nrows);
+}
+
+int remind_read(struct ctx *ctx, struct dav_client *dc,
+		const struct config_account *a)
+{
+	struct rsync rs;
+	int rc;
+
+	if (!a->calendar)
+		return 0;
+	if (rsync_init(&rs, ctx, dc, a) < 0) {
+		rsync_free(&rs);
+		return -1;
+	}
+	{
+		struct plan pl;
+
+		/* The plan as it stands tells what kith wrote in each task. */
+		if (plan_make(ctx, a->remind && strcmp(a->remind, "todo") == 0,
+			      rs.cal_path, &pl) < 0) {
+			plan_free(&pl);
+			rsync_free(&rs);
+			return -1;
+		}
+		rc = look(&rs, &pl);
+		plan_free(&pl);
+	}
+	rsync_free(&rs);
+	return rc;
+}
+
+int remind_write(struct ctx *ctx, struct dav_client *dc,
+		 const struct config_account *a)
+{
+	struct rsync rs;
+	struct plan pl;
+	char *safe;
+	double start = mono_seconds();
+	int todo = a->remind && strcmp(a->remind, "todo") == 0;
+
+	if (!a->calendar)
+		return 0;
+	memset(&pl, 0, sizeof pl);
+	if (rsync_init(&rs, ctx, dc, a) < 0 ||
+	    plan_make(ctx, todo, rs.cal_path, &pl) < 0) {
+		plan_free(&pl);
+		rsync_free(&rs);
+		return -1;
+	}
+	apply(&rs, &pl);
+	safe = http_redact(a->calendar);
+	term_printf(stdout, "calendar %s: %s%ld written, %ld removed%s (%.1f s)\n",
+		    safe, rs.failed ? "FAILED (see above), after " : "",
+		    rs.written, rs.removed, todo ? " (tasks)" : "",
+		    mono_seconds() - start);
+	free(safe);
+	plan_free(&pl);
+	rsync_free(&rs);
+	return rs.failed ? -1 : 0;
+}
+
+/* ---- the remind command ------------------------------------------------ */
+
+/* The account a remind command is about: named, or the only one. */
+static struct config_account *remind_account(struct ctx *ctx, const char *name)
+{
+	struct config_account *a;
+
+	if (name) {
+		a = config_account(&ctx->cfg, name);
+		if (!a)
+			say_error("no account '%s' (see 'account list')", name);
+		return a;
+	}
+	if (ctx->cfg.naccounts == 1)
+		return &ctx->cfg.accounts[0];
+	if (ctx->cfg.naccounts == 0)
+		say_error("no accounts yet: add one with 'kith account add NAME "
+			  "URL --user USER'");
+	else
+		say_error("several accounts: name the one whose calendar to use "
+			  "('kith remind setup ACCOUNT')");
+	return NULL;
+}
+
+/* The last segment of a collection URL ("kith" of ".../calendars/kith/"). */
+static char *last_segment(const char *url)
+{
+	char *p = http_collection_path(url), *seg;
+	size_t n;
+
+	if (!p)
+		return xstrdup("");
+	n = strlen(p);
+	if (n && p[n - 1] == '/')
+		p[--n] = '\0';
+	seg = strrchr(p, '/');
+	seg = xstrdup(seg ? seg + 1 : p);
+	free(p);
+	return seg;
+}
+
+/* The calendar among cals that want names: its URL, a name, or its last segment. */
+static const struct dav_calendar *calendar_named(const struct dav_calendar *cals,
+						 size_t n, const char *want)
+{
+	char *wp = NULL;
+	size_t i;
+
+	if (str_casestarts(want, "https://") || str_casestarts(want, "http://"))
+		wp = http_collection_path(want);
+	for (i = 0; i < n; i++) {
+		char *cp = http_collection_path(cals[i].url), *seg;
+		int hit;
+
+		if (wp) {
+			hit = cp && strcmp(cp, wp) == 0;
+		} else {
+			seg = last_segment(cals[i].url);
+			hit = (cals[i].displayname &&
+			       strcasecmp(cals[i].displayname, want) == 0) ||
+			      strcmp(seg, want) == 0;
+			free(seg);
+		}
+		free(cp);
+		if (hit) {
+			free(wp);
+			return &cals[i];
+		}
+	}
+	free(wp);
+	return NULL;
+}
+
+static void say_calendars(const struct dav_calendar *cals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		term_printf(stderr, "  %s%s%s%s\n", cals[i].url,
+			    cals[i].displayname ? " (" : "",
+			    cals[i].displayname ? cals[i].displayname : "",
+			    cals[i].displayname ? ")" : "");
+}
+
+/*
+ * Finds the calendar to use (named, or "kith"), making "kith" when there
+ * is none: its URL (the caller frees), or NULL after saying why.
+ */
+static char *setup_calendar(struct dav_client *dc, const struct config_account *a,
+			    const char *want, int todo)
+{
+	struct dav_calendar *cals = NULL;
+	const struct dav_calendar *c;
+	struct kerr err;
+	size_t n = 0;
+	char *home = NULL, *url = NULL;
+	int need = todo ? DAV_COMP_VTODO : DAV_COMP_VEVENT;
+
+	if (caldav_discover(dc, a->url, &home, &cals, &n, &err) < 0) {
+		/* A calendar URL given outright still works without a home set. */
+		if (!want || !(str_casestarts(want, "https://") ||
+			       str_casestarts(want, "http://"))) {
+			say_error("account %s: %s", a->name, err.msg);
+			return NULL;
+		}
+		if (caldav_discover(dc, want, &home, &cals, &n, &err) < 0) {
+			say_error("account %s: %s", a->name, err.msg);
+			return NULL;
+		}
+	}
+	c = calendar_named(cals, n, want ? want : "kith");
+	if (!c && want && (str_casestarts(want, "https://") ||
+			   str_casestarts(want, "http://"))) {
+		say_error("%s is not one of the calendars of account %s:", want,
+			  a->name);
+		say_calendars(cals, n);
+	} else if (!c && want) {
+		say_error("account %s has no calendar named \"%s\"; it has:",
+			  a->name, want);
+		say_calendars(cals, n);
+	} else if (c && c->comps && !(c->comps & need)) {
+		term_printf(stderr, "kith: the calendar %s does not take %s: give "
+			    "another with --calendar, or use --mode %s\n", c->url,
+			    todo ? "tasks (VTODO)" : "events (VEVENT)",
+			    todo ? "event" : "todo");
+	} else if (c) {
+		url = xstrdup(c->url);
+	} else if (!home) {
+		say_error("account %s: the server names no calendar home where "
+			  "kith could make its calendar: give one with --calendar",
+			  a->name);
+	} else if (caldav_mkcalendar(dc, home, "kith", "kith",
+				     DAV_COMP_VEVENT | DAV_COMP_VTODO, &url,
+				     &err) < 0) {
+		say_error("%s", err.msg);
+	} else {
+		term_printf(stdout, "Made the calendar \"kith\" at %s\n", url);
+	}
+	caldav_calendars_free(cals, n);
+	free(home);
+	return url;
+}
+
+static int remind_setup(struct ctx *ctx, int argc, char **argv)
+{
+	char *want = NULL, *mode = NULL, *url = NULL, *o1, *o2;
+	struct config_account *a;
+	struct dav_client *dc;
+	struct kerr err;
+	int todo, same, rc = EXIT_FAIL;
+	char t[32];
+
+	if (opt_take(&argc, argv, "--calendar", 1, &want) < 0 ||
+	    opt_take(&argc, argv, "--mode", 1, &mode) < 0)
+		return EXIT_USAGE;
+	if (mode && strcmp(mode, "event") != 0 && strcmp(mode, "todo") != 0)
+		return cmd_usage_error("remind", "--mode is event or todo, not "
+				       "'%s'", mode);
+	a = remind_account(ctx, argc > 1 ? argv[1] : NULL);
+	if (!a)
+		return EXIT_USAGE;
+	todo = mode ? strcmp(mode, "todo") == 0 :
+	       a->remind && strcmp(a->remind, "todo") == 0;
+	dc = account_client(ctx, a, "remind setup");
+	if (!dc)
+		return EXIT_FAIL;
+	/* Kith's own requests stay on the account's server, as a sync's do. */
+	dav_client_pin(dc);
+	url = setup_calendar(dc, a, want, todo);
+	if (!url)
+		goto out;
+	o1 = http_origin(url);
+	o2 = http_origin(a->url);
+	same = o1 && o2 && strcmp(o1, o2) == 0;
+	free(o1);
+	free(o2);
+	if (!same) {
+		say_error("the calendar %s is on another host than the account's "
+			  "%s; kith never sends your password to another host",
+			  url, a->url);
+		goto out;
+	}
+	if (config_value_ok("the calendar URL", url, &err) < 0) {
+		say_error("%s: kith keeps it in its config, one line per value",
+			  err.msg);
+		goto out;
+	}
+	free(a->calendar);
+	free(a->remind);
+	a->calendar = xstrdup(url);
+	a->remind = xstrdup(todo ? "todo" : "event");
+	if (config_save(&ctx->cfg, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	snprintf(t, sizeof t, "%02d:%02d", ctx->cfg.remind_minute / 60,
+		 ctx->cfg.remind_minute % 60);
+	if (todo)
+		term_printf(stdout, "Reminders for account %s go to %s: a task "
+			    "for each of up to %d people due within %d days, "
+			    "with an alarm at %s. A task done on the phone is "
+			    "logged at the next sync.\n", a->name, url,
+			    ctx->cfg.remind_tasks, ctx->cfg.remind_days, t);
+	else
+		term_printf(stdout, "Reminders for account %s go to %s: an "
+			    "all-day event for each of the next %d days with "
+			    "its people, and an alarm at %s.\n", a->name, url,
+			    ctx->cfg.remind_days, t);
+	printf("Every 'kith sync' keeps them current; 'kith remind off' takes "
+	       "them away.\n");
+	rc = remind_write(ctx, dc, a) < 0 ? EXIT_FAIL : EXIT_OK;
+out:
+	free(url);
+	dav_client_free(dc);
+	return rc;
+}
+
+struct counted {
+	long n;
+};
+
+static int count_member(void *arg, const char *path, const char *etag)
+{
+	(void)path;
+	(void)etag;
+	((struct counted *)arg)->n++;
+	return 0;
+}
+
+/* Deletes everything kith wrote on a's calendar, and the calendar if kith's and empty. */
+static int remind_clear(struct ctx *ctx, struct config_account *a)
+{
+	struct rsync rs;
+	struct listed l;
+	struct counted left = {0};
+	struct dav_client *dc;
+	struct kerr err;
+	size_t i;
+	long status = 0;
+	char *seg;
+	int rc = EXIT_FAIL;
+
+	dc = account_client(ctx, a, "remind off");
+	if (!dc)
+		return EXIT_FAIL;
+	dav_client_pin(dc);
+	memset(&l, 0, sizeof l);
+	if (rsync_init(&rs, ctx, dc, a) < 0)
+		goto out;
+	if (caldav_list(dc, a->calendar, UID_PREFIX, on_listed, &l, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		struct remind_row row;
+		char uid[48];
+
+		if (!uid_of_path(l.paths[i], uid))
+			continue;
+		memset(&row, 0, sizeof row);
+		row.uid = uid;
+		row.href = l.paths[i];
+		/* Deleted whatever the user did to it: they asked for it gone. */
+		row.etag = l.etags[i] ? l.etags[i] : "*";
+		remove_one(&rs, &row);
+	}
+	if (rs.failed)
+		goto out;
+	if (remind_drop(ctx->cache, rs.account, NULL, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	seg = last_segment(a->calendar);
+	if (strcmp(seg, "kith") == 0 &&
+	    caldav_list(dc, a->calendar, "", count_member, &left, &err) == 0 &&
+	    left.n == 0 &&
+	    caldav_delete_calendar(dc, a->calendar, &status, &err) == 0 &&
+	    (status == 200 || status == 204))
+		term_printf(stdout, "Removed the calendar %s (kith's, and empty)\n",
+			    a->calendar);
+	free(seg);
+	term_printf(stdout, "Reminders off for account %s: %ld removed from %s\n",
+		    a->name, rs.removed, a->calendar);
+	free(a->calendar);
+	free(a->remind);
+	a->calendar = a->remind = NULL;
+	if (config_save(&ctx->cfg, &err) < 0) {
+		say_error("%s", err.msg);
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	if (rs.failed)
+		say_error("some reminders could not be removed (see above): run "
+			  "'kith remind off' again");
+	listed_free(&l);
+	rsync_free(&rs);
+	dav_client_free(dc);
+	return rc;
+}
+
+static int remind_off(struct ctx *ctx, int argc, char **argv)
+{
+	size_t i;
+	int rc = EXIT_OK, any = 0;
+
+	for (i = 0; i < ctx->cfg.naccounts; i++) {
+		struct config_account *a = &ctx->cfg.accounts[i];
+
+		if (argc > 1 && strcmp(a->name, argv[1]) != 0)
+			continue;
+		if (!a->calendar)
+			continue;
+		any = 1;
+		if (remind_clear(ctx, a) != EXIT_OK)
+			rc = EXIT_FAIL;
+	}
+	if (argc > 1 && !config_account(&ctx->cfg, argv[1])) {
+		say_error("no account '%s' (see 'account list')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!any)
+		printf("No reminders are set up%s%s.\n", argc > 1 ? " for " : "",
+		       argc > 1 ? argv[1] : "");
+	return rc;
+}
+
+static int remind_status(struct ctx *ctx)
+{
+	size_t i, k;
+	int any = 0;
+
+	for (i = 0; i < ctx->cfg.naccounts; i++) {
+		const struct config_account *a = &ctx->cfg.accounts[i];
+		struct remind_row *rows = NULL;
+		struct kerr err;
+		long acct, on = 0;
+		size_t n = 0;
+
+		if (!a->calendar) {
+			term_printf(stdout, "%s: no reminders ('kith remind setup "
+				    "%s' puts them on its calendar)\n", a->name,
+				    a->name);
+			continue;
+		}
+		any = 1;
+		acct = cache_account(ctx->cache, a->name, &err);
+		if (acct < 0 || remind_rows(ctx->cache, acct, &rows, &n, &err) < 0) {
+			say_error("%s", err.msg);
+			return EXIT_FAIL;
+		}
+		for (k = 0; k < n; k++)
+			on += rows[k].etag != NULL;
+		term_printf(stdout, "%s: %s on %s, %ld on the calendar\n", a->name,
+			    a->remind && strcmp(a->remind, "todo") == 0 ?
+			    "tasks" : "events", a->calendar, on);
+		remind_rows_free(rows, n);
+	}
+	if (!ctx->cfg.naccounts)
+		printf("No accounts yet: add one with 'kith account add NAME URL "
+		       "--user USER'\n");
+	return any || !ctx->cfg.naccounts ? EXIT_OK : EXIT_OK;
+}
+
+int kith_net_remind(struct ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "status") == 0)
+		return remind_status(ctx);
+	if (strcmp(argv[1], "setup") == 0)
+		return remind_setup(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "off") == 0)
+		return remind_off(ctx, argc - 1, argv + 1);
+	return cmd_usage_error("remind", NULL);
+}
