@@ -86,6 +86,22 @@ static uint64_t fnv64(const char *s, size_t n)
 	return h;
 }
 
+static int is_url(const char *s)
+{
+	return str_casestarts(s, "https://") || str_casestarts(s, "http://");
+}
+
+/* Whether URLs a and b are on one origin (scheme, host and port). */
+static int same_host(const char *a, const char *b)
+{
+	char *o1 = http_origin(a), *o2 = http_origin(b);
+	int same = o1 && o2 && strcmp(o1, o2) == 0;
+
+	free(o1);
+	free(o2);
+	return same;
+}
+
 /* The local instant of minute (after midnight) on day, as UTC seconds. */
 static time_t local_time(long day, int minute)
 {
@@ -1026,6 +1042,13 @@ static int rsync_init(struct rsync *rs, struct ctx *ctx, struct dav_client *dc,
 		say_error("%s", err.msg);
 		return -1;
 	}
+	if (!same_host(a->calendar, a->url)) {
+		say_error("account %s: calendar = %s is on another host than the "
+			  "account's %s; kith never sends your password to another "
+			  "host: run 'kith remind setup %s' again", a->name,
+			  a->calendar, a->url, a->name);
+		return -1;
+	}
 	if (!rs->origin || !rs->cal_path || !http_path_plain(a->calendar)) {
 		say_error("account %s: calendar = %s is not a URL kith can use: "
 			  "run 'kith remind setup %s' again", a->name, a->calendar,
@@ -1149,7 +1172,7 @@ static const struct dav_calendar *calendar_named(const struct dav_calendar *cals
 	char *wp = NULL;
 	size_t i;
 
-	if (str_casestarts(want, "https://") || str_casestarts(want, "http://"))
+	if (is_url(want))
 		wp = http_collection_path(want);
 	for (i = 0; i < n; i++) {
 		char *cp = http_collection_path(cals[i].url), *seg;
@@ -1199,10 +1222,15 @@ static char *setup_calendar(struct dav_client *dc, const struct config_account *
 	char *home = NULL, *url = NULL;
 	int need = todo ? DAV_COMP_VTODO : DAV_COMP_VEVENT;
 
+	if (want && is_url(want) && !same_host(want, a->url)) {
+		say_error("the calendar %s is on another host than the account's "
+			  "%s; kith never sends your password to another host",
+			  want, a->url);
+		return NULL;
+	}
 	if (caldav_discover(dc, a->url, &home, &cals, &n, &err) < 0) {
 		/* A calendar URL given outright still works without a home set. */
-		if (!want || !(str_casestarts(want, "https://") ||
-			       str_casestarts(want, "http://"))) {
+		if (!want || !is_url(want)) {
 			say_error("account %s: %s", a->name, err.msg);
 			return NULL;
 		}
@@ -1212,8 +1240,7 @@ static char *setup_calendar(struct dav_client *dc, const struct config_account *
 		}
 	}
 	c = calendar_named(cals, n, want ? want : "kith");
-	if (!c && want && (str_casestarts(want, "https://") ||
-			   str_casestarts(want, "http://"))) {
+	if (!c && want && is_url(want)) {
 		say_error("%s is not one of the calendars of account %s:", want,
 			  a->name);
 		say_calendars(cals, n);
@@ -1246,11 +1273,11 @@ static char *setup_calendar(struct dav_client *dc, const struct config_account *
 
 static int remind_setup(struct ctx *ctx, int argc, char **argv)
 {
-	char *want = NULL, *mode = NULL, *url = NULL, *o1, *o2;
+	char *want = NULL, *mode = NULL, *url = NULL;
 	struct config_account *a;
 	struct dav_client *dc;
 	struct kerr err;
-	int todo, same, rc = EXIT_FAIL;
+	int todo, rc = EXIT_FAIL;
 	char t[32];
 
 	if (opt_take(&argc, argv, "--calendar", 1, &want) < 0 ||
@@ -1272,12 +1299,7 @@ static int remind_setup(struct ctx *ctx, int argc, char **argv)
 	url = setup_calendar(dc, a, want, todo);
 	if (!url)
 		goto out;
-	o1 = http_origin(url);
-	o2 = http_origin(a->url);
-	same = o1 && o2 && strcmp(o1, o2) == 0;
-	free(o1);
-	free(o2);
-	if (!same) {
+	if (!same_host(url, a->url)) {
 		say_error("the calendar %s is on another host than the account's "
 			  "%s; kith never sends your password to another host",
 			  url, a->url);
