@@ -29,62 +29,8 @@
 #include "remind_net.h"
 #include "shell.h"
 
-#define UID_PREFIX "kith-"
 #define PAST_DAYS 7		/* a day's event stays this long after the day */
 #define WRITE_ATTEMPTS 3	/* a write that meets 412 is re-read and tried again */
-
-/* ---- what the calendar should hold ------------------------------------ */
-
-/* One object kith wants on the calendar. */
-struct want {
-	char uid[48];
-	long day;
-	long card;		/* a task's person */
-	char *href;		/* path on the server */
-	char *summary, *description, *card_href;
-	time_t alarm;
-	int todo;
-	int done;		/* matched with a row */
-};
-
-struct plan {
-	struct want *v;
-	size_t n;
-};
-
-static void plan_free(struct plan *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		free(p->v[i].href);
-		free(p->v[i].summary);
-		free(p->v[i].description);
-		free(p->v[i].card_href);
-	}
-	free(p->v);
-	memset(p, 0, sizeof *p);
-}
-
-static struct want *plan_add(struct plan *p)
-{
-	p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
-	memset(&p->v[p->n], 0, sizeof *p->v);
-	return &p->v[p->n++];
-}
-
-/* 64-bit FNV-1a: a stable name for a card, the same on every device. */
-static uint64_t fnv64(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static int is_url(const char *s)
 {
@@ -100,337 +46,6 @@ static int same_host(const char *a, const char *b)
 	free(o1);
 	free(o2);
 	return same;
-}
-
-/* The local instant of minute (after midnight) on day, as UTC seconds. */
-static time_t local_time(long day, int minute)
-{
-	struct tm tm;
-	int y, m, d;
-
-	date_ymd(day, &y, &m, &d);
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = minute / 60;
-	tm.tm_min = minute % 60;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-/* What to do: call someone with a number, write to someone with an email. */
-static const char *verb_for(const struct person *p, int upgrade)
-{
-	if (upgrade || (p->phones && *p->phones))
-		return "call";
-	if (p->emails && *p->emails)
-		return "write to";
-	return "reach out to";
-}
-
-/*
- * "last contact 2 months ago (phone): Talked about the garden"; with day
- * 0, the date itself ("last contact 2026-10-02"), which stays true.
- */
-static void last_words(const struct person *p, const char *note, long day,
-		       struct sbuf *b)
-{
-	char rel[32];
-	long d;
-
-	if (!p->last_contact || date_parse(p->last_contact, &d, NULL) < 0) {
-		sbuf_adds(b, "never logged");
-		return;
-	}
-	if (day)
-		date_relative(d, day, rel);
-	else
-		snprintf(rel, sizeof rel, "%s", p->last_contact);
-	sbuf_addf(b, "last contact %s", rel);
-	if (p->last_via)
-		sbuf_addf(b, " (%s)", p->last_via);
-	if (note && *note) {
-		/* One line: the phone shows the start; the log keeps the rest. */
-		size_t n = strlen(note), k = 0;
-
-		sbuf_adds(b, ": ");
-		while (k < n && k < 200) {
-			long cp;
-			size_t l = str_utf8_next(note + k, n - k, &cp);
-
-			if (k + l > 200)
-				break;
-			sbuf_addc(b, cp == '\n' ? ' ' : note[k]);
-			sbuf_add(b, note + k + 1, l - 1);
-			k += l;
-		}
-		if (k < n)
-			sbuf_adds(b, "…");
-	}
-}
-
-/* The newest note of card, or NULL (the caller frees). */
-static char *newest_note(struct ctx *ctx, long card)
-{
-	struct person_log_row *rows = NULL;
-	struct kerr err;
-	size_t n = 0;
-	char *text = NULL;
-
-	if (query_log(ctx->cache, card, &rows, &n, &err) == 0 && n > 0 &&
-	    rows[0].text)
-		text = xstrdup(rows[0].text);
-	person_log_free(rows, n);
-	return text;
-}
-
-/* Why a person is on the day's list, for the description. */
-static void reason_words(const struct person *p, int slot, long day,
-			 struct sbuf *b)
-{
-	char w[48], cad[32];
-
-	switch (slot) {
-	case 0:
-		sbuf_adds(b, "long lost");
-		break;
-	case 1:
-		sh_overdue_words(p->due, day, w);
-		sh_cadence_words(p->cadence, cad);
-		sbuf_addf(b, "%s (%s)", w, cad);
-		break;
-	case 2:
-		sbuf_adds(b, "only emails and texts so far: call instead?");
-		break;
-	default:
-		sbuf_adds(b, "someone new");
-		if (p->aspire && *p->aspire) {
-			sbuf_adds(b, ": ");
-			sbuf_adds(b, p->aspire);
-		}
-	}
-}
-
-/*
- * Whether p was touched on day or after: done for that day, so its
- * event no longer asks for it.
- */
-static int touched_since(const struct person *p, long day)
-{
-	long d;
-
-	return p->last_contact && date_parse(p->last_contact, &d, NULL) == 0 &&
-	       d >= day;
-}
-
-static int has_bday(const struct query_bday *bd, size_t n, long card)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (bd[i].card == card)
-			return 1;
-	return 0;
-}
-
-static int picked(const long ids[4], long card)
-{
-	return ids[0] == card || ids[1] == card || ids[2] == card || ids[3] == card;
-}
-
-/*
- * The event for day, if anybody is on it: the day's choice as 'today'
- * makes it (less those touched since), and the birthdays. 0, or -1
- * after saying why.
- */
-static int plan_day(struct ctx *ctx, long day, struct plan *pl,
-		    const char *cal_path)
-{
-	struct today_cand *cands = NULL;
-	struct query_bday *bd = NULL;
-	struct sbuf sum = {0}, desc = {0};
-	size_t n = 0, nbd = 0, i;
-	struct kerr err;
-	long ids[4];
-	int count = 0, rc = -1;
-	char date[11];
-
-	if (query_today(ctx->cache, day, 0, &cands, &n, &bd, &nbd, &err) < 0) {
-		say_error("%s", err.msg);
-		return -1;
-	}
-	today_ids(ctx, day, cands, n, ids);
-	sbuf_adds(&sum, "kith: ");
-	for (i = 0; i < 4 + nbd; i++) {
-		long id = i < 4 ? ids[i] : bd[i - 4].card;
-		int bday = i >= 4 || has_bday(bd, nbd, id);
-		struct person p;
-		char *note, w[96];
-
-		if (!id || (i >= 4 && picked(ids, id)))
-			continue;	/* nobody there, or on the list already */
-		if (person_get(ctx, id, &p) < 0)
-			goto out;
-		if (i < 4 && !bday && touched_since(&p, day)) {
-			person_free(&p);
-			continue;
-		}
-		if (count++)
-			sbuf_adds(&sum, ", ");
-		if (!bday)
-			sbuf_addf(&sum, "%s ", verb_for(&p, i == 2));
-		sbuf_adds(&sum, p.label);
-		if (bday)
-			sbuf_adds(&sum, "'s birthday");
-		if (desc.len)
-			sbuf_addc(&desc, '\n');
-		sbuf_adds(&desc, p.label);
-		sbuf_adds(&desc, ": ");
-		if (bday) {
-			sh_bday_words(p.bday, day, w);
-			sbuf_addf(&desc, "birthday %s; ", w);
-		}
-		if (i < 4) {
-			reason_words(&p, (int)i, day, &desc);
-			sbuf_adds(&desc, "; ");
-		}
-		note = newest_note(ctx, p.id);
-		last_words(&p, note, day, &desc);
-		free(note);
-		person_free(&p);
-	}
-	if (count) {
-		struct want *w = plan_add(pl);
-
-		date_format(day, date);
-		snprintf(w->uid, sizeof w->uid, UID_PREFIX "day-%.4s%.2s%.2s",
-			 date, date + 5, date + 8);
-		w->day = day;
-		w->summary = sbuf_detach(&sum, NULL);
-		w->description = sbuf_detach(&desc, NULL);
-		w->alarm = local_time(day, ctx->cfg.remind_minute);
-		w->href = xasprintf("%s%s.ics", cal_path, w->uid);
-	}
-	rc = 0;
-out:
-	sbuf_free(&sum);
-	sbuf_free(&desc);
-	free(cands);
-	free(bd);
-	return rc;
-}
-
-/* The task for one person of the queue. */
-static void plan_task(struct ctx *ctx, const struct person *p, long due,
-		      struct plan *pl, const char *cal_path)
-{
-	struct want *w = plan_add(pl);
-	struct sbuf b = {0};
-	uint64_t h = fnv64(p->href, strlen(p->href));
-	char *note;
-
-	snprintf(w->uid, sizeof w->uid, UID_PREFIX "todo-%016llx",
-		 (unsigned long long)h);
-	w->todo = 1;
-	w->day = due;
-	w->card = p->id;
-	w->card_href = xstrdup(p->href);
-	sbuf_adds(&b, "Reconnect with ");
-	sbuf_adds(&b, p->label);
-	w->summary = sbuf_detach(&b, NULL);
-	/*
-	 * Dates, not "3 days overdue": the text stays the same from day to
-	 * day and from device to device, so the task is not rewritten daily,
-	 * and what the user adds to it on the phone can be told apart.
-	 */
-	{
-		char d[11], cad[32];
-
-		date_format(due, d);
-		sh_cadence_words(p->cadence, cad);
-		sbuf_addf(&b, "due %s (%s); ", d, cad);
-	}
-	note = newest_note(ctx, p->id);
-	last_words(p, note, 0, &b);
-	free(note);
-	w->description = sbuf_detach(&b, NULL);
-	/* An overdue person is asked for again each morning, not once and lost. */
-	w->alarm = local_time(due > ctx->today ? due : ctx->today,
-			      ctx->cfg.remind_minute);
-	w->href = xasprintf("%s%s.ics", cal_path, w->uid);
-}
-
-/* The queue's first people, due within the days ahead: 0 or -1. */
-static int plan_tasks(struct ctx *ctx, struct plan *pl, const char *cal_path)
-{
-	struct queue_entry *q = NULL;
-	struct kerr err;
-	size_t n = 0, i, k = 0;
-	long last = ctx->today + ctx->cfg.remind_days - 1;
-
-	if (queue_list(ctx->cache, ctx->today, 1, &q, &n, &err) < 0) {
-		say_error("%s", err.msg);
-		return -1;
-	}
-	for (i = 0; i < n && k < (size_t)ctx->cfg.remind_tasks; i++) {
-		struct person p;
-
-		if (q[i].due > last)
-			continue;
-		if (person_get(ctx, q[i].card, &p) < 0) {
-			free(q);
-			return -1;
-		}
-		if (p.parsed && p.state != CARD_GONE && p.href) {
-			plan_task(ctx, &p, q[i].due, pl, cal_path);
-			k++;
-		}
-		person_free(&p);
-	}
-	free(q);
-	return 0;
-}
-
-static int plan_make(struct ctx *ctx, int todo, const char *cal_path,
-		     struct plan *pl)
-{
-	long d;
-
-	memset(pl, 0, sizeof *pl);
-	if (todo)
-		return plan_tasks(ctx, pl, cal_path);
-	for (d = ctx->today; d < ctx->today + ctx->cfg.remind_days; d++)
-		if (plan_day(ctx, d, pl, cal_path) < 0)
-			return -1;
-	return 0;
-}
-
-/* The object's text; with stamp 0, what decides whether it changed. */
-static char *want_text(const struct want *w, time_t stamp, size_t *len)
-{
-	struct ical_object o;
-
-	memset(&o, 0, sizeof o);
-	o.todo = w->todo;
-	o.uid = w->uid;
-	o.day = w->day;
-	o.summary = w->summary;
-	o.description = w->description;
-	o.card = w->card_href;
-	o.stamp = stamp;
-	o.alarm = w->alarm;
-	return ical_write(&o, len);
-}
-
-static char *want_digest(const struct want *w)
-{
-	size_t len;
-	char *text = want_text(w, 0, &len);
-	char *d = xasprintf("%016llx", (unsigned long long)fnv64(text, len));
-
-	free(text);
-	return d;
 }
 
 /* ---- one sync of the calendar ----------------------------------------- */
@@ -478,128 +93,6 @@ static void note_failure(struct rsync *rs, const char *fmt, ...)
 		snprintf(rs->first.msg, sizeof rs->first.msg, "%s", msg);
 }
 
-/* The UID kith gave the object at path, or 0 when it is not kith's. */
-static int uid_of_path(const char *path, char uid[48])
-{
-	const char *seg = strrchr(path, '/');
-	size_t n, i;
-
-	seg = seg ? seg + 1 : path;
-	n = strlen(seg);
-	if (n < 5 || n - 4 >= 48 || strcmp(seg + n - 4, ".ics") != 0 ||
-	    !str_starts(seg, UID_PREFIX))
-		return 0;
-	for (i = 0; i < n - 4; i++)
-		if (!((seg[i] >= 'a' && seg[i] <= 'z') || (seg[i] >= '0' && seg[i] <= '9') ||
-		      seg[i] == '-'))
-			return 0;
-	memcpy(uid, seg, n - 4);
-	uid[n - 4] = '\0';
-	return 1;
-}
-
-/* A channel the user's words name ("called her" is a phone call), or "other". */
-static const char *channel_in(const char *text)
-{
-	static const struct {
-		const char *word, *via;
-	} words[] = {
-		{"phone", "phone"}, {"call", "phone"}, {"rang", "phone"},
-		{"email", "email"}, {"mail", "email"}, {"wrote", "email"},
-		{"text", "text"}, {"sms", "text"}, {"message", "text"},
-		{"video", "video"}, {"zoom", "video"},
-		{"met", "meet"}, {"meet", "meet"}, {"lunch", "meet"},
-		{"coffee", "meet"}, {"dinner", "meet"},
-		{"letter", "letter"}, {"card", "letter"}, {"gift", "gift"},
-	};
-	size_t i, n;
-	const char *s;
-
-	if (!text)
-		return "other";
-	for (s = text; *s; s++) {
-		if (s != text && ((s[-1] >= 'a' && s[-1] <= 'z') ||
-				  (s[-1] >= 'A' && s[-1] <= 'Z')))
-			continue;	/* only at the start of a word */
-		for (i = 0; i < sizeof words / sizeof *words; i++) {
-			n = strlen(words[i].word);
-			if (strncasecmp(s, words[i].word, n) == 0)
-				return words[i].via;
-		}
-	}
-	return "other";
-}
-
-/* Whether line (n bytes) is one of the lines of text. */
-static int line_in(const char *line, size_t n, const char *text)
-{
-	const char *s = text;
-
-	while (s && *s) {
-		const char *e = strchr(s, '\n');
-		size_t k = e ? (size_t)(e - s) : strlen(s);
-
-		if (k == n && memcmp(s, line, n) == 0)
-			return 1;
-		s = e ? e + 1 : NULL;
-	}
-	return 0;
-}
-
-/*
- * What the user added to a task's description on the phone: its lines
- * that are not kith's own (written), on one line, bounded; NULL when
- * nothing.
- */
-static char *user_text(const char *desc, const char *written)
-{
-	struct sbuf b = {0};
-	const char *s = desc ? desc : "";
-	char *out;
-	size_t n;
-
-	while (*s && b.len < 1000) {
-		const char *e = strchr(s, '\n');
-		size_t k = e ? (size_t)(e - s) : strlen(s);
-
-		if (!written || !line_in(s, k, written)) {
-			sbuf_addc(&b, ' ');
-			sbuf_add(&b, s, k);
-		}
-		s = e ? e + 1 : s + k;
-	}
-	if (b.len > 1000)
-		b.len = 1000;
-	for (n = 0; n < b.len; n++)
-		if (b.buf[n] == '\t' || b.buf[n] == '\r')
-			b.buf[n] = ' ';
-	out = sbuf_detach(&b, NULL);
-	/* Trim, and squeeze the spaces the cut left. */
-	{
-		char *r = out, *w = out;
-		int space = 1;
-
-		for (; *r; r++) {
-			if (*r == ' ' && space)
-				continue;
-			space = *r == ' ';
-			*w++ = *r;
-		}
-		while (w > out && w[-1] == ' ')
-			w--;
-		*w = '\0';
-	}
-	/* A cut inside a character leaves a broken tail: drop it. */
-	n = strlen(out);
-	while (n && !str_utf8_valid(out, n))
-		out[--n] = '\0';
-	if (!*out) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /*
  * A task kith wrote came back done: a touch on its person, dated when it
  * was completed, once whatever device sees it first (the id comes from
@@ -611,7 +104,7 @@ static void task_done(struct rsync *rs, const char *uid,
 	struct ctx *ctx = rs->ctx;
 	struct kerr err;
 	long card, day;
-	char date[11], id[9], *text, *key;
+	char date[11], id[9], *text;
 	struct person p;
 	int has;
 
@@ -625,17 +118,14 @@ static void task_done(struct rsync *rs, const char *uid,
 	    day > ctx->today || day < ctx->today - 3650)
 		day = ctx->today;
 	date_format(day, date);
-	key = xasprintf("%s\n%s", uid, date);
-	snprintf(id, sizeof id, "%08llx",
-		 (unsigned long long)(fnv64(key, strlen(key)) & 0xffffffffULL));
-	free(key);
+	remind_log_id(uid, date, id);
 	has = query_log_has(ctx->cache, card, id, &err);
 	if (has != 0) {
 		if (has < 0)
 			note_failure(rs, "%s", err.msg);
 		return;		/* logged already, here or by another device */
 	}
-	text = user_text(r->description, written);
+	text = remind_user_text(r->description, written);
 	if (person_get(ctx, card, &p) < 0) {
 		free(text);
 		return;
@@ -646,7 +136,7 @@ static void task_done(struct rsync *rs, const char *uid,
 				       *r->summary ? r->summary : "task");
 
 		if (cache_outbox_add(ctx->cache, card, "log", date,
-				     channel_in(text ? text : NULL), id, line,
+				     remind_channel(text ? text : NULL), id, line,
 				     &err) < 0)
 			note_failure(rs, "%s", err.msg);
 		else {
@@ -682,11 +172,11 @@ static int read_back(struct rsync *rs, const char *path, const char *etag,
 	struct sbuf body = {0};
 	struct ical_read r;
 	struct kerr err;
-	char uid[48], *url, *got = NULL;
+	char uid[REMIND_UID_MAX], *url, *got = NULL;
 	long status = 0;
 	int rc = 0;
 
-	if (!uid_of_path(path, uid))
+	if (!remind_uid_of(path, uid))
 		return 0;
 	url = url_of(rs, path);
 	if (caldav_get(rs->dc, url, &body, &got, &status, &err) < 0) {
@@ -800,17 +290,17 @@ static int look(struct rsync *rs, const struct plan *pl)
 	int rc = 0;
 
 	memset(&l, 0, sizeof l);
-	if (caldav_list(rs->dc, cal, UID_PREFIX, on_listed, &l, &err) < 0) {
+	if (caldav_list(rs->dc, cal, REMIND_UID_PREFIX, on_listed, &l, &err) < 0) {
 		note_failure(rs, "%s", err.msg);
 		free(cal);
 		return -1;
 	}
 	free(cal);
 	for (i = 0; i < l.n && !kith_interrupted; i++) {
-		char uid[48];
+		char uid[REMIND_UID_MAX];
 		struct remind_row *row;
 
-		if (!uid_of_path(l.paths[i], uid))
+		if (!remind_uid_of(l.paths[i], uid))
 			continue;
 		row = row_of(rs, uid);
 		if (row && row->etag && l.etags[i] && strcmp(row->etag, l.etags[i]) == 0)
@@ -991,7 +481,7 @@ static int keep_past(const struct rsync *rs, const struct remind_row *row)
 	long today = rs->ctx->today;
 
 	return (!rs->a->remind || strcmp(rs->a->remind, "todo") != 0) &&
-	       str_starts(row->uid, UID_PREFIX "day-") && row->day < today &&
+	       str_starts(row->uid, REMIND_UID_PREFIX "day-") && row->day < today &&
 	       row->day >= today - PAST_DAYS;
 }
 
@@ -1372,15 +862,15 @@ static int remind_clear(struct ctx *ctx, struct config_account *a)
 	memset(&l, 0, sizeof l);
 	if (rsync_init(&rs, ctx, dc, a) < 0)
 		goto out;
-	if (caldav_list(dc, a->calendar, UID_PREFIX, on_listed, &l, &err) < 0) {
+	if (caldav_list(dc, a->calendar, REMIND_UID_PREFIX, on_listed, &l, &err) < 0) {
 		say_error("%s", err.msg);
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
 		struct remind_row row;
-		char uid[48];
+		char uid[REMIND_UID_MAX];
 
-		if (!uid_of_path(l.paths[i], uid))
+		if (!remind_uid_of(l.paths[i], uid))
 			continue;
 		memset(&row, 0, sizeof row);
 		row.uid = uid;
@@ -1497,3 +987,4 @@ int kith_net_remind(struct ctx *ctx, int argc, char **argv)
 		return remind_off(ctx, argc - 1, argv + 1);
 	return cmd_usage_error("remind", NULL);
 }
+

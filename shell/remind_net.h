@@ -5,6 +5,8 @@
 #ifndef KITH_REMIND_NET_H
 #define KITH_REMIND_NET_H
 
+#include <time.h>
+
 #include "config.h"
 #include "dav.h"
 #include "shell.h"
@@ -30,6 +32,37 @@ int remind_write(struct ctx *ctx, struct dav_client *dc,
 struct dav_client *account_client(struct ctx *ctx,
 				  const struct config_account *a,
 				  const char *command);
+
+/* ---- what the calendar should hold (remind_plan.c) -------------------- */
+
+/* One object kith wants on the calendar. */
+struct want {
+	char uid[48];
+	long day;
+	long card;		/* a task's person */
+	char *href;		/* path on the server */
+	char *summary, *description, *card_href;
+	time_t alarm;
+	int todo;
+	int done;		/* matched with a row */
+};
+
+struct plan {
+	struct want *v;
+	size_t n;
+};
+
+/*
+ * The objects for the cache as it is now: tasks (todo) or the coming
+ * days' events, each named under cal_path (the calendar's path, ending in
+ * '/'). 0, or -1 after saying why; free pl with plan_free either way.
+ */
+int plan_make(struct ctx *ctx, int todo, const char *cal_path, struct plan *pl);
+void plan_free(struct plan *pl);
+/* The object's text (the caller frees); with stamp 0, what decides whether it changed. */
+char *want_text(const struct want *w, time_t stamp, size_t *len);
+/* A digest of want_text(w, 0): equal digests, equal objects. */
+char *want_digest(const struct want *w);
 
 /* The 'remind' command inside the network module. */
 int kith_net_remind(struct ctx *ctx, int argc, char **argv);

@@ -1,6 +1,8 @@
 /* remind.c: the rows of remind.h, in the cache's remind table. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cache_internal.h"
 #include "remind.h"
@@ -137,4 +139,142 @@ long remind_card(struct cache *c, const char *href, struct kerr *err)
 		id = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : id;
+}
+
+/* ---- the rules ----------------------------------------------------------- */
+
+uint64_t remind_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void remind_log_id(const char *uid, const char *date, char id[9])
+{
+	char *key = xasprintf("%s\n%s", uid, date);
+
+	snprintf(id, 9, "%08llx", (unsigned long long)
+		 (remind_hash(key, strlen(key)) & 0xffffffffULL));
+	free(key);
+}
+
+int remind_uid_of(const char *path, char uid[REMIND_UID_MAX])
+{
+	const char *seg = strrchr(path, '/');
+	size_t n, i;
+
+	seg = seg ? seg + 1 : path;
+	n = strlen(seg);
+	if (n < 5 || n - 4 >= REMIND_UID_MAX || strcmp(seg + n - 4, ".ics") != 0 ||
+	    !str_starts(seg, REMIND_UID_PREFIX))
+		return 0;
+	for (i = 0; i < n - 4; i++)
+		if (!((seg[i] >= 'a' && seg[i] <= 'z') || (seg[i] >= '0' && seg[i] <= '9') ||
+		      seg[i] == '-'))
+			return 0;
+	memcpy(uid, seg, n - 4);
+	uid[n - 4] = '\0';
+	return 1;
+}
+
+const char *remind_channel(const char *text)
+{
+	static const struct {
+		const char *word, *via;
+	} words[] = {
+		{"phone", "phone"}, {"call", "phone"}, {"rang", "phone"},
+		{"email", "email"}, {"mail", "email"}, {"wrote", "email"},
+		{"text", "text"}, {"sms", "text"}, {"message", "text"},
+		{"video", "video"}, {"zoom", "video"},
+		{"met", "meet"}, {"meet", "meet"}, {"lunch", "meet"},
+		{"coffee", "meet"}, {"dinner", "meet"},
+		{"letter", "letter"}, {"card", "letter"}, {"gift", "gift"},
+	};
+	size_t i, n;
+	const char *s;
+
+	if (!text)
+		return "other";
+	for (s = text; *s; s++) {
+		if (s != text && ((s[-1] >= 'a' && s[-1] <= 'z') ||
+				  (s[-1] >= 'A' && s[-1] <= 'Z')))
+			continue;	/* only at the start of a word */
+		for (i = 0; i < sizeof words / sizeof *words; i++) {
+			n = strlen(words[i].word);
+			if (strncasecmp(s, words[i].word, n) == 0)
+				return words[i].via;
+		}
+	}
+	return "other";
+}
+
+/* Whether line (n bytes) is one of the lines of text. */
+static int line_in(const char *line, size_t n, const char *text)
+{
+	const char *s = text;
+
+	while (s && *s) {
+		const char *e = strchr(s, '\n');
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+
+		if (k == n && memcmp(s, line, n) == 0)
+			return 1;
+		s = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+char *remind_user_text(const char *desc, const char *written)
+{
+	struct sbuf b = {0};
+	const char *s = desc ? desc : "";
+	char *out;
+	size_t n;
+
+	while (*s && b.len < 1000) {
+		const char *e = strchr(s, '\n');
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+
+		if (!written || !line_in(s, k, written)) {
+			sbuf_addc(&b, ' ');
+			sbuf_add(&b, s, k);
+		}
+		s = e ? e + 1 : s + k;
+	}
+	if (b.len > 1000)
+		b.len = 1000;
+	for (n = 0; n < b.len; n++)
+		if (b.buf[n] == '\t' || b.buf[n] == '\r')
+			b.buf[n] = ' ';
+	out = sbuf_detach(&b, NULL);
+	/* Trim, and squeeze the spaces the cut left. */
+	{
+		char *r = out, *w = out;
+		int space = 1;
+
+		for (; *r; r++) {
+			if (*r == ' ' && space)
+				continue;
+			space = *r == ' ';
+			*w++ = *r;
+		}
+		while (w > out && w[-1] == ' ')
+			w--;
+		*w = '\0';
+	}
+	/* A cut inside a character leaves a broken tail: drop it. */
+	n = strlen(out);
+	while (n && !str_utf8_valid(out, n))
+		out[--n] = '\0';
+	if (!*out) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
