@@ -164,4 +164,45 @@ expect_eq "$?" 1 "remind setup on a server without CalDAV exits 1"
 grep -q 'does not offer CalDAV' <<<"$out" && pass "and says so: $out" || not_ok "says no CalDAV: $out"
 ! grep -q '^calendar' "$XDG_CONFIG_HOME/kith/config" && pass "and saves no calendar" || not_ok "no calendar saved"
 
+# ---- a calendar whose listing names hrefs a client must never touch
+export KITH_TODAY=2026-12-04
+port=$(free_port)
+spawn "$T/hcal.log" "$PY" "$KITH_SRCDIR/scripts/hostile-server" --port "$port" --mode calendar \
+	--log "$T/hcal.jsonl" --port-file "$T/hcal.port"
+wait_http "http://127.0.0.1:$port/" 15 "$SPAWNED_PID" || die "hostile-server (calendar) did not start"
+kith_env
+kith account add cal "http://127.0.0.1:$port/book/" --user u --password-command "echo x" >/dev/null 2>&1 ||
+	die "account add on the hostile calendar server"
+kith sync >/dev/null 2>&1
+kith cadence honest 1w >/dev/null 2>&1 && kith log honest --date 2026-11-01 "Coffee" >/dev/null 2>&1
+out=$(kith remind setup 2>&1)
+expect_eq "$?" 0 "remind setup on the hostile server finds its calendar"
+grep -q "/cal/kith/" <<<"$out" && pass "the calendar named kith in its home" || { not_ok "found /cal/kith/"; diag "$out"; }
+out=$(kith sync 2>&1)
+diag "$out"
+"$PY" - "$T/hcal.jsonl" <<'EOF2' >"$T/hcal.bad"
+import json, sys, re
+ok = re.compile(r"^/(|book/|book/ok\.vcf|cal/|cal/kith/|cal/kith/kith-[a-z0-9-]+\.ics|\.well-known/(carddav|caldav))$")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if not ok.match(r["path"]):
+        print(r["method"], r["path"][:120])
+EOF2
+if [[ -s $T/hcal.bad ]]; then
+	not_ok "kith asks for nothing outside the calendar's own members"
+	diag "$(head -n 10 "$T/hcal.bad")"
+else
+	pass "kith asks for nothing outside the calendar's own members ($(wc -l <"$T/hcal.jsonl") requests)"
+fi
+grep -q '"method": "PUT", "path": "/cal/kith/kith-day-20261204.ics"' "$T/hcal.jsonl" &&
+	pass "and writes its own object there" || not_ok "writes kith-day-20261204.ics"
+! grep -q 'kith-up\|kith-dot\|kith-host\|kith-other\|kith-deep\|kith-a%2F\|kith-xxxx' "$T/hcal.jsonl" &&
+	pass "no request names a hostile href" || not_ok "a hostile href was used"
+out=$(kith remind off 2>&1)
+expect_eq "$?" 0 "remind off on the hostile server exits 0"
+grep -q '"method": "DELETE", "path": "/cal/kith/kith-day-20261204.ics"' "$T/hcal.jsonl" &&
+	pass "and deletes only kith's own objects" || { not_ok "off deletes its own"; diag "$out"; }
+! grep -q '"method": "DELETE", "path": "/cal/kith/"' "$T/hcal.jsonl" &&
+	pass "never the calendar while the listing says it holds more" || not_ok "calendar kept"
+
 finish
