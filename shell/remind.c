@@ -61,6 +61,8 @@ struct rsync {
 	size_t nrows;
 	long written, removed, logged, failed;
 	struct kerr first;	/* the first failure, for the summary */
+	struct plan pl;		/* what kith writes now (written_of), once made */
+	int planned;
 };
 
 static struct remind_row *row_of(struct rsync *rs, const char *uid)
@@ -155,19 +157,26 @@ static void task_done(struct rsync *rs, const char *uid,
  * now, since a task's text holds only dates (plan_task) and so is the
  * same on every day and every device until the person changes.
  */
-static const char *written_of(const struct plan *pl, const char *uid)
+static const char *written_of(struct rsync *rs, const char *uid)
 {
 	size_t i;
 
-	for (i = 0; pl && i < pl->n; i++)
-		if (strcmp(pl->v[i].uid, uid) == 0)
-			return pl->v[i].description;
+	/* Made on the first task found done: most syncs find none. */
+	if (!rs->planned) {
+		rs->planned = 1;
+		if (plan_make(rs->ctx, rs->a->remind && strcmp(rs->a->remind,
+							       "todo") == 0,
+			      rs->cal_path, &rs->pl) < 0)
+			return NULL;
+	}
+	for (i = 0; i < rs->pl.n; i++)
+		if (strcmp(rs->pl.v[i].uid, uid) == 0)
+			return rs->pl.v[i].description;
 	return NULL;
 }
 
 /* Reads one object of kith's that changed there; a done task is logged. */
-static int read_back(struct rsync *rs, const char *path, const char *etag,
-		     const struct plan *pl)
+static int read_back(struct rsync *rs, const char *path, const char *etag)
 {
 	struct sbuf body = {0};
 	struct ical_read r;
@@ -203,7 +212,7 @@ static int read_back(struct rsync *rs, const char *path, const char *etag,
 		free(safe);
 		rc = -1;
 	} else if (r.todo && r.status && strcmp(r.status, "COMPLETED") == 0) {
-		task_done(rs, uid, &r, written_of(pl, uid));
+		task_done(rs, uid, &r, written_of(rs, uid));
 	}
 	ical_read_free(&r);
 	{
@@ -281,7 +290,7 @@ static int reload_rows(struct rsync *rs)
  * noted as gone (not written again unless they change here), ones found
  * there without a row (another device, a killed sync) are adopted.
  */
-static int look(struct rsync *rs, const struct plan *pl)
+static int look(struct rsync *rs)
 {
 	struct listed l;
 	struct kerr err;
@@ -305,7 +314,7 @@ static int look(struct rsync *rs, const struct plan *pl)
 		row = row_of(rs, uid);
 		if (row && row->etag && l.etags[i] && strcmp(row->etag, l.etags[i]) == 0)
 			continue;	/* as kith left it */
-		if (read_back(rs, l.paths[i], l.etags[i], pl) < 0)
+		if (read_back(rs, l.paths[i], l.etags[i]) < 0)
 			rc = -1;
 	}
 	for (i = 0; i < rs->nrows; i++) {
@@ -553,6 +562,7 @@ static void rsync_free(struct rsync *rs)
 	free(rs->origin);
 	free(rs->cal_path);
 	remind_rows_free(rs->rows, rs->nrows);
+	plan_free(&rs->pl);
 }
 
 int remind_read(struct ctx *ctx, struct dav_client *dc,
@@ -567,19 +577,7 @@ int remind_read(struct ctx *ctx, struct dav_client *dc,
 		rsync_free(&rs);
 		return -1;
 	}
-	{
-		struct plan pl;
-
-		/* The plan as it stands tells what kith wrote in each task. */
-		if (plan_make(ctx, a->remind && strcmp(a->remind, "todo") == 0,
-			      rs.cal_path, &pl) < 0) {
-			plan_free(&pl);
-			rsync_free(&rs);
-			return -1;
-		}
-		rc = look(&rs, &pl);
-		plan_free(&pl);
-	}
+	rc = look(&rs);
 	rsync_free(&rs);
 	return rc;
 }
