@@ -17,6 +17,7 @@
 #include "cred.h"
 #include "dav.h"
 #include "http.h"
+#include "remind_net.h"
 #include "shell.h"
 
 static int valid_name(const char *s)
@@ -348,14 +349,39 @@ static void say_empty_book(const struct cache_book *b)
 		    "this one)\n", b->url, root ? " and is the server's root" : "");
 }
 
+struct dav_client *account_client(struct ctx *ctx,
+				  const struct config_account *a,
+				  const char *command)
+{
+	struct dav_client *dc;
+	struct dav_opts opts;
+	struct kerr err;
+	char *pw = password_for(ctx, a, isatty(0), &err);
+
+	if (!pw) {
+		say_error("account %s: %s", a->name, err.msg);
+		return NULL;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.user = a->user;
+	opts.password = pw;
+	opts.cafile = a->cafile;
+	dc = dav_client_new(&opts, &err);
+	cred_free(pw);		/* the client keeps its own copy */
+	if (!dc) {
+		say_error("%s", err.msg);
+		return NULL;
+	}
+	dav_client_doing(dc, command);
+	return dc;
+}
+
 static int sync_account(struct ctx *ctx, struct config_account *a)
 {
 	struct cache_book *books = NULL;
 	struct dav_client *dc = NULL;
-	struct dav_opts opts;
 	struct kerr err;
 	size_t nbooks = 0, i;
-	char *pw = NULL;
 	long acct;
 	int rc = EXIT_FAIL, changed = 0;
 
@@ -367,22 +393,14 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 		say_error("%s", err.msg);
 		return EXIT_FAIL;
 	}
-	pw = password_for(ctx, a, isatty(0), &err);
-	if (!pw) {
-		say_error("account %s: %s", a->name, err.msg);
+	dc = account_client(ctx, a, "sync");
+	if (!dc)
 		goto out;
-	}
-	memset(&opts, 0, sizeof opts);
-	opts.user = a->user;
-	opts.password = pw;
-	opts.cafile = a->cafile;
-	dc = dav_client_new(&opts, &err);
-	if (!dc) {
-		say_error("%s", err.msg);
-		goto out;
-	}
 	dav_client_pin(dc);
 	rc = EXIT_OK;
+	/* Tasks done on the phone become touches before the cards go out. */
+	if (remind_read(ctx, dc, a) < 0)
+		rc = EXIT_FAIL;
 	for (i = 0; i < nbooks && !kith_interrupted; i++) {
 		struct sync_stats st;
 		struct cache_book *fresh = NULL;
@@ -444,12 +462,14 @@ static int sync_account(struct ctx *ctx, struct config_account *a)
 	}
 	if (changed && cache_analyze(ctx->cache, &err) < 0)
 		say_error("%s", err.msg);	/* only the planner's statistics */
+	/* The calendar last: a failure there leaves the cards synced. */
+	if (!kith_interrupted && remind_write(ctx, dc, a) < 0)
+		rc = EXIT_FAIL;
 out:
 	if (getenv("KITH_DEBUG_REQUESTS") && dc)
 		fprintf(stderr, "kith: %ld requests\n", dav_client_requests(dc));
 	cache_books_free(books, nbooks);
 	dav_client_free(dc);
-	cred_free(pw);
 	return rc;
 }
 

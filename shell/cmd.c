@@ -84,6 +84,13 @@ const struct command commands[] = {
 	{"queue", "who to reach out to now, most overdue first", NEED_CACHE,
 	 cmd_queue, FORM(JSON, {"--all", KIND_NONE, NULL, 0}, CATEGORY)},
 	{"quit", "leave the shell", 0, cmd_quit, NULL},
+	{"remind", "reminders on your calendar: setup, off, or status", NEED_CACHE,
+	 cmd_remind, FORMS(
+		{"status", NULL, 1},
+		{"setup", ITEMS({"ACCOUNT", KIND_ACCOUNT, NULL, ITEM_OPTIONAL},
+				{"--calendar", KIND_TEXT, "NAME|URL", 0},
+				{"--mode", KIND_TEXT, "event|todo", 0}), 0},
+		{"off", ITEMS({"ACCOUNT", KIND_ACCOUNT, NULL, ITEM_OPTIONAL}), 0})},
 	{"remove", "delete a person's card (on the server at the next sync)",
 	 NEED_CACHE, cmd_remove, FORM(PERSON, {"--yes", KIND_NONE, NULL, 0})},
 	{"search", "full-text search: names, organisations, emails, categories, notes",

@@ -75,3 +75,10 @@ int cmd_sync(struct ctx *ctx, int argc, char **argv)
 
 	return fn ? fn(ctx, argc, argv) : EXIT_FAIL;
 }
+
+int cmd_remind(struct ctx *ctx, int argc, char **argv)
+{
+	net_cmd_fn fn = net_find("kith_net_remind");
+
+	return fn ? fn(ctx, argc, argv) : EXIT_FAIL;
+}

@@ -452,6 +452,26 @@ static int today_kept(struct ctx *ctx, const char *date,
 	return 1;
 }
 
+void today_ids(struct ctx *ctx, long day, const struct today_cand *cands,
+	       size_t n, long ids[4])
+{
+	struct today_pick pick;
+	struct kerr err;
+	char date[11];
+
+	date_format(day, date);
+	if (day == ctx->today && today_kept(ctx, date, cands, n, ids))
+		return;
+	today_choose(cands, n, day, &pick);
+	ids[0] = pick.lost;
+	ids[1] = pick.due;
+	ids[2] = pick.upgrade;
+	ids[3] = pick.aspire;
+	/* Kept for the rest of the day; a cache that cannot say it just chooses again. */
+	if (day == ctx->today && cache_today_put(ctx->cache, date, ids, &err) < 0)
+		say_error("%s", err.msg);
+}
+
 int cmd_today(struct ctx *ctx, int argc, char **argv)
 {
 	static const char *const slots[] = {"lost", "due", "upgrade", "aspire"};
@@ -459,8 +479,6 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 		"new"};
 	struct today_cand *cands = NULL;
 	struct query_bday *bd = NULL;
-	struct today_pick pick;
-	struct kerr err;
 	/* The title ("long lost" is always there), the name, and why, whole. */
 	static const struct out_col cols[] = {{0}, {0}, {.fit = OUT_FREE}};
 	struct out_table t;
@@ -477,17 +495,7 @@ int cmd_today(struct ctx *ctx, int argc, char **argv)
 	json = opt_take(&argc, argv, "--json", 0, NULL);
 	if (today_cands(ctx, 7, &cands, &n, &bd, &nbd) < 0)
 		goto out;
-	date_format(ctx->today, date);
-	if (!today_kept(ctx, date, cands, n, ids)) {
-		today_choose(cands, n, ctx->today, &pick);
-		ids[0] = pick.lost;
-		ids[1] = pick.due;
-		ids[2] = pick.upgrade;
-		ids[3] = pick.aspire;
-		/* Kept for the rest of the day; a cache that cannot say it just chooses again. */
-		if (cache_today_put(ctx->cache, date, ids, &err) < 0)
-			say_error("%s", err.msg);
-	}
+	today_ids(ctx, ctx->today, cands, n, ids);
 	for (i = 0; i < 4; i++) {
 		if (ids[i] && person_get(ctx, ids[i], &people[i]) < 0)
 			goto out;

@@ -208,6 +208,7 @@ int cmd_version(struct ctx *ctx, int argc, char **argv);
 /* netload.c: load the network module and run its command. */
 int cmd_account(struct ctx *ctx, int argc, char **argv);
 int cmd_sync(struct ctx *ctx, int argc, char **argv);
+int cmd_remind(struct ctx *ctx, int argc, char **argv);
 /* The same commands inside the network module (account.c). */
 int kith_net_account(struct ctx *ctx, int argc, char **argv);
 int kith_net_sync(struct ctx *ctx, int argc, char **argv);
@@ -309,6 +310,15 @@ int cmd_history(struct ctx *ctx, int argc, char **argv);
 int cmd_stats(struct ctx *ctx, int argc, char **argv);
 int cmd_search(struct ctx *ctx, int argc, char **argv);
 int cmd_gone(struct ctx *ctx, int argc, char **argv);
+
+/*
+ * The 'today' choice for day among cands (card ids: lost, due, upgrade,
+ * aspire; 0 for an empty slot). Today's is made once and kept for the
+ * day (reconnect.c), so the calendar and the shell agree; another day's
+ * is chosen afresh.
+ */
+void today_ids(struct ctx *ctx, long day, const struct today_cand *cands,
+	       size_t n, long ids[4]);
 
 /*
  * Draft templates: the names of the built-in and the user's templates

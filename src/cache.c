@@ -176,6 +176,20 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE card ADD COLUMN aspire TEXT;"
 	"ALTER TABLE today ADD COLUMN aspire INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 8: the objects kith wrote on the account's calendar (remind.h):
+	 * where each is, its etag there, and a digest of what was written,
+	 * so a sync writes only what changed and a killed one goes on.
+	 */
+	"CREATE TABLE remind("
+	"  account INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+	"  uid TEXT NOT NULL,"
+	"  href TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  sent TEXT,"
+	"  day INTEGER NOT NULL,"
+	"  card INTEGER,"
+	"  PRIMARY KEY(account, uid));",
 };
 
 /* The migration that moves the raw cards out (see migrate). */

@@ -149,7 +149,8 @@ static int keyval(struct line l, struct line *key, struct line *val)
 }
 
 static const char *const managed_keys[] = {
-	"url", "user", "password_command", "cafile", "book", NULL
+	"url", "user", "password_command", "cafile", "book", "calendar",
+	"remind", NULL
 };
 
 static char **account_field(struct config_account *a, const struct line *key)
@@ -162,7 +163,21 @@ static char **account_field(struct config_account *a, const struct line *key)
 		return &a->password_command;
 	if (line_is(key, "cafile"))
 		return &a->cafile;
+	if (line_is(key, "calendar"))
+		return &a->calendar;
+	if (line_is(key, "remind"))
+		return &a->remind;
 	return NULL;
+}
+
+/* What a config without a [kith] section means. */
+static void config_defaults(struct config *cfg)
+{
+	cfg->note_mirror = 1;
+	cfg->password_timeout = 30;
+	cfg->remind_days = 3;
+	cfg->remind_minute = 9 * 60;
+	cfg->remind_tasks = 10;
 }
 
 static int kith_key(struct config *cfg, struct line key, struct line val,
@@ -181,6 +196,34 @@ static int kith_key(struct config *cfg, struct line key, struct line val,
 			kerr_set(err, "%s line %d: note_mirror is on or off, "
 				 "not \"%s\"", path, lineno, v);
 			rc = -1;
+		}
+	} else if (line_is(&key, "remind_time")) {
+		int h, m;
+		char extra;
+
+		if (sscanf(v, "%2d:%2d%c", &h, &m, &extra) != 2 || strlen(v) != 5 ||
+		    h < 0 || h > 23 || m < 0 || m > 59) {
+			kerr_set(err, "%s line %d: remind_time is a time of day "
+				 "as HH:MM (09:00), not \"%s\"", path, lineno, v);
+			rc = -1;
+		} else {
+			cfg->remind_minute = h * 60 + m;
+		}
+	} else if (line_is(&key, "remind_days") || line_is(&key, "remind_tasks")) {
+		int days = line_is(&key, "remind_days");
+		long max = days ? 14 : 100;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || end == v || n < 1 || n > max) {
+			kerr_set(err, "%s line %d: %s is a number from 1 to %ld, "
+				 "not \"%s\"", path, lineno,
+				 days ? "remind_days" : "remind_tasks", max, v);
+			rc = -1;
+		} else if (days) {
+			cfg->remind_days = (int)n;
+		} else {
+			cfg->remind_tasks = (int)n;
 		}
 	} else if (line_is(&key, "password_timeout")) {
 		errno = 0;
@@ -219,6 +262,18 @@ static int account_check(const struct config_account *a, const char *path,
 			 "user name", path, lineno, a->name);
 		return -1;
 	}
+	if (a->calendar && !str_casestarts(a->calendar, "https://") &&
+	    !str_casestarts(a->calendar, "http://")) {
+		kerr_set(err, "%s line %d: account %s: calendar must start with "
+			 "https:// or http://", path, lineno, a->name);
+		return -1;
+	}
+	if (a->remind && strcmp(a->remind, "event") != 0 &&
+	    strcmp(a->remind, "todo") != 0) {
+		kerr_set(err, "%s line %d: account %s: remind is event or todo, "
+			 "not \"%s\"", path, lineno, a->name, a->remind);
+		return -1;
+	}
 	return 0;
 }
 
@@ -230,8 +285,7 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 	size_t pos = 0, raw, i;
 	struct line l;
 
-	cfg->note_mirror = 1;
-	cfg->password_timeout = 30;
+	config_defaults(cfg);
 	if (memchr(text, '\0', len)) {
 		const char *z = memchr(text, '\0', len);
 		size_t k;
@@ -357,8 +411,7 @@ int config_load(struct config *cfg, struct kerr *err)
 	int fd, rc = -1;
 
 	memset(cfg, 0, sizeof *cfg);
-	cfg->note_mirror = 1;
-	cfg->password_timeout = 30;
+	config_defaults(cfg);
 	dir = config_dir("config", err);
 	if (!dir)
 		return -1;
@@ -433,12 +486,17 @@ static void add_kv(struct sbuf *b, const char *key, const char *val)
  * ones are rewritten in place, gone ones dropped, and new ones go after
  * the section's last line that is not blank or a comment.
  */
+/* The single-valued keys of an account that kith writes. */
+#define NSINGLE 6
+
 static void render_account(struct sbuf *out, const struct config_account *a,
 			   const char *text, size_t s, size_t e)
 {
-	const char *single[] = { "url", "user", "password_command", "cafile" };
-	const char *vals[4] = { a->url, a->user, a->password_command, a->cafile };
-	int done[4] = { 0 };
+	const char *single[] = { "url", "user", "password_command", "cafile",
+				 "calendar", "remind" };
+	const char *vals[NSINGLE] = { a->url, a->user, a->password_command,
+				      a->cafile, a->calendar, a->remind };
+	int done[NSINGLE] = { 0 };
 	char *book_done = xcalloc(a->books.n + 1, 1);
 	struct sbuf body = {0}, tail = {0};
 	size_t pos = s, raw, k, j;
@@ -456,7 +514,7 @@ static void render_account(struct sbuf *out, const struct config_account *a,
 		}
 		if (keyval(t, &key, &val) && is_managed(&key)) {
 			keep = 0;
-			for (k = 0; k < 4; k++) {
+			for (k = 0; k < NSINGLE; k++) {
 				if (!line_is(&key, single[k]))
 					continue;
 				if (done[k] || !vals[k])
@@ -496,6 +554,9 @@ static void render_account(struct sbuf *out, const struct config_account *a,
 	for (j = 0; j < a->books.n; j++)
 		if (!book_done[j])
 			add_kv(&body, "book", a->books.v[j]);
+	for (k = 4; k < NSINGLE; k++)
+		if (vals[k] && !done[k])
+			add_kv(&body, single[k], vals[k]);
 	sbuf_add(out, body.buf, body.len);
 	sbuf_add(out, tail.buf, tail.len);
 	sbuf_free(&body);
@@ -519,6 +580,10 @@ static void render_new(struct sbuf *out, const struct config_account *a)
 		add_kv(out, "cafile", a->cafile);
 	for (j = 0; j < a->books.n; j++)
 		add_kv(out, "book", a->books.v[j]);
+	if (a->calendar)
+		add_kv(out, "calendar", a->calendar);
+	if (a->remind)
+		add_kv(out, "remind", a->remind);
 }
 
 char *config_render(const struct config *cfg)
@@ -654,6 +719,8 @@ static void account_free(struct config_account *a)
 	free(a->user);
 	free(a->password_command);
 	free(a->cafile);
+	free(a->calendar);
+	free(a->remind);
 	strv_free(&a->books);
 }
 

@@ -14,10 +14,15 @@
  *	password_command = pass show dav/alice
  *	cafile = /etc/ssl/my-ca.pem
  *	book = https://dav.example.org/alice/contacts/
+ *	calendar = https://dav.example.org/alice/calendars/kith/
+ *	remind = event
  *
  *	[kith]
  *	note_mirror = on
  *	password_timeout = 30
+ *	remind_days = 3
+ *	remind_time = 09:00
+ *	remind_tasks = 10
  *
  * Reading is strict where a mistake could run the wrong command or talk to
  * the wrong server: a line longer than CONFIG_LINE_MAX, a control
@@ -25,7 +30,7 @@
  * value or an account without url or user is an error naming the file and
  * line. Unknown sections and keys are ignored (a newer kith may write
  * them). Writing edits only the lines kith manages (url, user,
- * password_command, cafile, book) and keeps everything else the user
+ * password_command, cafile, book, calendar, remind) and keeps everything else the user
  * wrote: comments, unknown keys, order.
  */
 #ifndef KITH_CONFIG_H
@@ -40,6 +45,8 @@ struct config_account {
 	char *password_command;	/* NULL when the keyring holds the password */
 	char *cafile;		/* extra CA bundle, or NULL */
 	struct strv books;	/* address book URLs found by discovery */
+	char *calendar;		/* where reminders go ('remind setup'), or NULL */
+	char *remind;		/* "event" or "todo" with a calendar */
 };
 
 #define CONFIG_LINE_MAX 4096	/* bytes in one line, its newline excluded */
@@ -52,6 +59,9 @@ struct config {
 	size_t naccounts;
 	int note_mirror;	/* 1 unless "note_mirror = off" */
 	int password_timeout;	/* seconds a password_command may take */
+	int remind_days;	/* days of events written ahead (1-14, default 3) */
+	int remind_minute;	/* the alarm's local time, minutes after midnight (540) */
+	int remind_tasks;	/* most tasks written (1-100, default 10) */
 	char *text;		/* the file as read, so a save can keep it */
 };
 

@@ -54,6 +54,17 @@ const char *dav_client_auth(struct dav_client *dc, unsigned long *nc);
 void dav_client_auth_restore(struct dav_client *dc, const char *challenge,
 			     unsigned long nc);
 
+/* Calendar components a CalDAV collection takes (RFC 4791 5.2.3). */
+enum {
+	DAV_COMP_VEVENT = 1 << 0,
+	DAV_COMP_VTODO = 1 << 1,
+	DAV_COMP_OTHER = 1 << 2,
+};
+
+/* "GET https://host/path: 403 Forbidden" into err, with a hint for command doing. */
+void dav_status_error(struct kerr *err, const char *doing, const char *method,
+		      const char *url, long status);
+
 struct dav_book {
 	char *url;
 	char *displayname;

@@ -52,8 +52,5 @@ int dav_report_to_file(struct dav_client *dc, const char *url,
 /* Parses a multistatus saved in f (from its start) into fn. 0 or -1. */
 int dav_multistatus_file(FILE *f, davxml_fn fn, void *arg, struct kerr *err);
 
-/* "GET https://host/path: 403 Forbidden" into err, with a hint. */
-void dav_status_error(struct kerr *err, const char *doing, const char *method,
-		      const char *url, long status);
 
 #endif

@@ -11,11 +11,12 @@
 #define NS_DAV "DAV:"
 #define NS_CARD "urn:ietf:params:xml:ns:carddav"
 #define NS_CS "http://calendarserver.org/ns/"
+#define NS_CAL "urn:ietf:params:xml:ns:caldav"
 
 /* The elements whose text or presence kith reads. */
 enum field {
 	F_NONE, F_HREF, F_STATUS, F_ETAG, F_DATA, F_DISPLAYNAME, F_CTAG,
-	F_SYNC_TOKEN, F_PRINCIPAL_HREF, F_HOME_HREF, F_LENGTH,
+	F_SYNC_TOKEN, F_PRINCIPAL_HREF, F_HOME_HREF, F_LENGTH, F_CAL_HOME_HREF,
 };
 
 struct davxml {
@@ -31,7 +32,7 @@ struct davxml {
 
 	/* Where we are: the depth of open elements that matter. */
 	int in_response, in_propstat, in_prop, in_principal, in_home;
-	int in_resourcetype, in_sad;
+	int in_resourcetype, in_sad, in_cal_home, in_comps;
 	enum field field;
 	struct sbuf text;
 
@@ -39,8 +40,10 @@ struct davxml {
 	int propstat_status;
 	/* Properties of the current propstat, kept until its status is known. */
 	char *p_etag, *p_displayname, *p_ctag, *p_token, *p_principal, *p_home;
+	char *p_cal_home;
 	struct sbuf p_data;
 	int p_has_data, p_collection, p_addressbook, p_vcard4;
+	int p_calendar, p_comps;
 	long p_length;
 
 	char *sync_token;	/* top-level */
@@ -86,6 +89,7 @@ static const char *field_name(enum field f)
 	case F_SYNC_TOKEN: return "sync-token";
 	case F_PRINCIPAL_HREF: return "current-user-principal";
 	case F_HOME_HREF: return "addressbook-home-set";
+	case F_CAL_HOME_HREF: return "calendar-home-set";
 	case F_LENGTH: return "getcontentlength";
 	case F_NONE: break;
 	}
@@ -100,10 +104,12 @@ static void propstat_clear(struct davxml *x)
 	free(x->p_token);
 	free(x->p_principal);
 	free(x->p_home);
+	free(x->p_cal_home);
 	x->p_etag = x->p_displayname = x->p_ctag = x->p_token = NULL;
-	x->p_principal = x->p_home = NULL;
+	x->p_principal = x->p_home = x->p_cal_home = NULL;
 	sbuf_free(&x->p_data);
 	x->p_has_data = x->p_collection = x->p_addressbook = x->p_vcard4 = 0;
+	x->p_calendar = x->p_comps = 0;
 	x->p_length = -1;
 	x->propstat_status = 0;
 }
@@ -118,6 +124,7 @@ static void response_clear(struct dav_response *r)
 	free(r->sync_token);
 	free(r->principal);
 	free(r->home);
+	free(r->cal_home);
 	memset(r, 0, sizeof *r);
 	r->length = -1;
 }
@@ -236,6 +243,10 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			x->in_home = 1;
 		else if (is(name, uri, NS_CARD, "supported-address-data"))
 			x->in_sad = 1;
+		else if (is(name, uri, NS_CAL, "calendar-home-set"))
+			x->in_cal_home = 1;
+		else if (is(name, uri, NS_CAL, "supported-calendar-component-set"))
+			x->in_comps = 1;
 		else if (is(name, uri, NS_DAV, "getcontentlength"))
 			x->field = F_LENGTH;
 	} else if (x->in_sad && x->depth == x->in_prop + 2 &&
@@ -249,13 +260,29 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			x->p_vcard4 = 1;
 		free(type);
 		free(version);
+	} else if (x->in_comps && x->depth == x->in_prop + 2 &&
+		   is(name, uri, NS_CAL, "comp")) {
+		/* RFC 4791 5.2.3: <comp name="VTODO"/>, one per component. */
+		char *comp = attr_dup(nattr, attrs, "name");
+
+		if (comp && strcasecmp(comp, "VEVENT") == 0)
+			x->p_comps |= DAV_COMP_VEVENT;
+		else if (comp && strcasecmp(comp, "VTODO") == 0)
+			x->p_comps |= DAV_COMP_VTODO;
+		else if (comp)
+			x->p_comps |= DAV_COMP_OTHER;
+		free(comp);
 	} else if (x->in_resourcetype) {
 		if (is(name, uri, NS_DAV, "collection"))
 			x->p_collection = 1;
 		else if (is(name, uri, NS_CARD, "addressbook"))
 			x->p_addressbook = 1;
-	} else if ((x->in_principal || x->in_home) && is(name, uri, NS_DAV, "href")) {
-		x->field = x->in_principal ? F_PRINCIPAL_HREF : F_HOME_HREF;
+		else if (is(name, uri, NS_CAL, "calendar"))
+			x->p_calendar = 1;
+	} else if ((x->in_principal || x->in_home || x->in_cal_home) &&
+		   is(name, uri, NS_DAV, "href")) {
+		x->field = x->in_principal ? F_PRINCIPAL_HREF :
+			   x->in_home ? F_HOME_HREF : F_CAL_HOME_HREF;
 	}
 	sbuf_reset(&x->text);
 	if (x->field == F_DATA)
@@ -331,6 +358,10 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		if (!x->p_home)	/* the first home is the one kith uses */
 			x->p_home = text_dup(x);
 		break;
+	case F_CAL_HOME_HREF:
+		if (!x->p_cal_home)
+			x->p_cal_home = text_dup(x);
+		break;
 	case F_LENGTH: {
 		char *s = text_dup(x), *end;
 		long v = strtol(s, &end, 10);
@@ -347,7 +378,8 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	}
 	/* A property element closed: leave its insides. */
 	if (x->in_prop && x->depth == x->in_prop)
-		x->in_resourcetype = x->in_principal = x->in_home = x->in_sad = 0;
+		x->in_resourcetype = x->in_principal = x->in_home = x->in_sad =
+			x->in_cal_home = x->in_comps = 0;
 	if (x->in_prop && x->depth < x->in_prop) {
 		x->in_prop = 0;
 	} else if (x->in_propstat && is(name, uri, NS_DAV, "propstat")) {
@@ -363,6 +395,7 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			take(&r->sync_token, &x->p_token);
 			take(&r->principal, &x->p_principal);
 			take(&r->home, &x->p_home);
+			take(&r->cal_home, &x->p_cal_home);
 			if (x->p_has_data) {
 				sbuf_free(&r->data);
 				r->data = x->p_data;
@@ -372,6 +405,9 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			r->is_collection |= x->p_collection;
 			r->is_addressbook |= x->p_addressbook;
 			r->vcard4 |= x->p_vcard4;
+			r->is_calendar |= x->p_calendar;
+			/* A propstat without the property leaves "unknown" (0). */
+			r->comps |= x->p_comps;
 			if (x->p_length >= 0)
 				r->length = x->p_length;
 		}

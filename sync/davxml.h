@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "dav.h"
 #include "util.h"
 
 /* One <response> element, as much of it as kith uses. */
@@ -30,7 +31,12 @@ struct dav_response {
 	char *home;		/* addressbook-home-set href */
 	long length;		/* getcontentlength, -1 when not given */
 	int vcard4;		/* supported-address-data offers text/vcard 4.0 */
+	/* CalDAV (RFC 4791) */
+	char *cal_home;		/* calendar-home-set href */
+	int is_calendar;	/* resourcetype holds C:calendar */
+	int comps;		/* supported-calendar-component-set: DAV_COMP_*, 0 when not given */
 };
+
 
 /*
  * Called for each response; the response is freed after the call. A
