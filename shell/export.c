@@ -24,7 +24,6 @@ struct export {
 	struct sbuf out;
 	int json, log;
 	size_t n;		/* people written */
-	long today;
 };
 
 /* A CSV field of text from a card, made safe. */
@@ -173,7 +172,6 @@ int cmd_export(struct ctx *ctx, int argc, char **argv)
 	int csv, rc;
 
 	memset(&e, 0, sizeof e);
-	e.today = ctx->today;
 	csv = opt_take(&argc, argv, "--csv", 0, NULL);
 	e.json = opt_take(&argc, argv, "--json", 0, NULL);
 	e.log = opt_take(&argc, argv, "--log", 0, NULL);
