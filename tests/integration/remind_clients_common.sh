@@ -416,11 +416,15 @@ todo done2 "done" "$N"
 expect_eq "$?" 0 "todoman done $N exits 0"
 grep -q 'Sent her a letter about the trip' <<<"$(ics_prop "$VDIR/$FTASK" DESCRIPTION)" &&
 	pass "todoman keeps the line the user added" || not_ok "the added line is in the vdir"
+vds sync5 sync
+expect_eq "$?" 0 "vdirsyncer sync pushes it (exit 0)"
+# kith syncs the day after: the entry is dated by COMPLETED, not by the
+# day kith saw it (unless the clock is past that day too).
+export KITH_TODAY=2026-12-05
 completed=$(ics_prop "$VDIR/$FTASK" COMPLETED)
 done_day=${completed:0:10}
 [[ $done_day > $KITH_TODAY ]] && done_day=$KITH_TODAY
-vds sync5 sync
-expect_eq "$?" 0 "vdirsyncer sync pushes it (exit 0)"
+diag "COMPLETED $completed, kith syncs on $KITH_TODAY: the touch is dated $done_day"
 kith sync >"$T/ksync5.out" 2>&1
 expect_eq "$?" 0 "kith sync exits 0"
 expect_eq "$(log_count fay)" $((fay_before + 1)) "Fay's log has exactly one new entry"
@@ -432,7 +436,7 @@ expect_eq "$(cat "$T/fay.last")" "$done_day|letter|Sent her a letter about the t
 kith sync >/dev/null 2>&1
 expect_eq "$(log_count fay)" $((fay_before + 1)) "and a second sync adds none"
 
-# ---- 5c. a task done the next morning, before vdirsyncer pulled
+# ---- 5c. a task done the next morning (the 6th), before vdirsyncer pulled
 #
 # Known kith bug (shell/remind.c, plan_task): an overdue task's alarm is
 # set to 09:00 of *today*, and the alarm is part of what decides whether
@@ -452,7 +456,7 @@ tap_todo() {
 vds sync6 sync
 [[ $(vdir_names) == kith-todo-*.ics && $(vdir_names | wc -l) == 1 ]] ||
 	die "one task (Ana's) should be open: $(vdir_names)"
-export KITH_TODAY=2026-12-05
+export KITH_TODAY=2026-12-06
 kith sync >"$T/ksync6.out" 2>&1
 diag "the next day: $(grep '^calendar' "$T/ksync6.out")"
 N=$(todo_id "Reconnect with Ana Lima")
