@@ -22,7 +22,15 @@
 #  - vdirsyncer's filesystem storage names a pulled item after its UID
 #    (kith-day-YYYYMMDD.ics), and pushes a changed one back to the href
 #    it came from, with If-Match.
-#  - vdirsyncer prints its progress on stderr ("Syncing kith").
+#    'edit --raw' runs $EDITOR on the file itself. A task's id changes
+#    when its file does: look it up again after every edit.
+#  - vdirsyncer prints its progress on stderr ("Syncing kith"). Without
+#    conflict_resolution an item changed on both sides stops the pair
+#    (exit 1) until resolved by hand; see 5c below.
+#  - khal only knows alarms with a relative TRIGGER (_can_handle_alarm):
+#    kith's absolute one is kept in the file but khal shows no alarm
+#    ({alarm-symbol} is empty). khal does not raise alarms anyway.
+#  - khal shows an all-day event's end day inclusive (DTEND - 1 day).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_servers
@@ -255,6 +263,8 @@ for d in 2026-12-05 2026-12-06; do
 done
 grep -q "^2026-12-05|.*, Bo Chen's birthday\$" "$T/khal1.out" && pass "Bo's birthday is on the 5th" ||
 	not_ok "Bo's birthday on the 5th"
+client khal4 khal -c "$KHAL/config" list --day-format '' --format '[{alarm-symbol}]' 2026-12-04 1d
+diag "khal's alarm symbol for today's event: $(cat "$T/khal4.out") (relative TRIGGERs only)"
 client khal2 khal -c "$KHAL/config" list --format '{title}' --day-format '' 2026-12-07 3d
 expect_eq "$(grep -c . "$T/khal2.out")" 0 "khal shows nothing after the coming days"
 client khal3 khal -c "$KHAL/config" list --day-format '' --format '{description}' 2026-12-04 1d
