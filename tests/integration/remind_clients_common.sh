@@ -297,6 +297,8 @@ names=$(vdir_names)
 expect_eq "$(grep -c '^kith-day-' <<<"$names")" 0 "the events left the vdir"
 expect_eq "$(grep -cE '^kith-todo-[0-9a-f]{16}\.ics$' <<<"$names")" 3 "three tasks came, one per person due"
 snapshot tasks
+client khal5 khal -c "$KHAL/config" list --format '{title}' --day-format '' 2026-12-04 3d
+expect_eq "$(cat "$T/khal5.out" "$T/khal5.err")" "" "khal shows no event once the reminders are tasks"
 
 TODO=$T/todoman
 mkdir -p "$TODO"
@@ -466,6 +468,7 @@ tap_todo() {
 vds sync6 sync
 [[ $(vdir_names) == kith-todo-*.ics && $(vdir_names | wc -l) == 1 ]] ||
 	die "one task (Ana's) should be open: $(vdir_names)"
+snapshot nextday
 export KITH_TODAY=2026-12-06
 kith sync >"$T/ksync6.out" 2>&1
 diag "the next day: $(grep '^calendar' "$T/ksync6.out")"
@@ -486,7 +489,7 @@ fi
 # ---- 6. everything kith wrote, as pulled, passes the checks
 
 files=("$T"/pulled/*/*.ics)
-expect_eq "${#files[@]}" 8 "eight objects pulled from kith (three days, three tasks, two tasks again)"
+expect_eq "${#files[@]}" 9 "nine objects pulled from kith (three days, three tasks, two and one again)"
 if "$PY" "$CHECK" "${files[@]}" 2>"$T/check.err"; then
 	pass "all of them parse with python3-icalendar and pass ical_check.py"
 else
