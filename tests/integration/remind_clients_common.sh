@@ -485,6 +485,17 @@ kith sync >/dev/null 2>&1
 if (($(log_count ana) == ana_before + 1)); then tap_todo ok "and logged"; else
 	tap_todo "not ok" "and logged"
 fi
+# The way out for a vdirsyncer user: the vdir wins a conflict. Then the
+# done task reaches the server and kith logs it, once.
+sed 's/^collections = null$/&\nconflict_resolution = "a wins"/' "$VDS/config" >"$VDS/config.awins"
+client sync8 vdirsyncer -c "$VDS/config.awins" sync
+expect_eq "$?" 0 "with conflict_resolution = \"a wins\" vdirsyncer pushes the done task (exit 0)"
+kith sync >/dev/null 2>&1
+expect_eq "$(log_count ana)" $((ana_before + 1)) "and kith logs it once"
+kith show --json ana | "$PY" -c 'import json,sys
+e = json.load(sys.stdin)["log"][0]
+print(e["via"], e["text"], sep="|")' >"$T/ana.last"
+expect_eq "$(cat "$T/ana.last")" "other|done on the phone: Reconnect with Ana Lima" "as done in todoman"
 
 # ---- 6. everything kith wrote, as pulled, passes the checks
 
