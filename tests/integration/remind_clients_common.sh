@@ -36,15 +36,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_servers
 need_kith
 # Missing clients are failures, not skips: this test is about them.
-for c in vdirsyncer khal todoman timeout; do
+for c in vdirsyncer khal timeout; do
 	command -v "$c" >/dev/null 2>&1 ||
 		die "$c is missing: scripts/setup installs it (khal todoman vdirsyncer python3-icalendar)"
 done
+# Debian's todoman is 'todoman'; upstream's (pip) is 'todo'.
+TODOMAN=$(command -v todoman || command -v todo) ||
+	die "todoman is missing: scripts/setup installs it (khal todoman vdirsyncer python3-icalendar)"
 "$PY" -c 'import icalendar' 2>/dev/null || die "python3-icalendar is missing (scripts/setup installs it)"
 CHECK=$KITH_SRCDIR/tests/unit/ical_check.py
 BOUND=60	# seconds any one client call may take
 
-diag "$(vdirsyncer --version 2>&1); $(khal --version 2>&1); $(todoman --version 2>&1)"
+diag "$(vdirsyncer --version 2>&1); $(khal --version 2>&1); $("$TODOMAN" --version 2>&1)"
 diag "python3-icalendar $("$PY" -c 'import icalendar; print(icalendar.__version__)')"
 
 # client LOG CMD...: CMD bounded by $BOUND seconds, stdout to $T/LOG.out
@@ -310,7 +313,7 @@ default_list = "kith"
 cache_path = "$TODO/cache.sqlite3"
 humanize = False
 EOF
-todo() { client "$1" todoman -c "$TODO/config.py" --color never "${@:2}"; }
+todo() { client "$1" "$TODOMAN" -c "$TODO/config.py" --color never "${@:2}"; }
 # todo_id SUMMARY: todoman's id of the open task SUMMARY (ids change when
 # a file changes: ask again after every edit).
 todo_id() {
