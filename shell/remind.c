@@ -222,8 +222,13 @@ static int read_back(struct rsync *rs, const char *path, const char *etag)
 		fresh.uid = uid;
 		fresh.href = (char *)path;
 		fresh.etag = (char *)(got ? got : etag);
-		/* Changed there (or found there): rewritten if still wanted. */
-		fresh.sent = NULL;
+		/*
+		 * Changed there: the user's version stays until kith's own
+		 * text changes (a note typed into an open task is kept).
+		 * Found there without a row (another device, a killed
+		 * sync): unknown, so written once if still wanted.
+		 */
+		fresh.sent = row ? row->sent : NULL;
 		fresh.day = row ? row->day : 0;
 		fresh.card = row ? row->card : 0;
 		if (remind_put(rs->ctx->cache, rs->account, &fresh, &err) < 0) {
@@ -421,7 +426,8 @@ static int write_one(struct rsync *rs, struct want *w, struct remind_row *row)
 	fresh.href = w->href;
 	fresh.etag = got;
 	fresh.sent = digest;
-	fresh.day = w->day;
+	/* A task's row keeps the day of its alarm (apply), an event's its day. */
+	fresh.day = w->todo ? w->alarm_day : w->day;
 	fresh.card = w->card;
 	if (remind_put(rs->ctx->cache, rs->account, &fresh, &err) < 0) {
 		note_failure(rs, "%s", err.msg);
@@ -505,6 +511,13 @@ static void apply(struct rsync *rs, struct plan *pl)
 		char *digest;
 
 		w->done = 1;
+		/*
+		 * An overdue task keeps the alarm it was first written with:
+		 * moved to each new morning it would be rewritten daily, and a
+		 * phone that ticked it off meanwhile would meet a conflict.
+		 */
+		if (w->todo && row && row->day >= w->day && row->day <= rs->ctx->today)
+			want_alarm_day(rs->ctx, w, row->day);
 		if (row) {
 			digest = want_digest(w);
 			/* Unchanged, or deleted there and unchanged since: leave it. */

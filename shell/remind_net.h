@@ -43,6 +43,7 @@ struct want {
 	char *href;		/* path on the server */
 	char *summary, *description, *card_href;
 	time_t alarm;
+	long alarm_day;		/* a task's: its due day, or the day it was first written */
 	int todo;
 	int done;		/* matched with a row */
 };
@@ -59,6 +60,8 @@ struct plan {
  */
 int plan_make(struct ctx *ctx, int todo, const char *cal_path, struct plan *pl);
 void plan_free(struct plan *pl);
+/* Puts w's alarm on day, at remind_time. */
+void want_alarm_day(const struct ctx *ctx, struct want *w, long day);
 /* The object's text (the caller frees); with stamp 0, what decides whether it changed. */
 char *want_text(const struct want *w, time_t stamp, size_t *len);
 /* A digest of want_text(w, 0): equal digests, equal objects. */

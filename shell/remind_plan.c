@@ -292,9 +292,7 @@ static void plan_task(struct ctx *ctx, const struct person *p, long due,
 	last_words(p, note, 0, &b);
 	free(note);
 	w->description = sbuf_detach(&b, NULL);
-	/* An overdue person is asked for again each morning, not once and lost. */
-	w->alarm = local_time(due > ctx->today ? due : ctx->today,
-			      ctx->cfg.remind_minute);
+	want_alarm_day(ctx, w, due > ctx->today ? due : ctx->today);
 	w->href = xasprintf("%s%s.ics", cal_path, w->uid);
 }
 
@@ -341,6 +339,12 @@ int plan_make(struct ctx *ctx, int todo, const char *cal_path,
 		if (plan_day(ctx, d, pl, cal_path) < 0)
 			return -1;
 	return 0;
+}
+
+void want_alarm_day(const struct ctx *ctx, struct want *w, long day)
+{
+	w->alarm_day = day;
+	w->alarm = local_time(day, ctx->cfg.remind_minute);
 }
 
 /* The object's text; with stamp 0, what decides whether it changed. */

@@ -263,8 +263,21 @@ etag=$(dav_curl "$CAL$t" -I 2>/dev/null | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][G
 put_ics "$CAL$t" "$T/edited.ics" "$etag" || fail "editing $t"
 kith sync >/dev/null 2>&1
 ics_get "$CAL" "$t"
-[[ $(ics_prop "$T/$t" SUMMARY) == "Reconnect with "* ]] && pass "an edited kith task is written back (If-Match on its new etag)" ||
-	not_ok "edited task rewritten: $(ics_prop "$T/$t" SUMMARY)"
+expect_eq "$(ics_prop "$T/$t" SUMMARY)" "edited by hand" "a task edited there is left as the user made it"
+export KITH_TODAY=2026-12-21
+kith sync >/dev/null 2>&1
+ics_get "$CAL" "$t"
+expect_eq "$(ics_prop "$T/$t" SUMMARY)" "edited by hand" "the next day too: an overdue task is not rewritten daily"
+if grep -q '^\[kith\]' "$XDG_CONFIG_HOME/kith/config"; then
+	sed -i 's/^\[kith\]$/&\nremind_time = 08:15/' "$XDG_CONFIG_HOME/kith/config"
+else
+	printf '[kith]\nremind_time = 08:15\n' >>"$XDG_CONFIG_HOME/kith/config"
+fi
+kith sync >/dev/null 2>&1
+ics_get "$CAL" "$t"
+[[ $(ics_prop "$T/$t" SUMMARY) == "Reconnect with "* ]] &&
+	pass "once kith's own text changes, it is written over the edit (If-Match on its new etag)" ||
+	not_ok "edited task rewritten after kith's change: $(ics_prop "$T/$t" SUMMARY)"
 expect_eq "$(cal_names "$CAL" | grep -c '^kith-')" "$(cal_names "$CAL" | grep '^kith-' | sort -u | grep -c .)" "no object is there twice"
 
 # ---- off removes what kith wrote, and nothing else
