@@ -186,6 +186,30 @@ for t in $tasks; do grep -q 'Eve' <<<"$(ics_prop "$T/$t" SUMMARY)" && CYTASK=$t;
 expect_eq "$(ics_prop "$T/$CYTASK" DUE)" 2026-12-08 "the task is due on the person's due date"
 expect_eq "$(ics_prop "$T/$CYTASK" STATUS)" NEEDS-ACTION "and needs action"
 
+# ---- the task follows its person: due date moved, snoozed, cadence off
+X=$(grep -v Eve <<<"$sums" | head -n 1)
+X=${X#Reconnect with }
+xtask=
+for t in $tasks; do [[ $(ics_prop "$T/$t" SUMMARY) == *"$X" ]] && xtask=$t; done
+due0=$(ics_prop "$T/$xtask" DUE)
+kith cadence "$X" 3w >/dev/null
+kith sync >/dev/null 2>&1
+ics_get "$CAL" "$xtask"
+due1=$(ics_prop "$T/$xtask" DUE)
+[[ -n $due1 && $due1 != "$due0" ]] && pass "a new cadence moves $X's task: due $due0, now $due1" ||
+	not_ok "due date moves ($due0 -> $due1)"
+kith snooze "$X" 2w >/dev/null
+kith sync >/dev/null 2>&1
+! grep -q "^$xtask$" <<<"$(cal_names "$CAL")" && pass "snoozing $X removes the task" || not_ok "snooze removes the task"
+kith snooze "$X" off >/dev/null
+kith sync >/dev/null 2>&1
+grep -q "^$xtask$" <<<"$(cal_names "$CAL")" && pass "unsnoozed, it is back" || not_ok "task back after snooze off"
+kith cadence "$X" off >/dev/null
+kith sync >/dev/null 2>&1
+! grep -q "^$xtask$" <<<"$(cal_names "$CAL")" && pass "without a cadence, no task" || not_ok "cadence off removes the task"
+kith cadence "$X" 2w >/dev/null
+kith sync >/dev/null 2>&1
+
 # ---- done on the phone: logged once, on every device
 cy_before=$(log_count eve)
 etag=$(dav_curl "$CAL$CYTASK" -I 2>/dev/null | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p')
