@@ -1594,45 +1594,61 @@ static int log_insert(struct cache *c, long card, const struct vcard_log *e,
 }
 
 /*
- * The log rows of a card as they stand, in rowid order (card order), their
- * pending flags in *pend. -1 with err when the cache cannot be read.
+ * Whether the server copy holds view->log[i]: 0, or 1 when the entry is
+ * pending. The view is the server's log with the outbox applied, so the
+ * two mostly stand in step and the id index is rarely asked.
  */
-static int log_rows(struct cache *c, long card, struct vcard_annot *old,
-		    char **pend, struct kerr *err)
+static int log_pending(const struct vcard_annot *server,
+		       const struct vcard_annot *view, size_t i)
 {
-	sqlite3_stmt *st = stmt(c, S_LOG_ROWS, err);
-	size_t cap = 0;
-	int rc;
+	const char *id = view->log[i].id;
 
-	memset(old, 0, sizeof *old);
-	*pend = NULL;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, card);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vcard_log e;
-		const char *t;
+	if (i < server->nlog && strcmp(server->log[i].id, id) == 0)
+		return 0;
+	return !vcard_annot_has(server, id);
+}
 
-		memset(&e, 0, sizeof e);
-		snprintf(e.id, sizeof e.id, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(e.date, sizeof e.date, "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(e.via, sizeof e.via, "%s", (const char *)sqlite3_column_text(st, 2));
-		t = (const char *)sqlite3_column_text(st, 3);
-		e.text = (char *)(t ? t : "");
-		if (vcard_annot_add(old, &e) != 0)
-			continue;
-		if (old->nlog > cap) {
-			cap = cap ? cap * 2 : 64;
-			*pend = xrealloc(*pend, cap);
-		}
-		(*pend)[old->nlog - 1] = (char)sqlite3_column_int(st, 4);
+/* Column i of st as a field of n bytes holds it (cut, as snprintf cuts). */
+static int col_field_is(sqlite3_stmt *st, int i, const char *s, size_t n)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	size_t tl = t ? strnlen(t, n - 1) : 0;
+
+	return strlen(s) == tl && memcmp(t ? t : "", s, tl) == 0;
+}
+
+/* Whether the row st holds (id, date, via, text, pending) is e as pending. */
+static int row_is(sqlite3_stmt *st, const struct vcard_log *e, int pending)
+{
+	const char *t = (const char *)sqlite3_column_text(st, 3);
+
+	return col_field_is(st, 0, e->id, sizeof e->id) &&
+	       col_field_is(st, 1, e->date, sizeof e->date) &&
+	       col_field_is(st, 2, e->via, sizeof e->via) &&
+	       strcmp(t ? t : "", e->text ? e->text : "") == 0 &&
+	       (char)sqlite3_column_int(st, 4) == pending;
+}
+
+/* Appends the row st to old, its pending flag to (*pend)[old->nlog - 1]. */
+static void row_push(sqlite3_stmt *st, struct vcard_annot *old, char **pend,
+		     size_t *cap)
+{
+	struct vcard_log e;
+	const char *t;
+
+	memset(&e, 0, sizeof e);
+	snprintf(e.id, sizeof e.id, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(e.date, sizeof e.date, "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(e.via, sizeof e.via, "%s", (const char *)sqlite3_column_text(st, 2));
+	t = (const char *)sqlite3_column_text(st, 3);
+	e.text = (char *)(t ? t : "");
+	if (vcard_annot_add(old, &e) != 0)
+		return;
+	if (old->nlog > *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*pend = xrealloc(*pend, *cap);
 	}
-	stmt_done(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, "reading the log");
-		return -1;
-	}
-	return 0;
+	(*pend)[old->nlog - 1] = (char)sqlite3_column_int(st, 4);
 }
 
 static int log_same(const struct vcard_log *a, const struct vcard_log *b)
@@ -1648,36 +1664,62 @@ static int log_same(const struct vcard_log *a, const struct vcard_log *b)
  * while the rows kept are in the view's order and every new row comes
  * after them (rowid order is card order, which history and the last note
  * read); otherwise every row is written again.
+ *
+ * The rows are read in rowid order against the view, and only those from
+ * the first that differs on are loaded and looked up by id: a push of a
+ * card with 25,000 entries read them all back into a log three times,
+ * a fifth of its time. The rows before that one are view->log[0..k)
+ * exactly, kept in place; the view holds an id once (the reader and
+ * vcard_annot_add keep the first), so no later entry is among them.
  */
 static int write_log(struct cache *c, long card, const struct vcard_annot *server,
 		     const struct vcard_annot *view, int fresh, struct kerr *err)
 {
-	struct vcard_annot old;
+	struct vcard_annot tail;
 	char *pend = NULL, *keep = NULL, *need = NULL;
 	int rc = -1, incremental = 0;
+	size_t i, k = 0, cap = 0;
 	sqlite3_stmt *st;
-	size_t i;
 
-	memset(&old, 0, sizeof old);
+	memset(&tail, 0, sizeof tail);
 	if (!fresh) {
-		long lastpos = -1;
-		int changed = 0;
+		long lastpos;
+		int changed = 0, step;
 
-		if (log_rows(c, card, &old, &pend, err) < 0)
+		st = stmt(c, S_LOG_ROWS, err);
+		if (!st)
 			goto out;
-		keep = xcalloc(old.nlog + 1, 1);
+		sqlite3_bind_int64(st, 1, card);
+		step = sqlite3_step(st);
+		while (step == SQLITE_ROW && k < view->nlog &&
+		       row_is(st, &view->log[k], log_pending(server, view, k))) {
+			k++;
+			step = sqlite3_step(st);
+		}
+		/* From the first row that differs on, as they stand. */
+		while (step == SQLITE_ROW) {
+			row_push(st, &tail, &pend, &cap);
+			step = sqlite3_step(st);
+		}
+		stmt_done(st);
+		if (step != SQLITE_DONE) {
+			db_error(c, err, "reading the log");
+			goto out;
+		}
+		keep = xcalloc(tail.nlog + 1, 1);
 		need = xcalloc(view->nlog + 1, 1);
 		incremental = 1;
-		for (i = 0; i < view->nlog && incremental; i++) {
+		lastpos = -1;
+		for (i = k; i < view->nlog && incremental; i++) {
 			const struct vcard_log *e = &view->log[i];
-			int pending = !vcard_annot_has(server, e->id);
-			long j = vcard_annot_find(&old, e->id);
+			long t = vcard_annot_find(&tail, e->id);
 
-			if (j >= 0 && log_same(&old.log[j], e) && pend[j] == pending) {
-				if (changed || j < lastpos)
+			if (t >= 0 && log_same(&tail.log[t], e) &&
+			    pend[t] == log_pending(server, view, i)) {
+				if (changed || t < lastpos)
 					incremental = 0;
-				lastpos = j;
-				keep[j] = 1;
+				lastpos = t;
+				keep[t] = 1;
 			} else {
 				changed = 1;
 				need[i] = 1;
@@ -1692,25 +1734,25 @@ static int write_log(struct cache *c, long card, const struct vcard_annot *serve
 		if (exec_stmt(c, st, err, "updating the log") < 0)
 			goto out;
 	}
-	for (i = 0; incremental && i < old.nlog; i++) {
+	for (i = 0; incremental && i < tail.nlog; i++) {
 		if (keep[i])
 			continue;
 		st = stmt(c, S_LOG_DELETE_ONE, err);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, card);
-		bind_static(st, 2, old.log[i].id);
+		bind_static(st, 2, tail.log[i].id);
 		if (exec_stmt(c, st, err, "updating the log") < 0)
 			goto out;
 	}
 	for (i = 0; i < view->nlog; i++)
 		if ((!incremental || need[i]) &&
 		    log_insert(c, card, &view->log[i],
-			       !vcard_annot_has(server, view->log[i].id), err) < 0)
+			       log_pending(server, view, i), err) < 0)
 			goto out;
 	rc = 0;
 out:
-	vcard_annot_free(&old);
+	vcard_annot_free(&tail);
 	free(pend);
 	free(keep);
 	free(need);
