@@ -18,35 +18,47 @@
 
 /* ---- writing ---- */
 
+/* Appends s escaped as vCard TEXT to o, in runs between the escapes. */
+static void escape_into(struct sbuf *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '\\':
+			rep = "\\\\";
+			break;
+		case ',':
+			rep = "\\,";
+			break;
+		case ';':
+			rep = "\\;";
+			break;
+		case '\r':
+		case '\n':
+			/* CRLF and a lone CR are both one line break. */
+			rep = "\\n";
+			break;
+		default:
+			continue;
+		}
+		sbuf_add(o, run, (size_t)(s - run));
+		sbuf_add(o, rep, 2);
+		if (s[0] == '\r' && s[1] == '\n')
+			s++;
+		run = s + 1;
+	}
+	sbuf_add(o, run, (size_t)(s - run));
+}
+
 char *vcard_escape(const char *s)
 {
 	struct sbuf o = {0};
 
 	sbuf_adds(&o, "");
-	for (; *s; s++) {
-		switch (*s) {
-		case '\\':
-			sbuf_adds(&o, "\\\\");
-			break;
-		case ',':
-			sbuf_adds(&o, "\\,");
-			break;
-		case ';':
-			sbuf_adds(&o, "\\;");
-			break;
-		case '\r':
-			/* CRLF and a lone CR are both one line break. */
-			if (s[1] == '\n')
-				s++;
-			sbuf_adds(&o, "\\n");
-			break;
-		case '\n':
-			sbuf_adds(&o, "\\n");
-			break;
-		default:
-			sbuf_addc(&o, *s);
-		}
-	}
+	escape_into(&o, s);
 	return sbuf_detach(&o, NULL);
 }
 
@@ -158,16 +170,33 @@ static void emit_prop(struct sbuf *o, const char *group, const char *name,
 	sbuf_free(&pre);
 }
 
-static void emit_log(struct sbuf *o, const struct vcard_log *e, int v21, const char *eol)
+/*
+ * One X-KITH-LOG line, built in line (the caller's, reused: a card may
+ * have 100,000 of them) as emit_prop would write it.
+ */
+static void emit_log(struct sbuf *o, struct sbuf *line, const struct vcard_log *e,
+		     int v21, const char *eol)
 {
-	char *t = vcard_escape(e->text ? e->text : "");
-	/* A touch without words ends at its id: no trailing space to trim. */
-	char *v = *t ? xasprintf("%s %s %s %s", e->date, e->via, e->id, t) :
-		  xasprintf("%s %s %s", e->date, e->via, e->id);
+	static const char name[] = "X-KITH-LOG";
 
-	emit_prop(o, NULL, "X-KITH-LOG", v, v21, 0, eol);
-	free(t);
-	free(v);
+	sbuf_reset(line);
+	sbuf_add(line, name, sizeof name - 1);
+	sbuf_addc(line, ':');
+	sbuf_adds(line, e->date);
+	sbuf_addc(line, ' ');
+	sbuf_adds(line, e->via);
+	sbuf_addc(line, ' ');
+	sbuf_adds(line, e->id);
+	/* A touch without words ends at its id: no trailing space to trim. */
+	if (e->text && *e->text) {
+		sbuf_addc(line, ' ');
+		escape_into(line, e->text);
+	}
+	if (v21 && (!is_ascii_line(line->buf, line->len) || line->len > VCARD_FOLD)) {
+		emit_prop(o, NULL, name, line->buf + sizeof name, v21, 0, eol);
+		return;
+	}
+	fold_line(o, line->buf, line->len, eol);
 }
 
 static void mirror_cadence(struct sbuf *b, const char *cad)
@@ -474,8 +503,11 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 			emit_prop(&ins, NULL, "X-KITH-ASPIRE", e, v21, 0, eol);
 			free(e);
 		}
+		struct sbuf line = {0};
+
 		for (size_t i = 0; i < want->nlog; i++)
-			emit_log(&ins, &want->log[i], v21, eol);
+			emit_log(&ins, &line, &want->log[i], v21, eol);
+		sbuf_free(&line);
 	}
 	if (mirror_note) {
 		nw = note_want(in.note, want);
