@@ -450,17 +450,53 @@ static void patch_ctx_free(struct vc_patch_ctx *pc)
 	free(pc->core);
 }
 
+/* A card read once: the reader's view of it and where its lines are. */
+struct vcard_card {
+	struct vcard_info in;
+	struct vc_patch_ctx pc;	/* points into the caller's raw */
+	const char *raw;
+	size_t len;
+	size_t ncrlf, nlf;	/* its line endings, for new lines */
+};
+
+struct vcard_card *vcard_card_read(const char *raw, size_t len)
+{
+	struct vcard_card *vc = xcalloc(1, sizeof *vc);
+	struct vc_scan sc;
+
+	vc_read_card(raw, len, &vc->in, &vc->pc, &sc);
+	vc->raw = raw;
+	vc->len = len;
+	vc->ncrlf = sc.ncrlf;
+	vc->nlf = sc.nlf;
+	sbuf_free(&sc.buf);
+	return vc;
+}
+
+const struct vcard_info *vcard_card_info(const struct vcard_card *vc)
+{
+	return &vc->in;
+}
+
+void vcard_card_free(struct vcard_card *vc)
+{
+	if (!vc)
+		return;
+	patch_ctx_free(&vc->pc);
+	vcard_info_free(&vc->in);
+	free(vc);
+}
+
 /*
  * Malformed X-KITH-LOG lines are kept in place: they may be entries a newer
  * kith wrote, and dropping them would lose them on every device.
  * X-KITH-CADENCE and X-KITH-SNOOZE hold one value, so all of theirs go.
  */
-char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
-		  int mirror_note, size_t *outlen, struct kerr *err)
+char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
+		       int mirror_note, size_t *outlen, struct kerr *err)
 {
-	struct vcard_info in;
-	struct vc_patch_ctx pc;
-	struct vc_scan sc;
+	const struct vcard_info *in = &vc->in;
+	const struct vc_patch_ctx *pc = &vc->pc;
 	struct edit *ed = NULL;
 	size_t ned = 0;
 	struct sbuf ins = {0};
@@ -468,29 +504,26 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 	const char *eol;
 	int v21;
 
-	memset(&pc, 0, sizeof pc);
-	vc_read_card(raw, len, &in, &pc, &sc);
-	sbuf_free(&sc.buf);
-	if (!in.ok) {
-		kerr_set(err, "cannot patch a card kith cannot read: %s", in.why);
+	if (!in->ok) {
+		kerr_set(err, "cannot patch a card kith cannot read: %s", in->why);
 		goto out;
 	}
-	if (in.is_group) {
-		kerr_set(err, "%s is a group, not a person", in.fn ? in.fn : "card");
+	if (in->is_group) {
+		kerr_set(err, "%s is a group, not a person", in->fn ? in->fn : "card");
 		goto out;
 	}
 	if (want_valid(want, err) < 0)
 		goto out;
-	eol = sc.ncrlf >= sc.nlf ? "\r\n" : "\n";
-	v21 = in.version == 21;
-	ed = xcalloc(pc.nkl + 2, sizeof *ed);
+	eol = vc->ncrlf >= vc->nlf ? "\r\n" : "\n";
+	v21 = in->version == 21;
+	ed = xcalloc(pc->nkl + 2, sizeof *ed);
 
-	if (!kith_same(&pc, &in, want)) {
-		for (size_t i = 0; i < pc.nkl; i++) {
-			if (pc.kl[i].kind == KITH_LOG && !pc.kl[i].good)
+	if (!kith_same(pc, in, want)) {
+		for (size_t i = 0; i < pc->nkl; i++) {
+			if (pc->kl[i].kind == KITH_LOG && !pc->kl[i].good)
 				continue;
-			ed[ned].start = pc.kl[i].start;
-			ed[ned].stop = pc.kl[i].stop;
+			ed[ned].start = pc->kl[i].start;
+			ed[ned].stop = pc->kl[i].stop;
 			ned++;
 		}
 		if (want->cadence[0])
@@ -510,18 +543,18 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		sbuf_free(&line);
 	}
 	if (mirror_note) {
-		nw = note_want(in.note, want);
-		if (!pc.note_start) {
+		nw = note_want(in->note, want);
+		if (!pc->note_start) {
 			if (*nw)
-				emit_note(&ins, &pc, nw, in.note, v21, eol);
-		} else if (strcmp(nw, pc.note_full ? pc.note_full : "") != 0) {
+				emit_note(&ins, pc, nw, in->note, v21, eol);
+		} else if (strcmp(nw, pc->note_full ? pc->note_full : "") != 0) {
 			struct sbuf nl = {0};
 
 			/* A NOTE that becomes empty goes away entirely. */
 			if (*nw)
-				emit_note(&nl, &pc, nw, in.note, v21, eol);
-			ed[ned].start = pc.note_start;
-			ed[ned].stop = pc.note_stop;
+				emit_note(&nl, pc, nw, in->note, v21, eol);
+			ed[ned].start = pc->note_start;
+			ed[ned].stop = pc->note_stop;
 			ed[ned].len = nl.len;
 			ed[ned].text = nl.buf;
 			ned++;
@@ -531,23 +564,31 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		struct sbuf t = {0};
 
 		/* A dangling QP soft break would swallow the next line. */
-		if (pc.dangling)
+		if (pc->dangling)
 			sbuf_adds(&t, eol);
 		sbuf_add(&t, ins.buf, ins.len);
-		ed[ned].start = ed[ned].stop = pc.end_line;
+		ed[ned].start = ed[ned].stop = pc->end_line;
 		ed[ned].len = t.len;
 		ed[ned].text = t.buf;
 		ned++;
 	}
-	res = splice_edits(raw, len, ed, ned, outlen);
+	res = splice_edits(vc->raw, vc->len, ed, ned, outlen);
 out:
 	for (size_t i = 0; i < ned; i++)
 		free(ed[i].text);
 	free(ed);
 	free(nw);
 	sbuf_free(&ins);
-	patch_ctx_free(&pc);
-	vcard_info_free(&in);
+	return res;
+}
+
+char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
+		  int mirror_note, size_t *outlen, struct kerr *err)
+{
+	struct vcard_card *vc = vcard_card_read(raw, len);
+	char *res = vcard_card_patch(vc, want, mirror_note, outlen, err);
+
+	vcard_card_free(vc);
 	return res;
 }
 

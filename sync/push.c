@@ -369,17 +369,19 @@ static char *push_patch(struct push *pu, const struct cache_raw *p,
 			struct vcard_annot *want, long *last_op, int *v4,
 			size_t *plen, struct kerr *err)
 {
+	struct vcard_card *vc = vcard_card_read(p->raw, p->len);
+	const struct vcard_info *vi = vcard_card_info(vc);
 	struct cache_pending pend;
-	struct vcard_info vi;
 	char *patched;
 
-	vcard_read(p->raw, p->len, &vi);
-	vcard_annot_copy(want, &vi.annot);
-	*v4 = vi.version == 40;
-	vcard_info_free(&vi);
-	if (cache_outbox_apply(pu->c, p->id, want, last_op, &pend, err) < 0)
+	vcard_annot_copy(want, &vi->annot);
+	*v4 = vi->version == 40;
+	if (cache_outbox_apply(pu->c, p->id, want, last_op, &pend, err) < 0) {
+		vcard_card_free(vc);
 		return NULL;
-	patched = vcard_patch(p->raw, p->len, want, pu->mirror, plen, err);
+	}
+	patched = vcard_card_patch(vc, want, pu->mirror, plen, err);
+	vcard_card_free(vc);
 	if (patched && pend.nset) {
 		/* The person's own fields changed with 'set', in order. */
 		char *set = cache_pending_patch(&pend, patched, *plen, plen, err);
