@@ -62,6 +62,10 @@ struct cache {
 	sqlite3_stmt *stmt[NSTMT];
 	sqlite3_stmt *kept[CACHE_KEPT_N];
 	long today;		/* the day number new rows are dated with */
+	/* The last server copy read (cache_read): its bytes, what they read as. */
+	char *read_raw;
+	size_t read_len;
+	struct vcard_info read_vi;
 };
 
 /*
@@ -330,6 +334,8 @@ void cache_close(struct cache *c)
 		sqlite3_finalize(c->kept[i]);
 	sqlite3_close(c->db);
 	free(c->path);
+	free(c->read_raw);
+	vcard_info_free(&c->read_vi);
 	free(c);
 }
 
@@ -1897,23 +1903,45 @@ out:
  * The view of a card from its server copy raw: its annotations with the
  * pending operations applied (a fresh row has none yet).
  */
+/*
+ * What the server copy raw[0..len) reads as (vcard_read), remaining owned
+ * by the cache until the next cache_read. The same bytes are read once: a
+ * push stores the copy the server answered, checks that kith's lines
+ * survived in it and refreshes its view when the outbox lets go, and with
+ * 25,000 log lines each reading was 4% of that sync.
+ */
+static const struct vcard_info *cache_read(struct cache *c, const char *raw,
+					   size_t len)
+{
+	if (!raw)
+		raw = "";
+	if (c->read_raw && c->read_len == len && memcmp(c->read_raw, raw, len) == 0)
+		return &c->read_vi;
+	free(c->read_raw);
+	vcard_info_free(&c->read_vi);
+	c->read_raw = xmalloc(len + 1);
+	memcpy(c->read_raw, raw, len);
+	c->read_len = len;
+	vcard_read(raw, len, &c->read_vi);
+	return &c->read_vi;
+}
+
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
 		     int fresh, struct kerr *err)
 {
+	const struct vcard_info *vi = cache_read(c, raw, len);
 	struct cache_pending pend;
 	struct vcard_annot view;
-	struct vcard_info vi, shown;
+	struct vcard_info shown;
 	int rc = -1;
 
-	memset(&vi, 0, sizeof vi);
 	memset(&shown, 0, sizeof shown);
 	memset(&view, 0, sizeof view);
 	memset(&pend, 0, sizeof pend);
-	vcard_read(raw, len, &vi);
-	vcard_annot_copy(&view, &vi.annot);
+	vcard_annot_copy(&view, &vi->annot);
 	if (!fresh && cache_outbox_apply(c, card, &view, NULL, &pend, err) < 0)
 		goto out;
-	if (pend.nset && vi.ok) {
+	if (pend.nset && vi->ok) {
 		/*
 		 * Fields changed here show as changed before the sync sends
 		 * them: the view is read from the card as it will be.
@@ -1926,13 +1954,12 @@ static int card_view(struct cache *c, long card, const char *raw, size_t len,
 			vcard_read(r, n, &shown);
 		free(r);
 	}
-	rc = write_view(c, card, shown.ok ? &shown : &vi, &vi.annot, &view,
+	rc = write_view(c, card, shown.ok ? &shown : vi, &vi->annot, &view,
 			pend.remove, fresh, err);
 out:
 	cache_pending_free(&pend);
 	vcard_annot_free(&view);
 	vcard_info_free(&shown);
-	vcard_info_free(&vi);
 	return rc;
 }
 
@@ -1977,6 +2004,26 @@ int cache_card_read(struct cache *c, long card, struct vcard_info *vi,
 	free(raw);
 	cache_pending_free(&pend);
 	return 0;
+}
+
+int cache_card_annot(struct cache *c, long card, struct vcard_annot *out,
+		     struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_CARD_RAW, err);
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	step = cache_step(c, st, "reading a card", err);
+	if (step == 0)
+		kerr_set(err, "card %ld vanished from the cache", card);
+	if (step == 1)
+		vcard_annot_copy(out, &cache_read(c, sqlite3_column_blob(st, 0),
+						  (size_t)sqlite3_column_bytes(st, 0))->annot);
+	stmt_done(st);
+	return step == 1 ? 0 : -1;
 }
 
 int cache_card_refresh(struct cache *c, long card, struct kerr *err)

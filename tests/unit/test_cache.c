@@ -314,6 +314,7 @@ static void log_diff(struct cache *c, long book)
 {
 	int v[48], w[48];
 	size_t n = 40, i;
+	struct vcard_annot a;
 	struct kerr err = {0};
 	long id, r0, r21, r39;
 
@@ -325,10 +326,20 @@ static void log_diff(struct cache *c, long book)
 	ok(cache_outbox_add(c, id, "log", "2026-11-19", "meet", "c0ffee01", "new",
 			    &err) == 0, "a note is added");
 	diff_step(c, book, v, n, -1, "the same copy, a note pending");
+	ok(cache_card_annot(c, id, &a, &err) == 0 && a.nlog == 40 &&
+	   !vcard_annot_has(&a, "c0ffee01") && strcmp(a.cadence, "") == 0,
+	   "the server copy's annotations leave the outbox out");
+	vcard_annot_free(&a);
 	r0 = diff_rowid(c, 0);
 	r39 = diff_rowid(c, 39);
 	v[n++] = DIFF_X;
 	diff_step(c, book, v, n, -1, "the copy that holds the note");
+	ok(cache_card_annot(c, id, &a, &err) == 0 && a.nlog == 41 &&
+	   vcard_annot_has(&a, "c0ffee01") && vcard_annot_find(&a, "c0de0027") == 39,
+	   "and are read from the copy stored last");
+	vcard_annot_free(&a);
+	ok(cache_card_annot(c, id + 1000, &a, &err) < 0 && a.nlog == 0,
+	   "no card, no annotations: %s", err.msg);
 	ok(diff_rowid(c, 0) == r0 && diff_rowid(c, 39) == r39,
 	   "the rows already right stay");
 	r21 = diff_rowid(c, 21);
