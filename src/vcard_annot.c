@@ -84,9 +84,13 @@ int vc_id_ok(const char *s, size_t n)
 {
 	if (n != 8)
 		return 0;
-	for (size_t i = 0; i < 8; i++)
-		if (vc_hexval((unsigned char)s[i]) < 0)
+	for (size_t i = 0; i < 8; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
 			return 0;
+	}
 	return 1;
 }
 
@@ -151,11 +155,12 @@ static void idx_insert(struct vcard_annot *a, size_t i)
 	a->idx_n++;
 }
 
-static void idx_rebuild(struct vcard_annot *a)
+/* A full index with room for want entries. */
+static void idx_rebuild(struct vcard_annot *a, size_t want)
 {
 	size_t cap = 64;
 
-	while (cap < 2 * a->nlog)
+	while (cap < 2 * want)
 		cap *= 2;
 	free(a->idx);
 	a->idx = xcalloc(cap, sizeof *a->idx);
@@ -183,7 +188,7 @@ static long annot_find(const struct vcard_annot *ca, const char *id)
 		return -1;
 	}
 	if (a->idx_n != a->nlog || !a->idx_cap)
-		idx_rebuild(a);
+		idx_rebuild(a, a->nlog);
 	m = a->idx_cap - 1;
 	for (k = id_hash(id) & m; a->idx[k]; k = (k + 1) & m)
 		if (strcmp(a->log[a->idx[k] - 1].id, id) == 0)
@@ -191,7 +196,8 @@ static long annot_find(const struct vcard_annot *ca, const char *id)
 	return -1;
 }
 
-void vc_annot_push(struct vcard_annot *a, const struct vcard_log *e, int own)
+/* Appends e to the log alone, the index untouched. */
+static void log_append(struct vcard_annot *a, const struct vcard_log *e, int own)
 {
 	if (a->nlog == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 8;
@@ -201,9 +207,40 @@ void vc_annot_push(struct vcard_annot *a, const struct vcard_log *e, int own)
 	if (!own)
 		a->log[a->nlog].text = xstrdup(e->text ? e->text : "");
 	a->nlog++;
+}
+
+void vc_annot_push(struct vcard_annot *a, const struct vcard_log *e, int own)
+{
+	log_append(a, e, own);
 	/* Keep a full index full while it has room; else rebuild on need. */
 	if (a->idx_cap && a->idx_n == a->nlog - 1 && 2 * a->nlog <= a->idx_cap)
 		idx_insert(a, a->nlog - 1);
+}
+
+/*
+ * The reader's add: one probe of the index finds the id or the slot it
+ * takes, where a find and then a push hashed and probed twice per line.
+ */
+int vc_annot_push_new(struct vcard_annot *a, const struct vcard_log *e)
+{
+	size_t m, k;
+
+	if (a->nlog < 16) {
+		if (annot_find(a, e->id) >= 0)
+			return 1;
+		vc_annot_push(a, e, 1);
+		return 0;
+	}
+	if (a->idx_n != a->nlog || !a->idx_cap || 2 * (a->nlog + 1) > a->idx_cap)
+		idx_rebuild(a, a->nlog + 1);
+	m = a->idx_cap - 1;
+	for (k = id_hash(e->id) & m; a->idx[k]; k = (k + 1) & m)
+		if (strcmp(a->log[a->idx[k] - 1].id, e->id) == 0)
+			return 1;
+	log_append(a, e, 1);
+	a->idx[k] = (unsigned)a->nlog;
+	a->idx_n++;
+	return 0;
 }
 
 /* ---- annotations ---- */
