@@ -419,22 +419,40 @@ static int edit_cmp(const void *a, const void *b)
 	return x->stop < y->stop ? -1 : x->stop > y->stop;
 }
 
-/* raw with each edit's span replaced by its text (deleted when NULL), in order. */
+/*
+ * raw with each edit's span replaced by its text (deleted when NULL), in
+ * order. The edits come mostly sorted (kith's lines in card order, then
+ * the end), and a card with 25,000 log lines has as many: sorted only
+ * when they are not, and copied into a buffer of the final size.
+ */
 static char *splice_edits(const char *raw, size_t len, struct edit *ed, size_t ned,
 		    size_t *outlen)
 {
-	struct sbuf o = {0};
 	const char *cur = raw;
+	size_t n = len, i;
+	char *out, *o;
+	int sorted = 1;
 
-	qsort(ed, ned, sizeof *ed, edit_cmp);
-	for (size_t i = 0; i < ned; i++) {
-		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
-		if (ed[i].text)
-			sbuf_add(&o, ed[i].text, ed[i].len);
+	for (i = 1; i < ned && sorted; i++)
+		sorted = edit_cmp(&ed[i - 1], &ed[i]) < 0;
+	if (!sorted)
+		qsort(ed, ned, sizeof *ed, edit_cmp);
+	for (i = 0; i < ned; i++)
+		n = n - (size_t)(ed[i].stop - ed[i].start) + (ed[i].text ? ed[i].len : 0);
+	o = out = xmalloc(n + 1);
+	for (i = 0; i < ned; i++) {
+		memcpy(o, cur, (size_t)(ed[i].start - cur));
+		o += ed[i].start - cur;
+		if (ed[i].text) {
+			memcpy(o, ed[i].text, ed[i].len);
+			o += ed[i].len;
+		}
 		cur = ed[i].stop;
 	}
-	sbuf_add(&o, cur, (size_t)(raw + len - cur));
-	return sbuf_detach(&o, outlen);
+	memcpy(o, cur, (size_t)(raw + len - cur));
+	out[n] = '\0';
+	*outlen = n;
+	return out;
 }
 
 static void patch_ctx_free(struct vc_patch_ctx *pc)
@@ -498,7 +516,7 @@ char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
 	const struct vcard_info *in = &vc->in;
 	const struct vc_patch_ctx *pc = &vc->pc;
 	struct edit *ed = NULL;
-	size_t ned = 0;
+	size_t ned = 0, lead;
 	struct sbuf ins = {0};
 	char *res = NULL, *nw = NULL;
 	const char *eol;
@@ -517,6 +535,10 @@ char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
 	eol = vc->ncrlf >= vc->nlf ? "\r\n" : "\n";
 	v21 = in->version == 21;
 	ed = xcalloc(pc->nkl + 2, sizeof *ed);
+	/* A dangling QP soft break would swallow the next line. */
+	if (pc->dangling)
+		sbuf_adds(&ins, eol);
+	lead = ins.len;
 
 	if (!kith_same(pc, in, want)) {
 		for (size_t i = 0; i < pc->nkl; i++) {
@@ -560,16 +582,9 @@ char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
 			ned++;
 		}
 	}
-	if (ins.len) {
-		struct sbuf t = {0};
-
-		/* A dangling QP soft break would swallow the next line. */
-		if (pc->dangling)
-			sbuf_adds(&t, eol);
-		sbuf_add(&t, ins.buf, ins.len);
+	if (ins.len > lead) {
 		ed[ned].start = ed[ned].stop = pc->end_line;
-		ed[ned].len = t.len;
-		ed[ned].text = t.buf;
+		ed[ned].text = sbuf_detach(&ins, &ed[ned].len);
 		ned++;
 	}
 	res = splice_edits(vc->raw, vc->len, ed, ned, outlen);
