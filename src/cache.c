@@ -19,7 +19,7 @@
 enum stmt_id {
 	S_CARD_ID, S_CARD_INSERT, S_CARD_UPDATE, S_RAW_PUT, S_CARD_RAW,
 	S_OUTBOX_APPLY, S_LOG_DELETE, S_LOG_INSERT, S_CARD_VIEW, S_FTS_PEND, S_FTS_ROW,
-	S_LOG_ROWS, S_LOG_DELETE_ONE, NSTMT
+	S_LOG_ROWS, S_LOG_DELETE_ONE, S_OUTBOX_ANY, NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
@@ -51,6 +51,7 @@ static const char *const stmt_sql[NSTMT] = {
 	[S_LOG_ROWS] = "SELECT id, date, via, text, pending FROM log "
 		"WHERE card = ?1 ORDER BY rowid",
 	[S_LOG_DELETE_ONE] = "DELETE FROM log WHERE card = ?1 AND id = ?2",
+	[S_OUTBOX_ANY] = "SELECT 1 FROM outbox WHERE card = ?1 LIMIT 1",
 };
 
 struct cache {
@@ -1926,21 +1927,47 @@ static const struct vcard_info *cache_read(struct cache *c, const char *raw,
 	return &c->read_vi;
 }
 
+/* Whether the card has operations in the outbox: 1, 0, or -1 with err. */
+static int has_ops(struct cache *c, long card, struct kerr *err)
+{
+	sqlite3_stmt *st = stmt(c, S_OUTBOX_ANY, err);
+	int r;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	r = cache_step(c, st, "reading the outbox", err);
+	stmt_done(st);
+	return r;
+}
+
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
 		     int fresh, struct kerr *err)
 {
 	const struct vcard_info *vi = cache_read(c, raw, len);
+	const struct vcard_annot *view = &vi->annot;
 	struct cache_pending pend;
-	struct vcard_annot view;
+	struct vcard_annot applied;
 	struct vcard_info shown;
-	int rc = -1;
+	int rc = -1, ops = 0;
 
 	memset(&shown, 0, sizeof shown);
-	memset(&view, 0, sizeof view);
+	memset(&applied, 0, sizeof applied);
 	memset(&pend, 0, sizeof pend);
-	vcard_annot_copy(&view, &vi->annot);
-	if (!fresh && cache_outbox_apply(c, card, &view, NULL, &pend, err) < 0)
+	/*
+	 * Without operations the view is the server's annotations as read:
+	 * not copied (a pull, and a push once the outbox let go of them).
+	 */
+	if (!fresh)
+		ops = has_ops(c, card, err);
+	if (ops < 0)
 		goto out;
+	if (ops) {
+		vcard_annot_copy(&applied, &vi->annot);
+		if (cache_outbox_apply(c, card, &applied, NULL, &pend, err) < 0)
+			goto out;
+		view = &applied;
+	}
 	if (pend.nset && vi->ok) {
 		/*
 		 * Fields changed here show as changed before the sync sends
@@ -1954,11 +1981,11 @@ static int card_view(struct cache *c, long card, const char *raw, size_t len,
 			vcard_read(r, n, &shown);
 		free(r);
 	}
-	rc = write_view(c, card, shown.ok ? &shown : vi, &vi->annot, &view,
+	rc = write_view(c, card, shown.ok ? &shown : vi, &vi->annot, view,
 			pend.remove, fresh, err);
 out:
 	cache_pending_free(&pend);
-	vcard_annot_free(&view);
+	vcard_annot_free(&applied);
 	vcard_info_free(&shown);
 	return rc;
 }
