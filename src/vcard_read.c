@@ -466,8 +466,8 @@ static void read_log(struct walk *w, const struct vc_prop *p,
 	if (good) {
 		if (w->pc)
 			vc_annot_push(&w->pc->seen, &e, 0);
-		if (vc_annot_push_new(&w->out->annot, &e) != 0)
-			free(e.text);
+		/* Repeated ids go at the end of the walk (vc_annot_dedupe). */
+		vc_annot_push(&w->out->annot, &e, 1);
 	}
 	if (w->pc)
 		kl_push(w->pc, p, KITH_LOG, good);
@@ -629,6 +629,7 @@ void vc_read_card(const char *raw, size_t len, struct vcard_info *out,
 	else if (!done)
 		fail = "no END:VCARD";
 out:
+	vc_annot_dedupe(&out->annot);
 	if (!out->fn && w.nname && *w.nname) {
 		out->fn = w.nname;
 		w.nname = NULL;
