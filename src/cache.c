@@ -1901,10 +1901,6 @@ out:
 }
 
 /*
- * The view of a card from its server copy raw: its annotations with the
- * pending operations applied (a fresh row has none yet).
- */
-/*
  * What the server copy raw[0..len) reads as (vcard_read), remaining owned
  * by the cache until the next cache_read. The same bytes are read once: a
  * push stores the copy the server answered, checks that kith's lines
@@ -1941,6 +1937,10 @@ static int has_ops(struct cache *c, long card, struct kerr *err)
 	return r;
 }
 
+/*
+ * The view of a card from its server copy raw: its annotations with the
+ * pending operations applied (a fresh row has none yet).
+ */
 static int card_view(struct cache *c, long card, const char *raw, size_t len,
 		     int fresh, struct kerr *err)
 {
