@@ -159,6 +159,15 @@ long cache_card_id(struct cache *c, long book, const char *href,
 int cache_card_read(struct cache *c, long card, struct vcard_info *vi,
 		    struct kerr *err);
 
+/*
+ * The annotations of the card's server copy as stored (its X-KITH lines,
+ * no pending operation applied) into *out, which the caller frees with
+ * vcard_annot_free; zeroed on error. -1 with err when the cache cannot
+ * be read or has no such card.
+ */
+int cache_card_annot(struct cache *c, long card, struct vcard_annot *out,
+		     struct kerr *err);
+
 /* Recomputes the view columns, log rows and search index of one card. */
 int cache_card_refresh(struct cache *c, long card, struct kerr *err);
 

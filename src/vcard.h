@@ -102,6 +102,22 @@ void vcard_log_newid(char id[9]);
 char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 		  int mirror_note, size_t *outlen, struct kerr *err);
 
+/*
+ * A card read once to be both read and patched: push reads the server's
+ * copy for its annotations and then patches it, and a card of 100,000
+ * log lines is walked once instead of twice. vcard_card_read keeps
+ * pointers into raw, which the caller keeps alive and unchanged until
+ * vcard_card_free (which accepts NULL). The info remains owned by the
+ * handle; vcard_card_patch is vcard_patch on the card read, its result
+ * the caller's to free.
+ */
+struct vcard_card;
+struct vcard_card *vcard_card_read(const char *raw, size_t len);
+const struct vcard_info *vcard_card_info(const struct vcard_card *vc);
+char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
+		       int mirror_note, size_t *outlen, struct kerr *err);
+void vcard_card_free(struct vcard_card *vc);
+
 /* The fields of a person's own that kith may change (`kith set`). */
 enum vcard_field { VCARD_EMAIL, VCARD_PHONE, VCARD_ORG, VCARD_CATEGORIES };
 

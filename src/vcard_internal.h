@@ -143,6 +143,8 @@ int vc_id_ok(const char *s, size_t n);
 int vc_parse_log(const char *s, size_t n, struct vcard_log *e);
 /* Appends e to a, duplicates too; a takes e->text when own, else a copy. */
 void vc_annot_push(struct vcard_annot *a, const struct vcard_log *e, int own);
+/* Drops each entry whose id an earlier one has, in place, and indexes the rest. */
+void vc_annot_dedupe(struct vcard_annot *a);
 /* The index of the newest entry (the later on equal dates), or -1. */
 long vc_annot_newest(const struct vcard_annot *a);
 

@@ -213,6 +213,11 @@ char *vc_unescape_dup(const char *s, size_t n, int do_trim)
 
 	if (do_trim)
 		vc_trim(&s, &n);
+	if (!n)
+		return xstrdup("");
+	/* Most values (every plain log line) have nothing to undo. */
+	if (!memchr(s, '\\', n) && !memchr(s, '\r', n))
+		return xstrndup(s, n);
 	vc_unescape(&o, s, n);
 	if (!o.buf)
 		return xstrdup("");

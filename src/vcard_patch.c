@@ -18,35 +18,47 @@
 
 /* ---- writing ---- */
 
+/* Appends s escaped as vCard TEXT to o, in runs between the escapes. */
+static void escape_into(struct sbuf *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '\\':
+			rep = "\\\\";
+			break;
+		case ',':
+			rep = "\\,";
+			break;
+		case ';':
+			rep = "\\;";
+			break;
+		case '\r':
+		case '\n':
+			/* CRLF and a lone CR are both one line break. */
+			rep = "\\n";
+			break;
+		default:
+			continue;
+		}
+		sbuf_add(o, run, (size_t)(s - run));
+		sbuf_add(o, rep, 2);
+		if (s[0] == '\r' && s[1] == '\n')
+			s++;
+		run = s + 1;
+	}
+	sbuf_add(o, run, (size_t)(s - run));
+}
+
 char *vcard_escape(const char *s)
 {
 	struct sbuf o = {0};
 
 	sbuf_adds(&o, "");
-	for (; *s; s++) {
-		switch (*s) {
-		case '\\':
-			sbuf_adds(&o, "\\\\");
-			break;
-		case ',':
-			sbuf_adds(&o, "\\,");
-			break;
-		case ';':
-			sbuf_adds(&o, "\\;");
-			break;
-		case '\r':
-			/* CRLF and a lone CR are both one line break. */
-			if (s[1] == '\n')
-				s++;
-			sbuf_adds(&o, "\\n");
-			break;
-		case '\n':
-			sbuf_adds(&o, "\\n");
-			break;
-		default:
-			sbuf_addc(&o, *s);
-		}
-	}
+	escape_into(&o, s);
 	return sbuf_detach(&o, NULL);
 }
 
@@ -158,16 +170,33 @@ static void emit_prop(struct sbuf *o, const char *group, const char *name,
 	sbuf_free(&pre);
 }
 
-static void emit_log(struct sbuf *o, const struct vcard_log *e, int v21, const char *eol)
+/*
+ * One X-KITH-LOG line, built in line (the caller's, reused: a card may
+ * have 100,000 of them) as emit_prop would write it.
+ */
+static void emit_log(struct sbuf *o, struct sbuf *line, const struct vcard_log *e,
+		     int v21, const char *eol)
 {
-	char *t = vcard_escape(e->text ? e->text : "");
-	/* A touch without words ends at its id: no trailing space to trim. */
-	char *v = *t ? xasprintf("%s %s %s %s", e->date, e->via, e->id, t) :
-		  xasprintf("%s %s %s", e->date, e->via, e->id);
+	static const char name[] = "X-KITH-LOG";
 
-	emit_prop(o, NULL, "X-KITH-LOG", v, v21, 0, eol);
-	free(t);
-	free(v);
+	sbuf_reset(line);
+	sbuf_add(line, name, sizeof name - 1);
+	sbuf_addc(line, ':');
+	sbuf_adds(line, e->date);
+	sbuf_addc(line, ' ');
+	sbuf_adds(line, e->via);
+	sbuf_addc(line, ' ');
+	sbuf_adds(line, e->id);
+	/* A touch without words ends at its id: no trailing space to trim. */
+	if (e->text && *e->text) {
+		sbuf_addc(line, ' ');
+		escape_into(line, e->text);
+	}
+	if (v21 && (!is_ascii_line(line->buf, line->len) || line->len > VCARD_FOLD)) {
+		emit_prop(o, NULL, name, line->buf + sizeof name, v21, 0, eol);
+		return;
+	}
+	fold_line(o, line->buf, line->len, eol);
 }
 
 static void mirror_cadence(struct sbuf *b, const char *cad)
@@ -390,22 +419,40 @@ static int edit_cmp(const void *a, const void *b)
 	return x->stop < y->stop ? -1 : x->stop > y->stop;
 }
 
-/* raw with each edit's span replaced by its text (deleted when NULL), in order. */
+/*
+ * raw with each edit's span replaced by its text (deleted when NULL), in
+ * order. The edits come mostly sorted (kith's lines in card order, then
+ * the end), and a card with 25,000 log lines has as many: sorted only
+ * when they are not, and copied into a buffer of the final size.
+ */
 static char *splice_edits(const char *raw, size_t len, struct edit *ed, size_t ned,
 		    size_t *outlen)
 {
-	struct sbuf o = {0};
 	const char *cur = raw;
+	size_t n = len, i;
+	char *out, *o;
+	int sorted = 1;
 
-	qsort(ed, ned, sizeof *ed, edit_cmp);
-	for (size_t i = 0; i < ned; i++) {
-		sbuf_add(&o, cur, (size_t)(ed[i].start - cur));
-		if (ed[i].text)
-			sbuf_add(&o, ed[i].text, ed[i].len);
+	for (i = 1; i < ned && sorted; i++)
+		sorted = edit_cmp(&ed[i - 1], &ed[i]) < 0;
+	if (!sorted)
+		qsort(ed, ned, sizeof *ed, edit_cmp);
+	for (i = 0; i < ned; i++)
+		n = n - (size_t)(ed[i].stop - ed[i].start) + (ed[i].text ? ed[i].len : 0);
+	o = out = xmalloc(n + 1);
+	for (i = 0; i < ned; i++) {
+		memcpy(o, cur, (size_t)(ed[i].start - cur));
+		o += ed[i].start - cur;
+		if (ed[i].text) {
+			memcpy(o, ed[i].text, ed[i].len);
+			o += ed[i].len;
+		}
 		cur = ed[i].stop;
 	}
-	sbuf_add(&o, cur, (size_t)(raw + len - cur));
-	return sbuf_detach(&o, outlen);
+	memcpy(o, cur, (size_t)(raw + len - cur));
+	out[n] = '\0';
+	*outlen = n;
+	return out;
 }
 
 static void patch_ctx_free(struct vc_patch_ctx *pc)
@@ -421,47 +468,84 @@ static void patch_ctx_free(struct vc_patch_ctx *pc)
 	free(pc->core);
 }
 
+/* A card read once: the reader's view of it and where its lines are. */
+struct vcard_card {
+	struct vcard_info in;
+	struct vc_patch_ctx pc;	/* points into the caller's raw */
+	const char *raw;
+	size_t len;
+	size_t ncrlf, nlf;	/* its line endings, for new lines */
+};
+
+struct vcard_card *vcard_card_read(const char *raw, size_t len)
+{
+	struct vcard_card *vc = xcalloc(1, sizeof *vc);
+	struct vc_scan sc;
+
+	vc_read_card(raw, len, &vc->in, &vc->pc, &sc);
+	vc->raw = raw;
+	vc->len = len;
+	vc->ncrlf = sc.ncrlf;
+	vc->nlf = sc.nlf;
+	sbuf_free(&sc.buf);
+	return vc;
+}
+
+const struct vcard_info *vcard_card_info(const struct vcard_card *vc)
+{
+	return &vc->in;
+}
+
+void vcard_card_free(struct vcard_card *vc)
+{
+	if (!vc)
+		return;
+	patch_ctx_free(&vc->pc);
+	vcard_info_free(&vc->in);
+	free(vc);
+}
+
 /*
  * Malformed X-KITH-LOG lines are kept in place: they may be entries a newer
  * kith wrote, and dropping them would lose them on every device.
  * X-KITH-CADENCE and X-KITH-SNOOZE hold one value, so all of theirs go.
  */
-char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
-		  int mirror_note, size_t *outlen, struct kerr *err)
+char *vcard_card_patch(struct vcard_card *vc, const struct vcard_annot *want,
+		       int mirror_note, size_t *outlen, struct kerr *err)
 {
-	struct vcard_info in;
-	struct vc_patch_ctx pc;
-	struct vc_scan sc;
+	const struct vcard_info *in = &vc->in;
+	const struct vc_patch_ctx *pc = &vc->pc;
 	struct edit *ed = NULL;
-	size_t ned = 0;
+	size_t ned = 0, lead;
 	struct sbuf ins = {0};
 	char *res = NULL, *nw = NULL;
 	const char *eol;
 	int v21;
 
-	memset(&pc, 0, sizeof pc);
-	vc_read_card(raw, len, &in, &pc, &sc);
-	sbuf_free(&sc.buf);
-	if (!in.ok) {
-		kerr_set(err, "cannot patch a card kith cannot read: %s", in.why);
+	if (!in->ok) {
+		kerr_set(err, "cannot patch a card kith cannot read: %s", in->why);
 		goto out;
 	}
-	if (in.is_group) {
-		kerr_set(err, "%s is a group, not a person", in.fn ? in.fn : "card");
+	if (in->is_group) {
+		kerr_set(err, "%s is a group, not a person", in->fn ? in->fn : "card");
 		goto out;
 	}
 	if (want_valid(want, err) < 0)
 		goto out;
-	eol = sc.ncrlf >= sc.nlf ? "\r\n" : "\n";
-	v21 = in.version == 21;
-	ed = xcalloc(pc.nkl + 2, sizeof *ed);
+	eol = vc->ncrlf >= vc->nlf ? "\r\n" : "\n";
+	v21 = in->version == 21;
+	ed = xcalloc(pc->nkl + 2, sizeof *ed);
+	/* A dangling QP soft break would swallow the next line. */
+	if (pc->dangling)
+		sbuf_adds(&ins, eol);
+	lead = ins.len;
 
-	if (!kith_same(&pc, &in, want)) {
-		for (size_t i = 0; i < pc.nkl; i++) {
-			if (pc.kl[i].kind == KITH_LOG && !pc.kl[i].good)
+	if (!kith_same(pc, in, want)) {
+		for (size_t i = 0; i < pc->nkl; i++) {
+			if (pc->kl[i].kind == KITH_LOG && !pc->kl[i].good)
 				continue;
-			ed[ned].start = pc.kl[i].start;
-			ed[ned].stop = pc.kl[i].stop;
+			ed[ned].start = pc->kl[i].start;
+			ed[ned].stop = pc->kl[i].stop;
 			ned++;
 		}
 		if (want->cadence[0])
@@ -474,48 +558,52 @@ char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
 			emit_prop(&ins, NULL, "X-KITH-ASPIRE", e, v21, 0, eol);
 			free(e);
 		}
+		struct sbuf line = {0};
+
 		for (size_t i = 0; i < want->nlog; i++)
-			emit_log(&ins, &want->log[i], v21, eol);
+			emit_log(&ins, &line, &want->log[i], v21, eol);
+		sbuf_free(&line);
 	}
 	if (mirror_note) {
-		nw = note_want(in.note, want);
-		if (!pc.note_start) {
+		nw = note_want(in->note, want);
+		if (!pc->note_start) {
 			if (*nw)
-				emit_note(&ins, &pc, nw, in.note, v21, eol);
-		} else if (strcmp(nw, pc.note_full ? pc.note_full : "") != 0) {
+				emit_note(&ins, pc, nw, in->note, v21, eol);
+		} else if (strcmp(nw, pc->note_full ? pc->note_full : "") != 0) {
 			struct sbuf nl = {0};
 
 			/* A NOTE that becomes empty goes away entirely. */
 			if (*nw)
-				emit_note(&nl, &pc, nw, in.note, v21, eol);
-			ed[ned].start = pc.note_start;
-			ed[ned].stop = pc.note_stop;
+				emit_note(&nl, pc, nw, in->note, v21, eol);
+			ed[ned].start = pc->note_start;
+			ed[ned].stop = pc->note_stop;
 			ed[ned].len = nl.len;
 			ed[ned].text = nl.buf;
 			ned++;
 		}
 	}
-	if (ins.len) {
-		struct sbuf t = {0};
-
-		/* A dangling QP soft break would swallow the next line. */
-		if (pc.dangling)
-			sbuf_adds(&t, eol);
-		sbuf_add(&t, ins.buf, ins.len);
-		ed[ned].start = ed[ned].stop = pc.end_line;
-		ed[ned].len = t.len;
-		ed[ned].text = t.buf;
+	if (ins.len > lead) {
+		ed[ned].start = ed[ned].stop = pc->end_line;
+		ed[ned].text = sbuf_detach(&ins, &ed[ned].len);
 		ned++;
 	}
-	res = splice_edits(raw, len, ed, ned, outlen);
+	res = splice_edits(vc->raw, vc->len, ed, ned, outlen);
 out:
 	for (size_t i = 0; i < ned; i++)
 		free(ed[i].text);
 	free(ed);
 	free(nw);
 	sbuf_free(&ins);
-	patch_ctx_free(&pc);
-	vcard_info_free(&in);
+	return res;
+}
+
+char *vcard_patch(const char *raw, size_t len, const struct vcard_annot *want,
+		  int mirror_note, size_t *outlen, struct kerr *err)
+{
+	struct vcard_card *vc = vcard_card_read(raw, len);
+	char *res = vcard_card_patch(vc, want, mirror_note, outlen, err);
+
+	vcard_card_free(vc);
 	return res;
 }
 

@@ -466,10 +466,8 @@ static void read_log(struct walk *w, const struct vc_prop *p,
 	if (good) {
 		if (w->pc)
 			vc_annot_push(&w->pc->seen, &e, 0);
-		if (vcard_annot_find(&w->out->annot, e.id) < 0)
-			vc_annot_push(&w->out->annot, &e, 1);
-		else
-			free(e.text);
+		/* Repeated ids go at the end of the walk (vc_annot_dedupe). */
+		vc_annot_push(&w->out->annot, &e, 1);
 	}
 	if (w->pc)
 		kl_push(w->pc, p, KITH_LOG, good);
@@ -493,6 +491,7 @@ static void read_aspire(struct walk *w, const struct vc_prop *p,
 /*
  * Property name (any case) -> its reader. A name not here is not read;
  * other X-KITH-* names belong to a newer kith and are left alone too.
+ * X-KITH-LOG comes first: a card may hold 100,000 of them.
  */
 static const struct prop_reader {
 	const char *name;
@@ -501,6 +500,7 @@ static const struct prop_reader {
 		     const char *v, size_t vl);
 } prop_readers[] = {
 #define READER(n, f) {n, sizeof n - 1, f}
+	READER("X-KITH-LOG", read_log),
 	READER("VERSION", read_version),
 	READER("UID", read_uid),
 	READER("FN", read_fn),
@@ -519,7 +519,6 @@ static const struct prop_reader {
 	READER("X-ADDRESSBOOKSERVER-MEMBER", read_member),
 	READER("X-KITH-CADENCE", read_cadence),
 	READER("X-KITH-SNOOZE", read_snooze),
-	READER("X-KITH-LOG", read_log),
 	READER("X-KITH-ASPIRE", read_aspire),
 #undef READER
 };
@@ -630,6 +629,7 @@ void vc_read_card(const char *raw, size_t len, struct vcard_info *out,
 	else if (!done)
 		fail = "no END:VCARD";
 out:
+	vc_annot_dedupe(&out->annot);
 	if (!out->fn && w.nname && *w.nname) {
 		out->fn = w.nname;
 		w.nname = NULL;

@@ -183,20 +183,17 @@ static char *lf_to_crlf(const char *s, size_t len, size_t *out_len)
 	return sbuf_detach(&b, out_len);
 }
 
-/* Whether every annotation in want reads back from raw. */
-static int survived(const char *raw, size_t len, const struct vcard_annot *want)
+/* Whether every annotation in want reads back as the server's, got. */
+static int survived(const struct vcard_annot *got, const struct vcard_annot *want)
 {
-	struct vcard_info vi;
 	size_t i;
 	int ok = 1;
 
-	vcard_read(raw, len, &vi);
-	if (strcmp(vi.annot.cadence, want->cadence) != 0 ||
-	    strcmp(vi.annot.snooze, want->snooze) != 0)
+	if (strcmp(got->cadence, want->cadence) != 0 ||
+	    strcmp(got->snooze, want->snooze) != 0)
 		ok = 0;
 	for (i = 0; ok && i < want->nlog; i++)
-		ok = vcard_annot_has(&vi.annot, want->log[i].id);
-	vcard_info_free(&vi);
+		ok = vcard_annot_has(got, want->log[i].id);
 	return ok;
 }
 
@@ -369,17 +366,19 @@ static char *push_patch(struct push *pu, const struct cache_raw *p,
 			struct vcard_annot *want, long *last_op, int *v4,
 			size_t *plen, struct kerr *err)
 {
+	struct vcard_card *vc = vcard_card_read(p->raw, p->len);
+	const struct vcard_info *vi = vcard_card_info(vc);
 	struct cache_pending pend;
-	struct vcard_info vi;
 	char *patched;
 
-	vcard_read(p->raw, p->len, &vi);
-	vcard_annot_copy(want, &vi.annot);
-	*v4 = vi.version == 40;
-	vcard_info_free(&vi);
-	if (cache_outbox_apply(pu->c, p->id, want, last_op, &pend, err) < 0)
+	vcard_annot_copy(want, &vi->annot);
+	*v4 = vi->version == 40;
+	if (cache_outbox_apply(pu->c, p->id, want, last_op, &pend, err) < 0) {
+		vcard_card_free(vc);
 		return NULL;
-	patched = vcard_patch(p->raw, p->len, want, pu->mirror, plen, err);
+	}
+	patched = vcard_card_patch(vc, want, pu->mirror, plen, err);
+	vcard_card_free(vc);
 	if (patched && pend.nset) {
 		/* The person's own fields changed with 'set', in order. */
 		char *set = cache_pending_patch(&pend, patched, *plen, plen, err);
@@ -404,7 +403,7 @@ static enum outcome push_stored(struct push *pu, const struct cache_raw *p,
 				const char *url, const struct vcard_annot *want,
 				long last_op, int sent_v4, struct kerr *err)
 {
-	struct cache_raw q;
+	struct vcard_annot got;
 	int gone, kept;
 
 	if (cache_begin(pu->c, err) < 0)
@@ -419,12 +418,13 @@ static enum outcome push_stored(struct push *pu, const struct cache_raw *p,
 				 "its notes stay queued", url);
 		return PUSH_FAILED;
 	}
-	if (cache_card_raw(pu->c, p->id, &q, err) < 0) {
+	/* The copy just stored, as it reads (the cache read it for the view). */
+	if (cache_card_annot(pu->c, p->id, &got, err) < 0) {
 		cache_rollback(pu->c);
 		return PUSH_FAILED;
 	}
-	kept = survived(q.raw, q.len, want);
-	cache_raw_free(&q);
+	kept = survived(&got, want);
+	vcard_annot_free(&got);
 	if (!kept) {
 		/*
 		 * A server that drops X-KITH properties would lose the notes

@@ -208,6 +208,181 @@ static void outbox_reads(struct cache *c, const char *path, long book, long id)
 	sqlite3_progress_handler(cache_db(c), 0, NULL, NULL);
 }
 
+/*
+ * The log diff (write_log): cards whose entries are numbered v. Entry v
+ * (under 100) has id c0de00vv; v + 100k is entry v with, for k = 1 to 4,
+ * its text, its date, its channel, or its id (v + 50) changed. One
+ * pending note X stays in the outbox. After every server copy the log
+ * rows, in rowid order, must be the view: the copy's entries (the first
+ * of an id), then X unless the copy holds it, X alone pending.
+ */
+#define DIFF_X 999
+
+static int diff_id(int v)
+{
+	return v % 100 + (v / 100 == 4 ? 50 : 0);
+}
+
+static void diff_entry(struct sbuf *b, int v, const char *sep, int pending)
+{
+	if (v == DIFF_X) {
+		sbuf_addf(b, "2026-11-19%smeet%sc0ffee01%snew", sep, sep, sep);
+	} else {
+		int e = v % 100, k = v / 100;
+
+		sbuf_addf(b, "%d-%02d-%02d%s%s%s%08x%s%s %d", k == 2 ? 2025 : 2026,
+			  1 + e % 12, 1 + e % 28, sep, k == 3 ? "email" : "phone",
+			  sep, 0xc0de0000u + (unsigned)diff_id(v), sep,
+			  k == 1 ? "edited" : "note", e);
+	}
+	if (pending >= 0)
+		sbuf_addf(b, "|%d", pending);
+}
+
+static char *diff_card(const int *v, size_t n)
+{
+	struct sbuf b = {0};
+
+	sbuf_adds(&b, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:diff\r\nFN:Dia Ferro\r\n");
+	for (size_t i = 0; i < n; i++) {
+		sbuf_adds(&b, "X-KITH-LOG:");
+		diff_entry(&b, v[i], " ", -1);
+		sbuf_adds(&b, "\r\n");
+	}
+	sbuf_adds(&b, "END:VCARD\r\n");
+	return sbuf_detach(&b, NULL);
+}
+
+/*
+ * What the log rows must read for the copy v[0..n) minus the entry gone,
+ * with X in the outbox when x.
+ */
+static char *diff_want(const int *v, size_t n, int gone, int x)
+{
+	struct sbuf b = {0};
+	int seen[100] = {0}, has_x = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == DIFF_X) {
+			has_x = 1;
+		} else if (seen[diff_id(v[i])] || diff_id(v[i]) == gone) {
+			continue;
+		} else {
+			seen[diff_id(v[i])] = 1;
+		}
+		if (b.len)
+			sbuf_addc(&b, '\n');
+		diff_entry(&b, v[i], "|", 0);
+	}
+	if (x && !has_x) {
+		if (b.len)
+			sbuf_addc(&b, '\n');
+		diff_entry(&b, DIFF_X, "|", 1);
+	}
+	return sbuf_detach(&b, NULL);
+}
+
+static void diff_step(struct cache *c, long book, const int *v, size_t n,
+		      int gone, const char *what)
+{
+	struct kerr err = {0};
+	char *raw = diff_card(v, n), *got;
+	char *want = diff_want(v, n, gone, count(c, "SELECT count(*) FROM outbox"
+						 " WHERE c = 'c0ffee01'") > 0);
+
+	ok(cache_card_put(c, book, "/alice/book/diff.vcf", "\"d\"", raw,
+			  strlen(raw), &err) == 0, "%s: stored", what);
+	got = text(c, "SELECT group_concat(date || '|' || via || '|' || id || '|' ||"
+		   " text || '|' || pending, char(10)) FROM (SELECT l.* FROM log l"
+		   " JOIN card c ON c.id = l.card WHERE c.uid = 'diff' ORDER BY l.rowid)");
+	is_str(got, want, "%s: the log rows are the view, in card order", what);
+	free(got);
+	free(want);
+	free(raw);
+}
+
+static long diff_rowid(struct cache *c, int v)
+{
+	char sql[80];
+
+	snprintf(sql, sizeof sql, "SELECT rowid FROM log WHERE id = '%08x'",
+		 0xc0de0000u + (unsigned)v);
+	return count(c, sql);
+}
+
+static void log_diff(struct cache *c, long book)
+{
+	int v[48], w[48];
+	size_t n = 40, i;
+	struct vcard_annot a;
+	struct kerr err = {0};
+	long id, r0, r21, r39;
+
+	for (i = 0; i < n; i++)
+		v[i] = (int)i;
+	diff_step(c, book, v, n, -1, "40 entries");
+	id = cache_card_id(c, book, "/alice/book/diff.vcf", NULL);
+	/* X before the first copy counts as pending: the outbox holds it. */
+	ok(cache_outbox_add(c, id, "log", "2026-11-19", "meet", "c0ffee01", "new",
+			    &err) == 0, "a note is added");
+	diff_step(c, book, v, n, -1, "the same copy, a note pending");
+	ok(cache_card_annot(c, id, &a, &err) == 0 && a.nlog == 40 &&
+	   !vcard_annot_has(&a, "c0ffee01") && strcmp(a.cadence, "") == 0,
+	   "the server copy's annotations leave the outbox out");
+	vcard_annot_free(&a);
+	r0 = diff_rowid(c, 0);
+	r39 = diff_rowid(c, 39);
+	v[n++] = DIFF_X;
+	diff_step(c, book, v, n, -1, "the copy that holds the note");
+	ok(cache_card_annot(c, id, &a, &err) == 0 && a.nlog == 41 &&
+	   vcard_annot_has(&a, "c0ffee01") && vcard_annot_find(&a, "c0de0027") == 39,
+	   "and are read from the copy stored last");
+	vcard_annot_free(&a);
+	ok(cache_card_annot(c, id + 1000, &a, &err) < 0 && a.nlog == 0,
+	   "no card, no annotations: %s", err.msg);
+	ok(diff_rowid(c, 0) == r0 && diff_rowid(c, 39) == r39,
+	   "the rows already right stay");
+	r21 = diff_rowid(c, 21);
+	memmove(v + 20, v + 21, (n - 21) * sizeof *v);
+	n--;
+	diff_step(c, book, v, n, -1, "an entry gone in the middle");
+	ok(diff_rowid(c, 0) == r0 && diff_rowid(c, 21) == r21 &&
+	   count(c, "SELECT count(*) FROM log WHERE id = 'c0de0014'") == 0,
+	   "only its row goes");
+	v[10] += 100;
+	diff_step(c, book, v, n, -1, "an entry's text changed");
+	v[10] -= 100;
+	diff_step(c, book, v, n, -1, "and back");
+	for (i = 2; i <= 4; i++) {
+		/* Its date, its channel, its id; then as it was. */
+		v[n - 2] += (int)i * 100;
+		diff_step(c, book, v, n, -1, "the last entry changed");
+		v[n - 2] -= (int)i * 100;
+		diff_step(c, book, v, n, -1, "and back");
+	}
+	for (i = 0; i < n; i++)
+		w[i] = v[n - 1 - i];
+	diff_step(c, book, w, n, -1, "the entries in reverse");
+	diff_step(c, book, v, n, -1, "and back");
+	v[n++] = 105;
+	diff_step(c, book, v, n, -1, "an id twice: the first is the entry");
+	n--;
+	r0 = diff_rowid(c, 0);
+	for (i = 40; i < 45; i++)
+		v[n++] = (int)i;
+	diff_step(c, book, v, n, -1, "entries from another device at the end");
+	ok(diff_rowid(c, 0) == r0, "the rows before them stay");
+	ok(cache_outbox_add(c, id, "unlog", "c0de001e", NULL, NULL, NULL, &err) == 0,
+	   "an entry is unlogged");
+	diff_step(c, book, v, n, 30, "the copy again, one entry unlogged");
+	memmove(v, v + 1, (n - 1) * sizeof *v);
+	n--;
+	diff_step(c, book, v, n, 30, "the first entry gone");
+	diff_step(c, book, v, 0, 30, "no entries at all");
+	diff_step(c, book, v, n, 30, "all of them back");
+	ok(cache_card_drop(c, id, &err) == 0, "the card goes, its log with it");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kith-test-cache-XXXXXX", *path, *s;
@@ -361,6 +536,7 @@ int main(void)
 		       "no raw copy without its card");
 		free(huge);
 	}
+	log_diff(c, book);
 	{
 		/* A copy that changes nothing searchable keeps the search row. */
 		static const char a[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:fts-1\r\n"

@@ -915,6 +915,50 @@ static void test_merge_big(void)
 	vcard_annot_free(&b);
 }
 
+/*
+ * A card that repeats log ids: the first line of an id is the entry, in
+ * its place, with fewer entries than the reader's id index starts at
+ * and with many more; the index then finds each at its place.
+ */
+static void test_read_repeated_ids(void)
+{
+	int sizes[] = {6, 40, 3000};
+
+	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+		struct sbuf b = {0};
+		struct vcard_info vi;
+		int n = sizes[s], i, right = 1;
+
+		sbuf_adds(&b, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Rita Reis\r\n");
+		for (i = 0; i < n; i++) {
+			/* Every third line repeats the id two lines up, upper-cased. */
+			if (i % 3 == 2)
+				sbuf_addf(&b, "X-KITH-LOG:2026-01-02 email %08X again %d\r\n",
+					  0xabc00000u + (unsigned)i - 2, i);
+			else
+				sbuf_addf(&b, "X-KITH-LOG:2026-01-01 phone %08x first %d\r\n",
+					  0xabc00000u + (unsigned)i, i);
+		}
+		sbuf_adds(&b, "END:VCARD\r\n");
+		vcard_read(b.buf, b.len, &vi);
+		is_int(vi.annot.nlog, n - n / 3, "%d lines, every third a repeat: one entry an id", n);
+		for (i = 0; i < (int)vi.annot.nlog; i++) {
+			int line = i / 2 * 3 + i % 2;
+			char want[32], id[9];
+
+			snprintf(want, sizeof want, "first %d", line);
+			snprintf(id, sizeof id, "%08x", 0xabc00000u + (unsigned)line);
+			if (strcmp(vi.annot.log[i].id, id) != 0 ||
+			    strcmp(vi.annot.log[i].text, want) != 0 ||
+			    vcard_annot_find(&vi.annot, id) != i)
+				right = 0;
+		}
+		ok(right, "%d lines: the first of each id, in card order, found in place", n);
+		vcard_info_free(&vi);
+		sbuf_free(&b);
+	}
+}
+
 static void test_merge(void)
 {
 	struct vcard_annot a = {0}, b = {0};
@@ -1278,6 +1322,7 @@ int main(void)
 	test_patch_v21();
 	test_patch_refuse_keep();
 	test_server_rewrite();
+	test_read_repeated_ids();
 	test_merge();
 	test_merge_big();
 	test_newid_new_escape();
