@@ -264,7 +264,7 @@ static void plan_task(struct ctx *ctx, const struct person *p, long due,
 {
 	struct want *w = plan_add(pl);
 	struct sbuf b = {0};
-	uint64_t h = remind_hash(p->href, strlen(p->href));
+	uint64_t h = str_hash(STR_HASH_INIT, p->href, strlen(p->href));
 	char *note;
 
 	snprintf(w->uid, sizeof w->uid, REMIND_UID_PREFIX "todo-%016llx",
@@ -368,7 +368,7 @@ char *want_digest(const struct want *w)
 {
 	size_t len;
 	char *text = want_text(w, 0, &len);
-	char *d = xasprintf("%016llx", (unsigned long long)remind_hash(text, len));
+	char *d = xasprintf("%016llx", (unsigned long long)str_hash(STR_HASH_INIT, text, len));
 
 	free(text);
 	return d;

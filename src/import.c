@@ -549,19 +549,14 @@ void import_row_free(struct import_row *r)
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
 	/* A separator no text holds, so ("ab", "c") and ("a", "bc") differ. */
-	h ^= 0x1f;
-	return h * 0x100000001b3ULL;
+	return str_hash(str_hash(h, s, strlen(s)), "\x1f", 1);
 }
 
 void import_log_id(const char *key, const char *date, const char *text,
 		   char id[9])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = STR_HASH_INIT;
 
 	h = fnv1a(h, "kith-import");
 	h = fnv1a(h, key ? key : "");

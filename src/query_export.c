@@ -27,13 +27,7 @@ struct query_match_index {
 
 static size_t key_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)h;
+	return (size_t)str_hash(STR_HASH_INIT, s, strlen(s));
 }
 
 /* The slot of key: its own, or the empty one where it would go. */

@@ -143,24 +143,12 @@ long remind_card(struct cache *c, const char *href, struct kerr *err)
 
 /* ---- the rules ----------------------------------------------------------- */
 
-uint64_t remind_hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 void remind_log_id(const char *uid, const char *date, char id[9])
 {
 	char *key = xasprintf("%s\n%s", uid, date);
 
 	snprintf(id, 9, "%08llx", (unsigned long long)
-		 (remind_hash(key, strlen(key)) & 0xffffffffULL));
+		 (str_hash(STR_HASH_INIT, key, strlen(key)) & 0xffffffffULL));
 	free(key);
 }
 

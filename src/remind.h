@@ -49,8 +49,6 @@ long remind_card(struct cache *c, const char *href, struct kerr *err);
 #define REMIND_UID_PREFIX "kith-"
 #define REMIND_UID_MAX 48	/* bytes of a UID of kith's, NUL included */
 
-/* 64-bit FNV-1a: stable names, the same on every device. */
-uint64_t remind_hash(const char *s, size_t n);
 /*
  * The UID kith gave the object at path ("/cal/kith-day-20261204.ics"):
  * 1 with uid filled, 0 when the name is not one kith writes (kith- then

@@ -100,6 +100,13 @@ char *term_dup(const char *s);
 void term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/*
+ * 64-bit FNV-1a of s[0..n), continuing from h (STR_HASH_INIT to start):
+ * stable names and ids, the same on every device and build.
+ */
+#define STR_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long str_hash(unsigned long long h, const void *s, size_t n);
+
 /* Seconds on the monotonic clock: for measuring, never for dates. */
 double mono_seconds(void);
 
