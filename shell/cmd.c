@@ -705,6 +705,11 @@ static const struct {
 	 "with --category: everyone in it, cadence or not, least recently touched "
 	 "first,\nso a circle of people comes round again and again"},
 	{"queue", "example: queue; queue --all; queue --category Friends"},
+	{"remind", "example: remind setup; remind setup home --mode todo; "
+	 "remind setup --calendar Personal; remind off\n"
+	 "events: one all-day event per coming day with today's people and an alarm;\n"
+	 "tasks: one per due person, and a task ticked off on the phone is logged;\n"
+	 "written at every sync (systemctl --user enable --now kith-sync.timer)"},
 	{"remove", "example: remove Ana Lima; remove ana --yes\n"
 	 "asks on a terminal; the card is deleted with If-Match at the next sync, and kept\n"
 	 "(with a warning) if it changed on the server since; 'undo' takes it back until then"},
