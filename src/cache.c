@@ -176,6 +176,22 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE card ADD COLUMN aspire TEXT;"
 	"ALTER TABLE today ADD COLUMN aspire INTEGER NOT NULL DEFAULT 0;",
+	/* ---- branch mail (issue 15): renumber at merge if another lands first */
+	/*
+	 * 8: the mail 'capture mail' has read (src/query_mail.c), so a second
+	 * run reads no message again. A Maildir message is (folder, its
+	 * unique name without the ":2," flags); an mbox file is (file, '')
+	 * with its size, mtime and the offset read up to. day: the message
+	 * was passed over as older than --since (that day), or for an mbox,
+	 * the --since its offset was read with.
+	 */
+	"CREATE TABLE mail_seen("
+	"  src TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER, mtime INTEGER, offset INTEGER,"
+	"  day TEXT,"
+	"  PRIMARY KEY(src, name)) WITHOUT ROWID;",
+	/* ---- end of branch mail */
 };
 
 /* The migration that moves the raw cards out (see migrate). */

@@ -19,6 +19,18 @@
  *	note_mirror = on
  *	password_timeout = 30
  *
+ *	[mail]
+ *	me = alice@example.org
+ *	me = alice.work@example.com
+ *	path = ~/Maildir
+ *	path = ~/mail/archive.mbox
+ *
+ * [mail] is what 'capture mail' reads: the user's own addresses (me, as
+ * many as there are) and the Maildir folders and mbox files to read when
+ * none are named (path, as many as there are; a leading ~/ is $HOME).
+ * These two keys are the only ones that may be repeated: every other
+ * duplicate is an error.
+ *
  * Reading is strict where a mistake could run the wrong command or talk to
  * the wrong server: a line longer than CONFIG_LINE_MAX, a control
  * character, a key outside a section, a duplicate account or key, an empty
@@ -52,6 +64,8 @@ struct config {
 	size_t naccounts;
 	int note_mirror;	/* 1 unless "note_mirror = off" */
 	int password_timeout;	/* seconds a password_command may take */
+	struct strv mail_me;	/* [mail] me: the user's addresses, as written */
+	struct strv mail_paths;	/* [mail] path: Maildirs and mbox files, ~/ expanded */
 	char *text;		/* the file as read, so a save can keep it */
 };
 
