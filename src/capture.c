@@ -417,6 +417,56 @@ size_t capture_header_end(const char *buf, size_t len)
 	}
 }
 
+static const char *const wanted[] = {
+	"From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID",
+	"References", "In-Reply-To", "List-Id", "Precedence", "Auto-Submitted",
+	"Delivered-To", "X-Original-To", NULL
+};
+
+/* Whether the field named buf[0..n) is one capture reads. */
+static int field_wanted(const char *buf, size_t n, int *received)
+{
+	size_t i;
+
+	if (n == 8 && strncasecmp(buf, "Received", 8) == 0) {
+		if (*received)
+			return 0;
+		*received = 1;
+		return 1;
+	}
+	for (i = 0; wanted[i]; i++)
+		if (strlen(wanted[i]) == n && strncasecmp(buf, wanted[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+void capture_header_pick(const char *buf, size_t len, struct sbuf *out)
+{
+	size_t i = 0, end, name;
+	int received = 0, keep = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+
+		end = nl ? (size_t)(nl - buf) + 1 : len;
+		if (buf[i] == '\r' || buf[i] == '\n')
+			break;	/* the empty line: the end of the headers */
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			for (name = i; name < end && buf[name] != ':' &&
+			     buf[name] != ' ' && buf[name] != '\t'; name++)
+				;
+			keep = name < end && field_wanted(buf + i, name - i, &received);
+		}
+		if (keep) {
+			sbuf_add(out, buf + i, end - i);
+			if (!nl)
+				sbuf_addc(out, '\n');
+		}
+		i = end;
+	}
+	sbuf_addc(out, '\n');
+}
+
 size_t capture_maildir_key(const char *name)
 {
 	const char *p;
