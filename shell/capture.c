@@ -146,13 +146,14 @@ static void progress(struct run *r, int last)
 }
 
 /* ", 900 lists": one part of the summary's parenthesis, when not zero. */
-static void add_part(struct sbuf *b, int *first, long n, const char *what)
+static void add_part(struct sbuf *b, int *first, long n, const char *one,
+		     const char *many)
 {
 	if (!n)
 		return;
 	sbuf_adds(b, *first ? "" : ", ");
 	add_count(b, n);
-	sbuf_addf(b, " %s", what);
+	sbuf_addf(b, " %s", n == 1 ? one : many);
 	*first = 0;
 }
 
@@ -173,10 +174,11 @@ static void summary(struct run *r)
 		sbuf_adds(&b, " (");
 		add_count(&b, skipped);
 		sbuf_adds(&b, " skipped: ");
-		add_part(&b, &first, r->lists, "lists");
-		add_part(&b, &first, r->autos, "auto-replies");
-		add_part(&b, &first, r->crowds, "to more than 20 people");
-		add_part(&b, &first, r->unreadable, "unreadable");
+		add_part(&b, &first, r->lists, "list", "lists");
+		add_part(&b, &first, r->autos, "auto-reply", "auto-replies");
+		add_part(&b, &first, r->crowds, "to more than 20 people",
+			 "to more than 20 people");
+		add_part(&b, &first, r->unreadable, "unreadable", "unreadable");
 		sbuf_addc(&b, ')');
 	}
 	if (r->older) {

@@ -1,0 +1,269 @@
+/* test_capture.c: the rules of 'capture mail' (src/capture.c), without mail files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "tap.h"
+
+static void push(struct strv *l, const char *a)
+{
+	strv_push_own(l, capture_addr_norm(a));
+}
+
+static void test_skip(void)
+{
+	struct capture_msg m;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	push(&m.from, "ana@example.com");
+	push(&m.to, "me@example.org");
+	is_int(capture_skip(&m), CAPTURE_KEEP, "a plain message is kept");
+	m.list = 1;
+	is_int(capture_skip(&m), CAPTURE_LIST, "a list message is skipped as a list");
+	m.autoreply = 1;
+	is_int(capture_skip(&m), CAPTURE_LIST, "a list's auto-reply counts as the list");
+	m.list = 0;
+	is_int(capture_skip(&m), CAPTURE_AUTO, "an auto-reply is skipped");
+	m.autoreply = 0;
+	for (i = 0; i < 19; i++)
+		push(&m.cc, "x@example.net");
+	is_int(capture_skip(&m), CAPTURE_KEEP, "20 recipients is still a conversation");
+	push(&m.bcc, "y@example.net");
+	is_int(capture_skip(&m), CAPTURE_CROWD, "21 (To, Cc and Bcc together) is not");
+	capture_msg_free(&m);
+
+	ok(capture_precedence_bulk("bulk") && capture_precedence_bulk(" List ") &&
+	   capture_precedence_bulk("JUNK\r\n"), "Precedence bulk, list, junk");
+	ok(!capture_precedence_bulk("first-class") && !capture_precedence_bulk("bulky") &&
+	   !capture_precedence_bulk(NULL), "but not other values");
+	ok(capture_auto_submitted("auto-replied") &&
+	   capture_auto_submitted("auto-generated; owner-email=\"x@y\"") &&
+	   capture_auto_submitted("auto-notified"), "Auto-Submitted: anything but no");
+	ok(!capture_auto_submitted("no") && !capture_auto_submitted(" No ") &&
+	   !capture_auto_submitted("no (manually)") && !capture_auto_submitted("") &&
+	   !capture_auto_submitted(NULL), "Auto-Submitted: no is a person's mail");
+}
+
+static void test_addresses(void)
+{
+	struct capture_set *me = capture_set_new(), *people = capture_set_new();
+	struct capture_touch t[8];
+	struct capture_msg m;
+	char *a;
+	long v[4];
+	size_t n;
+
+	a = capture_addr_norm(" <Ana.Lima@Example.COM> ");
+	is_str(a, "ana.lima@example.com", "addresses are compared lower-cased, without <>");
+	free(a);
+	capture_set_add(me, "me@example.org", 0);
+	capture_set_add(me, "me@work.example", 0);
+	capture_set_add(people, "ana@example.com", 1);
+	capture_set_add(people, "ana.work@example.com", 1);
+	capture_set_add(people, "bob@example.com", 2);
+	capture_set_add(people, "shared@example.com", 3);
+	capture_set_add(people, "shared@example.com", 4);
+	is_int(capture_set_get(people, "shared@example.com", v, 4), 2,
+	       "an address two cards carry maps to both");
+	ok(v[0] == 3 && v[1] == 4, "in the order added");
+
+	memset(&m, 0, sizeof m);
+	push(&m.from, "Me@Work.Example");
+	push(&m.to, "ANA@example.com");
+	push(&m.cc, "bob@example.com");
+	push(&m.cc, "ana.work@example.com");
+	push(&m.bcc, "stranger@example.net");
+	n = capture_touches(&m, me, people, t, 8);
+	is_int(n, 2, "from me: every known recipient once (Ana by two addresses)");
+	ok(n == 2 && t[0].person == 1 && t[0].wrote && t[1].person == 2 && t[1].wrote,
+	   "Ana then Bob, both 'wrote'");
+	capture_msg_free(&m);
+
+	push(&m.from, "bob@example.com");
+	push(&m.to, "me@example.org");
+	push(&m.cc, "ana@example.com");
+	n = capture_touches(&m, me, people, t, 8);
+	ok(n == 1 && t[0].person == 2 && !t[0].wrote,
+	   "to me from Bob: a touch on Bob only ('got'), not on Ana in Cc");
+	capture_msg_free(&m);
+
+	push(&m.from, "bob@example.com");
+	push(&m.to, "ana@example.com");
+	is_int(capture_touches(&m, me, people, t, 8), 0,
+	       "between two people, not to me: no touch");
+	push(&m.delivered_to, "me@example.org");
+	is_int(capture_touches(&m, me, people, t, 8), 1,
+	       "unless it was delivered to me (Bcc)");
+	capture_msg_free(&m);
+
+	push(&m.from, "noreply@forms.example");
+	push(&m.reply_to, "ana@example.com");
+	push(&m.to, "me@example.org");
+	n = capture_touches(&m, me, people, t, 8);
+	ok(n == 1 && t[0].person == 1 && !t[0].wrote,
+	   "from nobody known but Reply-To Ana: a touch on Ana");
+	capture_msg_free(&m);
+
+	push(&m.from, "me@example.org");
+	push(&m.to, "me@work.example");
+	is_int(capture_touches(&m, me, people, t, 8), 0, "a note to myself touches nobody");
+	capture_msg_free(&m);
+
+	push(&m.from, "me@example.org");
+	push(&m.to, "shared@example.com");
+	is_int(capture_touches(&m, me, people, t, 8), 2,
+	       "to an address two cards share: both");
+	capture_msg_free(&m);
+	capture_set_free(me);
+	capture_set_free(people);
+}
+
+static void test_ids(void)
+{
+	struct capture_msg m;
+	char a[9], b[9], c[9], d[9], *k;
+
+	capture_id("root@example.com", "2026-11-03", "ana-1", a);
+	capture_id("root@example.com", "2026-11-03", "ana-1", b);
+	is_str(a, b, "the same thread, day and person give the same id");
+	is_int(strlen(a), 8, "8 hex digits");
+	ok(strspn(a, "0123456789abcdef") == 8, "lower-case hex");
+	capture_id("root@example.com", "2026-11-04", "ana-1", c);
+	capture_id("root@example.com", "2026-11-03", "bob-1", d);
+	ok(strcmp(a, c) && strcmp(a, d), "another day or another person: another id");
+	capture_id("kith-mail", "", "", a);
+	is_str(a, "957968e1", "the hash is fixed (every device must derive the same)");
+
+	memset(&m, 0, sizeof m);
+	m.msgid = xstrdup("m2@example.org");
+	k = capture_thread_key(&m);
+	is_str(k, "m2@example.org", "a message without references is its thread's root");
+	free(k);
+	m.thread = xstrdup("root@example.com");
+	k = capture_thread_key(&m);
+	is_str(k, "root@example.com", "a reply belongs to the root of its References");
+	free(k);
+	capture_msg_free(&m);
+	m.date_raw = xstrdup("Tue, 3 Nov 2026 10:00:00 +0100");
+	m.subject = xstrdup("hello");
+	strv_push(&m.from, "ana@example.com");
+	k = capture_thread_key(&m);
+	ok(strstr(k, "Tue, 3 Nov 2026") && strstr(k, "ana@example.com") && strstr(k, "hello"),
+	   "no Message-ID: derived from Date, From and Subject");
+	free(k);
+	capture_msg_free(&m);
+}
+
+static void test_text(void)
+{
+	char *t, big[600];
+
+	t = capture_text(1, "Lunch  on\tFriday?");
+	is_str(t, "wrote: Lunch on Friday?", "wrote: SUBJECT, spaces squeezed");
+	free(t);
+	t = capture_text(0, NULL);
+	is_str(t, "got: (no subject)", "got: (no subject)");
+	free(t);
+	t = capture_text(0, "  \t ");
+	is_str(t, "got: (no subject)", "a blank subject is none");
+	free(t);
+	t = capture_text(0, "evil \033]0;owned\007 \xe2\x80\xae" "txt.exe");
+	ok(!strchr(t, '\033') && !strchr(t, '\007') && !strstr(t, "\xe2\x80\xae"),
+	   "ESC, BEL and a bidi override never reach the text");
+	is_str(t, "got: evil ]0;owned txt.exe", "they become spaces, squeezed");
+	free(t);
+	t = capture_text(0, "caf\xe9 \xff");
+	ok(str_utf8_valid(t, strlen(t)), "invalid UTF-8 is repaired");
+	is_str(t, "got: caf\xef\xbf\xbd \xef\xbf\xbd", "as U+FFFD");
+	free(t);
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	memcpy(big + 198, "\xc3\xa9", 2);
+	t = capture_text(1, big);
+	ok(strlen(t) <= 7 + CAPTURE_SUBJECT_MAX + 3 && str_utf8_valid(t, strlen(t)),
+	   "a long subject is cut at a character");
+	ok(strstr(t, "\xe2\x80\xa6") != NULL, "with an ellipsis");
+	free(t);
+}
+
+static void test_split(void)
+{
+	const char *mb = "From a@b Tue Nov  3 10:00:00 2026\nFrom: a@b\n\nbody\nFrom here on\n\n"
+		"From c@d Wed Nov  4 10:00:00 2026\r\nFrom: c@d\r\n\r\nbody\r\nFrom the start\r\n";
+	size_t len = strlen(mb), pos = 0, from, start, end;
+	long second = (long)(strstr(mb, "From c@d") - mb);
+	struct sbuf b = {0};
+
+	is_int(capture_header_end("A: 1\nB: 2\n\nbody", 16), 11, "headers end at the empty line");
+	is_int(capture_header_end("A: 1\r\n\r\nbody", 12), 8, "CRLF too");
+	is_int(capture_header_end("A: 1\nB: 2", 9), 9, "no empty line: all headers");
+	is_int(capture_header_end("\nbody", 5), 1, "an empty first line: no headers");
+
+	is_int(capture_maildir_key("1730000000.M1P2.host:2,RS"), 20, "Maildir: flags are not the name");
+	is_int(capture_maildir_key("1730000000.M1P2.host!2,S"), 20, "nor with '!'");
+	is_int(capture_maildir_key("1730000000.M1P2.host"), 20, "new/ has none");
+
+	ok(capture_mbox_next(mb, len, &pos, &from, &start, &end), "the first mbox message");
+	ok(from == 0 && start == 34, "its From_ line and headers");
+	ok(strncmp(mb + end, "From c@d", 8) == 0,
+	   "a body's 'From here' not after an empty line does not split");
+	ok(capture_mbox_next(mb, len, &pos, &from, &start, &end), "the second");
+	ok(end == len && !capture_mbox_next(mb, len, &pos, &from, &start, &end),
+	   "it runs to the end of the file");
+	is_int(capture_mbox_resume(mb, len, (size_t)second), second,
+	       "an mbox goes on at a From_ line");
+	is_int(capture_mbox_resume(mb, len, (size_t)second - 1), second,
+	       "or one newline before it");
+	is_int(capture_mbox_resume(mb, len, 40), -1, "not in the middle of a message");
+	is_int(capture_mbox_resume(mb, len, len), (long)len, "nor past its end");
+
+	capture_header_pick("Received: a\n\tb\nReceived: c\nDKIM-Signature: x\n\ty\n"
+			    "from: me\nSubject: hi\n  there\nX-Other: 1\n\nbody\n", 100, &b);
+	is_str(b.buf, "Received: a\n\tb\nfrom: me\nSubject: hi\n  there\n\n",
+	       "pick: the fields capture reads, folded lines and all, the first Received only");
+	sbuf_free(&b);
+}
+
+static void unfound(void *arg, const char *key, long value)
+{
+	struct strv *l = arg;
+
+	strv_push(l, key);
+}
+
+static void test_set(void)
+{
+	struct capture_set *s = capture_set_new();
+	struct strv left = {0};
+	char key[32];
+	long v;
+	int i, all = 1;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "msg%d", i);
+		capture_set_add(s, key, i);
+	}
+	is_int(capture_set_count(s), 5000, "5,000 keys");
+	for (i = 0; i < 5000; i += 2) {
+		snprintf(key, sizeof key, "msg%d", i);
+		all &= capture_set_get(s, key, &v, 1) == 1 && v == i;
+	}
+	ok(all, "each found with its value across growth");
+	ok(!capture_set_has(s, "msg5000"), "and no other");
+	capture_set_each_unfound(s, unfound, &left);
+	is_int(left.n, 2500, "the keys never asked for are the odd ones");
+	strv_free(&left);
+	capture_set_free(s);
+}
+
+int main(void)
+{
+	test_skip();
+	test_addresses();
+	test_ids();
+	test_text();
+	test_split();
+	test_set();
+	return tap_done();
+}
