@@ -56,7 +56,6 @@ struct run {
 	long touches, people_touched;
 	struct out_table table;	/* --dry-run */
 	struct sbuf buf;	/* a file's header block */
-	struct sbuf pick;	/* the fields of it capture reads */
 };
 
 /* What became of one message. */
@@ -276,9 +275,7 @@ static int take(struct run *r, const char *hdr, size_t len, long fallback_day,
 	int rc = TAKEN;
 
 	r->batch++;
-	sbuf_reset(&r->pick);
-	capture_header_pick(hdr, len, &r->pick);
-	if (mail_parse(r->pick.buf, r->pick.len, &m) < 0 || (!m.from.n && !m.to.n)) {
+	if (mail_parse(hdr, len, &m) < 0 || (!m.from.n && !m.to.n)) {
 		capture_msg_free(&m);
 		r->messages++;
 		r->unreadable++;
@@ -794,7 +791,6 @@ static void run_free(struct run *r)
 	mail_seen_close(r->seen);
 	out_table_free(&r->table);
 	sbuf_free(&r->buf);
-	sbuf_free(&r->pick);
 }
 
 /* Options into r; the paths stay in argv[2..*argc). An exit status. */

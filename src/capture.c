@@ -417,54 +417,56 @@ size_t capture_header_end(const char *buf, size_t len)
 	}
 }
 
-static const char *const wanted[] = {
-	"From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID",
-	"References", "In-Reply-To", "List-Id", "Precedence", "Auto-Submitted",
-	"Delivered-To", "X-Original-To", NULL
-};
-
-/* Whether the field named buf[0..n) is one capture reads. */
-static int field_wanted(const char *buf, size_t n, int *received)
+/* The end of the line at i: after its LF, or len. */
+static size_t line_end(const char *buf, size_t len, size_t i)
 {
-	size_t i;
+	const char *nl = memchr(buf + i, '\n', len - i);
 
-	if (n == 8 && strncasecmp(buf, "Received", 8) == 0) {
-		if (*received)
-			return 0;
-		*received = 1;
-		return 1;
-	}
-	for (i = 0; wanted[i]; i++)
-		if (strlen(wanted[i]) == n && strncasecmp(buf, wanted[i], n) == 0)
-			return 1;
-	return 0;
+	return nl ? (size_t)(nl - buf) + 1 : len;
 }
 
-void capture_header_pick(const char *buf, size_t len, struct sbuf *out)
+/* Appends a line's bytes without its line break. */
+static void add_unbroken(struct sbuf *b, const char *s, size_t n)
 {
-	size_t i = 0, end, name;
-	int received = 0, keep = 0;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	sbuf_add(b, s, n);
+}
 
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
+int capture_header_next(const char *buf, size_t len, size_t *pos,
+			const char **name, size_t *nlen, struct sbuf *value)
+{
+	size_t i = *pos, end, colon, v;
 
-		end = nl ? (size_t)(nl - buf) + 1 : len;
-		if (buf[i] == '\r' || buf[i] == '\n')
-			break;	/* the empty line: the end of the headers */
-		if (buf[i] != ' ' && buf[i] != '\t') {
-			for (name = i; name < end && buf[name] != ':' &&
-			     buf[name] != ' ' && buf[name] != '\t'; name++)
-				;
-			keep = name < end && field_wanted(buf + i, name - i, &received);
+	for (;;) {
+		if (i >= len || buf[i] == '\n' || buf[i] == '\r') {
+			*pos = len;
+			return 0;
 		}
-		if (keep) {
-			sbuf_add(out, buf + i, end - i);
-			if (!nl)
-				sbuf_addc(out, '\n');
-		}
+		end = line_end(buf, len, i);
+		for (colon = i; colon < end && buf[colon] != ':'; colon++)
+			;
+		/* A continuation line with no field before it, or no colon: not a field. */
+		if (buf[i] != ' ' && buf[i] != '\t' && colon < end && colon > i)
+			break;
 		i = end;
 	}
-	sbuf_addc(out, '\n');
+	*name = buf + i;
+	*nlen = colon - i;
+	while (*nlen && (buf[i + *nlen - 1] == ' ' || buf[i + *nlen - 1] == '\t'))
+		(*nlen)--;
+	sbuf_reset(value);
+	for (v = colon + 1; v < end && (buf[v] == ' ' || buf[v] == '\t'); v++)
+		;
+	add_unbroken(value, buf + v, end - v);
+	for (i = end; i < len && (buf[i] == ' ' || buf[i] == '\t'); i = end) {
+		end = line_end(buf, len, i);
+		add_unbroken(value, buf + i, end - i);
+	}
+	if (!value->buf)
+		sbuf_adds(value, "");
+	*pos = i;
+	return 1;
 }
 
 size_t capture_maildir_key(const char *name)

@@ -135,15 +135,14 @@ char *capture_text(int wrote, const char *subject);
 size_t capture_header_end(const char *buf, size_t len);
 
 /*
- * The fields of a header block that capture reads (From, To, Cc, Bcc,
- * Reply-To, Subject, Date, Message-ID, References, In-Reply-To, List-Id,
- * Precedence, Auto-Submitted, Delivered-To, X-Original-To, the first
- * Received), each with its folded continuation lines, appended to out
- * and ended by an empty line. The rest (Received chains, DKIM
- * signatures, ...) is most of a block's bytes, and GMime would build an
- * object for each: leaving them out makes reading twice as fast.
+ * The next field of a header block at buf[*pos..len): its name (a
+ * pointer into buf, *nlen bytes) and its value unfolded into value
+ * (RFC 5322 2.2.3: the line breaks of folded lines removed, leading
+ * spaces dropped). Moves *pos past it; 0 at the empty line that ends
+ * the block or at len. A line without a colon is passed over.
  */
-void capture_header_pick(const char *buf, size_t len, struct sbuf *out);
+int capture_header_next(const char *buf, size_t len, size_t *pos,
+			const char **name, size_t *nlen, struct sbuf *value);
 
 /*
  * Maildir: the part of a file name that stays when the message moves

@@ -85,34 +85,57 @@ static char *first_ref(const char *value)
 	return id;
 }
 
-/* What the message's other headers say: one pass over them. */
-struct extra {
-	const char *references, *in_reply_to, *received;
+/* The fields whose first occurrence is kept as it is. */
+struct fields {
+	char *subject, *date, *msgid, *references, *in_reply_to, *received;
 };
 
-static void read_header(struct capture_msg *m, struct extra *x,
-			const char *name, const char *value)
+static void keep_first(char **slot, const char *value)
 {
-	if (!value)
-		return;
-	if (!strcasecmp(name, "List-Id"))
-		m->list = 1;
-	else if (!strcasecmp(name, "Precedence")) {
-		if (capture_precedence_bulk(value))
-			m->list = 1;
-		else if (!strncasecmp(value, "auto_reply", 10))
-			m->autoreply = 1;
-	} else if (!strcasecmp(name, "Auto-Submitted"))
-		m->autoreply |= capture_auto_submitted(value);
-	else if (!strcasecmp(name, "Delivered-To") ||
-		 !strcasecmp(name, "X-Original-To"))
+	if (!*slot)
+		*slot = xstrdup(value);
+}
+
+static int is(const char *name, size_t n, const char *want)
+{
+	return strlen(want) == n && strncasecmp(name, want, n) == 0;
+}
+
+/* One field: addresses are decoded at once, the rest kept for later. */
+static void read_field(struct capture_msg *m, struct fields *f,
+		       const char *name, size_t n, const char *value)
+{
+	if (is(name, n, "From"))
+		add_header_addrs(&m->from, value);
+	else if (is(name, n, "To"))
+		add_header_addrs(&m->to, value);
+	else if (is(name, n, "Cc"))
+		add_header_addrs(&m->cc, value);
+	else if (is(name, n, "Bcc"))
+		add_header_addrs(&m->bcc, value);
+	else if (is(name, n, "Reply-To"))
+		add_header_addrs(&m->reply_to, value);
+	else if (is(name, n, "Delivered-To") || is(name, n, "X-Original-To"))
 		add_header_addrs(&m->delivered_to, value);
-	else if (!strcasecmp(name, "References") && !x->references)
-		x->references = value;
-	else if (!strcasecmp(name, "In-Reply-To") && !x->in_reply_to)
-		x->in_reply_to = value;
-	else if (!strcasecmp(name, "Received") && !x->received)
-		x->received = value;
+	else if (is(name, n, "Subject"))
+		keep_first(&f->subject, value);
+	else if (is(name, n, "Date"))
+		keep_first(&f->date, value);
+	else if (is(name, n, "Message-ID"))
+		keep_first(&f->msgid, value);
+	else if (is(name, n, "References"))
+		keep_first(&f->references, value);
+	else if (is(name, n, "In-Reply-To"))
+		keep_first(&f->in_reply_to, value);
+	else if (is(name, n, "Received"))
+		keep_first(&f->received, value);
+	else if (is(name, n, "List-Id"))
+		m->list = 1;
+	else if (is(name, n, "Precedence")) {
+		m->list |= capture_precedence_bulk(value);
+		m->autoreply |= strncasecmp(value, "auto_reply", 10) == 0;
+	} else if (is(name, n, "Auto-Submitted"))
+		m->autoreply |= capture_auto_submitted(value);
 }
 
 /* The date a Received header ends with, after its last ';'. */
@@ -123,61 +146,62 @@ static long received_day(const char *v)
 	return semi ? mail_date_day(semi + 1) : -1;
 }
 
-static void read_message(GMimeMessage *msg, struct capture_msg *m)
+static char *decoded(char *(*fn)(const char *), const char *s)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
-	struct extra x = {0};
-	GDateTime *d;
-	const char *s;
-	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+	char *g, *out;
 
-	add_list(&m->from, g_mime_message_get_from(msg), 0);
-	add_list(&m->to, g_mime_message_get_to(msg), 0);
-	add_list(&m->cc, g_mime_message_get_cc(msg), 0);
-	add_list(&m->bcc, g_mime_message_get_bcc(msg), 0);
-	add_list(&m->reply_to, g_mime_message_get_reply_to(msg), 0);
-	s = g_mime_message_get_subject(msg);
-	m->subject = s ? xstrdup(s) : NULL;
-	s = g_mime_message_get_message_id(msg);
-	m->msgid = s && *s ? xstrdup(s) : NULL;
-	for (i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+	if (!s)
+		return NULL;
+	g = fn(s);
+	out = g && *g ? xstrdup(g) : NULL;
+	g_free(g);
+	return out;
+}
 
-		read_header(m, &x, g_mime_header_get_name(h),
-			    g_mime_header_get_value(h));
-	}
-	m->thread = first_ref(x.references);
+static char *decode_text(const char *s)
+{
+	return g_mime_utils_header_decode_text(options, s);
+}
+
+static void finish(struct capture_msg *m, struct fields *f)
+{
+	m->subject = decoded(decode_text, f->subject);
+	m->msgid = decoded(g_mime_utils_decode_message_id, f->msgid);
+	m->thread = first_ref(f->references);
 	if (!m->thread)
-		m->thread = first_ref(x.in_reply_to);
-	s = g_mime_object_get_header(GMIME_OBJECT(msg), "Date");
-	m->date_raw = s ? xstrdup(s) : NULL;
-	d = g_mime_message_get_date(msg);
-	if (d)
-		m->day = date_from_ymd(g_date_time_get_year(d),
-				       g_date_time_get_month(d),
-				       g_date_time_get_day_of_month(d));
-	else
-		m->day = received_day(x.received);
+		m->thread = first_ref(f->in_reply_to);
+	m->date_raw = f->date;
+	m->day = mail_date_day(f->date);
+	if (m->day < 0)
+		m->day = received_day(f->received);
+	free(f->subject);
+	free(f->msgid);
+	free(f->references);
+	free(f->in_reply_to);
+	free(f->received);
 }
 
 int mail_parse(const char *buf, size_t len, struct capture_msg *m)
 {
-	GMimeStream *st;
-	GMimeParser *p;
-	GMimeMessage *msg;
+	struct fields f = {0};
+	struct sbuf value = {0};
+	const char *name;
+	size_t pos = 0, n;
+	int fields = 0;
 
 	memset(m, 0, sizeof *m);
 	m->day = -1;
-	/* The stream copies the header block: a few kB. */
-	st = g_mime_stream_mem_new_with_buffer(buf, len);
-	p = g_mime_parser_new_with_stream(st);
-	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(p, options);
-	g_object_unref(p);
-	g_object_unref(st);
-	if (!msg)
-		return -1;
-	read_message(msg, m);
-	g_object_unref(msg);
-	return 0;
+	/*
+	 * The fields are split here (capture_header_next, fuzzed) and each
+	 * one capture reads is decoded by GMime: building a GMimeMessage
+	 * (objects for every header, the MIME part, the content type) took
+	 * twice as long for the same answers.
+	 */
+	while (capture_header_next(buf, len, &pos, &name, &n, &value)) {
+		read_field(m, &f, name, n, value.buf);
+		fields++;
+	}
+	sbuf_free(&value);
+	finish(m, &f);
+	return fields ? 0 : -1;
 }

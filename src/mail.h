@@ -24,7 +24,7 @@ void mail_init(void);
  * Delivered-To and X-Original-To (RFC 2047 names decoded, groups
  * opened), the subject decoded, Message-ID, the thread's root, the date
  * (Date, else the newest Received), and the list and auto-reply marks.
- * 0, or -1 when GMime finds no header in it.
+ * 0, or -1 when there is no header field in it.
  */
 int mail_parse(const char *buf, size_t len, struct capture_msg *m);
 

@@ -218,10 +218,23 @@ static void test_split(void)
 	is_int(capture_mbox_resume(mb, len, 40), -1, "not in the middle of a message");
 	is_int(capture_mbox_resume(mb, len, len), (long)len, "nor past its end");
 
-	capture_header_pick("Received: a\n\tb\nReceived: c\nDKIM-Signature: x\n\ty\n"
-			    "from: me\nSubject: hi\n  there\nX-Other: 1\n\nbody\n", 100, &b);
-	is_str(b.buf, "Received: a\n\tb\nfrom: me\nSubject: hi\n  there\n\n",
-	       "pick: the fields capture reads, folded lines and all, the first Received only");
+	{
+		const char *h = "Received: a\r\n\tb\r\nbroken line\r\n\tstray\r\n"
+			"Subject : hi\n  there\nX-Empty:\n\nBody: no\n";
+		const char *name;
+		size_t p = 0, n;
+
+		ok(capture_header_next(h, strlen(h), &p, &name, &n, &b) &&
+		   n == 8 && !strncmp(name, "Received", 8), "a field's name");
+		is_str(b.buf, "a\tb", "its value unfolded (CRLF before a tab removed)");
+		ok(capture_header_next(h, strlen(h), &p, &name, &n, &b) &&
+		   n == 7 && !strncmp(name, "Subject", 7), "a line without a colon is passed over");
+		is_str(b.buf, "hi  there", "LF folding too; the spaces stay");
+		ok(capture_header_next(h, strlen(h), &p, &name, &n, &b) && n == 7 &&
+		   !strcmp(b.buf, ""), "an empty value");
+		ok(!capture_header_next(h, strlen(h), &p, &name, &n, &b),
+		   "the empty line ends the fields: the body is not read");
+	}
 	sbuf_free(&b);
 }
 
