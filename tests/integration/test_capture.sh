@@ -220,6 +220,8 @@ expect_eq "$(grep -c '^2026-' <<<"$out")" 10 "it lists the ten touches"
 expect_eq "$(tail -n 1 <<<"$out")" \
 	"would capture 10 touches on 3 people from 16 messages (4 skipped: 2 lists, 1 auto-reply, 1 to more than 20 people); 1 before 2026-01-01; nothing was changed" \
 	"dry-run: the summary says nothing was changed"
+[[ ! -s $T/err ]] && pass "no progress line when standard error is no terminal" ||
+	{ not_ok "no progress off a terminal"; diag "$(cat -v "$T/err")"; }
 expect_eq "$(entries)" "$before" "dry-run logged nothing"
 expect_eq "$(seen_rows)" 0 "and noted no message as read"
 if grep -q $'\033\|\342\200\256\|\007' <<<"$out$(cat "$T/err")"; then
@@ -243,6 +245,16 @@ if kith history --limit 1000 | grep -q $'\033\|\342\200\256\|\007'; then
 	not_ok "history shows the hostile subject safely"
 else
 	pass "history shows the hostile subject safely"
+fi
+
+# ---- a progress line on a terminal (script(1) gives kith one)
+if command -v script >/dev/null 2>&1; then
+	script -qec "$KITH_BIN capture mail --since 2026-01-01 --rescan --dry-run" "$T/tty.log" >/dev/null 2>&1
+	grep -q $'\rcapture: [0-9,]* messages, [0-9,]* touches' "$T/tty.log" &&
+		pass "on a terminal, a progress line" || { not_ok "progress on a terminal"; diag "$(cat -v "$T/tty.log")"; }
+	grep -q $'\033\[K' "$T/tty.log" && ! grep -q $'\033\]\|\342\200\256' "$T/tty.log" &&
+		pass "cleared at the end; nothing of the mail's own escapes" ||
+		{ not_ok "progress cleared, no mail escapes"; diag "$(cat -v "$T/tty.log")"; }
 fi
 
 # ---- again: nothing new
