@@ -567,12 +567,14 @@ static int mbox_messages(struct run *r, struct mbox *mb, size_t pos)
 
 	while (capture_mbox_next(mb->buf, mb->len, &pos, &from, &start, &end)) {
 		size_t hl = capture_header_end(mb->buf + start, end - start);
+
+		long fallback = from_line_day(mb->buf + from, start - from);
 		int t;
 
 		if (kith_interrupted)
 			return -1;
-		t = take(r, mb->buf + start, hl,
-			 from_line_day(mb->buf + from, start - from), &day);
+		t = take(r, mb->buf + start, hl, fallback >= 0 ? fallback :
+			 mb->fallback, &day);
 		if (t < 0)
 			return -1;
 		if (t == TAKEN_OLDER && !mb->state.since[0])
