@@ -595,6 +595,23 @@ static int mbox_messages(struct run *r, struct mbox *mb, size_t pos)
 	return 0;
 }
 
+/*
+ * Where to go on in an mbox read before up to old->offset: there when a
+ * message starts there (the file was appended to), else at 0 (it changed).
+ */
+static long mbox_resume_at(struct mbox *mb, const struct mail_mbox_state *old)
+{
+	long at;
+
+	if (old->offset < 0 || old->offset > (long long)mb->len)
+		return 0;
+	at = capture_mbox_resume(mb->buf, mb->len, (size_t)old->offset);
+	if (at < 0)
+		return 0;
+	snprintf(mb->state.since, sizeof mb->state.since, "%s", old->since);
+	return at;
+}
+
 static int mbox_read(struct run *r, const char *path, int fd,
 		     const struct stat *st)
 {
@@ -631,13 +648,8 @@ static int mbox_read(struct run *r, const char *path, int fd,
 		}
 		mb.buf = map;
 	}
-	if (found && mbox_resumable(r, &old) && old.offset <= (long long)mb.len) {
-		resume = capture_mbox_resume(mb.buf, mb.len, (size_t)old.offset);
-		if (resume < 0)
-			resume = 0;	/* changed, not only appended to: all again */
-		else
-			snprintf(mb.state.since, sizeof mb.state.since, "%s", old.since);
-	}
+	if (found && mbox_resumable(r, &old))
+		resume = mbox_resume_at(&mb, &old);
 	if (mbox_messages(r, &mb, (size_t)resume) < 0)
 		goto out;
 	mb.state.size = (long long)mb.len;
