@@ -33,6 +33,12 @@
 #define BATCH 2000		/* messages between commits */
 #define MAX_DEPTH 8		/* folders below a path given */
 
+/* A touch --dry-run shows. */
+struct dry_row {
+	char date[11];
+	char *label, *text;	/* the label is the person's (not owned) */
+};
+
 struct who {
 	long card;
 	char *key, *label;
@@ -54,7 +60,8 @@ struct run {
 	/* what happened */
 	long messages, before, older, lists, autos, crowds, unreadable;
 	long touches, people_touched;
-	struct out_table table;	/* --dry-run */
+	struct dry_row *rows;	/* --dry-run: what would be logged */
+	size_t nrows;
 	struct sbuf buf;	/* a file's header block */
 };
 
@@ -242,10 +249,14 @@ static int log_touch(struct run *r, const struct capture_msg *m,
 		return 0;
 	text = capture_text(t->wrote, m->subject);
 	if (r->dry) {
-		out_table_add(&r->table, date, NULL);
-		out_table_add(&r->table, w->label, NULL);
-		out_table_add(&r->table, "email", NULL);
-		out_table_add(&r->table, text, NULL);
+		struct dry_row *d;
+
+		r->rows = xrealloc(r->rows, (r->nrows + 1) * sizeof *r->rows);
+		d = &r->rows[r->nrows++];
+		memcpy(d->date, date, sizeof d->date);
+		d->label = w->label;
+		d->text = text;
+		text = NULL;
 	} else if (cache_outbox_add(r->ctx->cache, w->card, "log", date, "email",
 				    id, text, &err) < 0) {
 		say_error("%s", err.msg);
@@ -803,7 +814,9 @@ static void run_free(struct run *r)
 	capture_set_free(r->people);
 	capture_set_free(r->logged);
 	mail_seen_close(r->seen);
-	out_table_free(&r->table);
+	for (i = 0; i < r->nrows; i++)
+		free(r->rows[i].text);
+	free(r->rows);
 	sbuf_free(&r->buf);
 }
 
@@ -867,13 +880,41 @@ static int run_setup(struct run *r, struct ctx *ctx)
 	return EXIT_OK;
 }
 
+static int row_cmp(const void *a, const void *b)
+{
+	const struct dry_row *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+
+	if (!c)
+		c = strcmp(x->label, y->label);
+	return c ? c : strcmp(x->text, y->text);
+}
+
+/* The touches --dry-run found, by date: folders are read in no useful order. */
 static int dry_table(struct run *r)
 {
+	static const struct out_col cols[] = {
+		{.head = "DATE", .min = 10, .max = 10},
+		{.head = "PERSON", .min = 4, .cap = {1, 3}},
+		{.head = "VIA", .min = 5, .max = 5},
+		{.head = "TEXT", .fit = OUT_FILL, .min = 10},
+	};
+	struct out_table t;
 	struct sbuf b = {0};
+	size_t i;
 
-	if (!r->table.nrows)
+	if (!r->nrows)
 		return 0;
-	out_table_render(&r->table, &b, (size_t)out_columns(), out_cut());
+	qsort(r->rows, r->nrows, sizeof *r->rows, row_cmp);
+	out_table_init(&t, cols, sizeof cols / sizeof *cols);
+	for (i = 0; i < r->nrows; i++) {
+		out_table_add(&t, r->rows[i].date, NULL);
+		out_table_add(&t, r->rows[i].label, NULL);
+		out_table_add(&t, "email", NULL);
+		out_table_add(&t, r->rows[i].text, NULL);
+	}
+	out_table_render(&t, &b, (size_t)out_columns(), out_cut());
+	out_table_free(&t);
 	return sh_flush(&b);
 }
 
@@ -899,12 +940,6 @@ static int run_all(struct run *r, int argc, char **argv, const char *notmuch)
 
 int kith_mail_capture(struct ctx *ctx, int argc, char **argv)
 {
-	static const struct out_col cols[] = {
-		{.head = "DATE", .min = 10, .max = 10},
-		{.head = "PERSON", .min = 4, .cap = {1, 3}},
-		{.head = "VIA", .min = 5, .max = 5},
-		{.head = "TEXT", .fit = OUT_FILL, .min = 10},
-	};
 	struct sigaction saved;
 	struct run r;
 	struct kerr err;
@@ -916,7 +951,6 @@ int kith_mail_capture(struct ctx *ctx, int argc, char **argv)
 	r.me = capture_set_new();
 	r.people = capture_set_new();
 	r.logged = capture_set_new();
-	out_table_init(&r.table, cols, sizeof cols / sizeof *cols);
 	rc = run_options(&r, &argc, argv, &notmuch);
 	if (rc == EXIT_OK)
 		rc = run_setup(&r, ctx);

@@ -215,6 +215,9 @@ expect_eq "$?" 0 "capture --dry-run succeeds"
 [[ $(head -n 1 <<<"$out") == "DATE"*"PERSON"*"VIA"*"TEXT" ]] && pass "dry-run: a table of date, person, via, text" ||
 	{ not_ok "dry-run table"; diag "$out"; }
 expect_eq "$(grep -c '^2026-' <<<"$out")" 10 "it lists the ten touches"
+expect_eq "$(grep '^2026-' <<<"$out" | cut -c1-10 | tr '\n' ' ')" \
+	"2026-11-03 2026-11-04 2026-11-04 2026-11-05 2026-11-06 2026-11-07 2026-11-08 2026-11-09 2026-11-10 2026-11-12 " \
+	"by date"
 [[ $out == *"2026-11-04  Bob Stone"*"email  wrote: Re: Café on Friday?"* ]] && pass "with who and what" ||
 	{ not_ok "dry-run rows"; diag "$out"; }
 expect_eq "$(tail -n 1 <<<"$out")" \
