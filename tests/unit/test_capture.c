@@ -1,8 +1,12 @@
 /* test_capture.c: the rules of 'capture mail' (src/capture.c), without mail files. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cache.h"
 #include "capture.h"
+#include "date.h"
+#include "query_mail.h"
 #include "tap.h"
 
 static void push(struct strv *l, const char *a)
@@ -270,6 +274,112 @@ static void test_set(void)
 	capture_set_free(s);
 }
 
+static void add_person(void *arg, const struct query_mail_person *p)
+{
+	struct strv *l = arg;
+
+	strv_push_own(l, xasprintf("%s|%s|%s", p->key, p->label, p->emails));
+}
+
+static void add_name(void *arg, const char *name, const char *day)
+{
+	struct strv *l = arg;
+
+	strv_push_own(l, xasprintf("%s=%s", name, day ? day : "-"));
+}
+
+static void put(struct cache *c, long book, const char *name, const char *lines)
+{
+	char *href = xasprintf("/alice/book/%s.vcf", name);
+	char *card = xasprintf("BEGIN:VCARD\r\nVERSION:3.0\r\n%sEND:VCARD\r\n", lines);
+	struct kerr err;
+
+	if (cache_card_put(c, book, href, "\"1\"", card, strlen(card), &err) < 0)
+		ok(0, "cache_card_put %s: %s", name, err.msg);
+	free(href);
+	free(card);
+}
+
+/* The cache side: who capture may log on, and what it read (mail_seen). */
+static void test_cache(void)
+{
+	char dir[] = "/tmp/kith-capture-XXXXXX", *path;
+	struct mail_mbox_state st, back;
+	struct strv l = {0};
+	struct mail_seen *seen;
+	struct cache *c;
+	struct kerr err;
+	long acct, book;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	path = xasprintf("%s/kith.db", dir);
+	c = cache_open(path, date_from_ymd(2026, 11, 27), &err);
+	ok(c != NULL, "a cache opens");
+	if (!c)
+		goto out;
+	acct = cache_account(c, "home", &err);
+	book = cache_book(c, acct, "http://127.0.0.1/alice/book/", "Book", &err);
+	put(c, book, "a", "UID:a-1\r\nFN:Ana\r\nEMAIL:ana@example.com\r\n"
+	    "EMAIL:Ana@Work.Example\r\n");
+	put(c, book, "b", "FN:Bob\r\nEMAIL:b@x\r\n");
+	put(c, book, "c", "UID:c\r\nFN:Cy\r\n");
+	put(c, book, "g", "UID:g\r\nFN:Group\r\nKIND:group\r\nEMAIL:list@x\r\n");
+	ok(query_mail_people(c, add_person, &l, &err) == 0, "query_mail_people");
+	is_int(l.n, 2, "people with an email, no group, nobody without one");
+	is_str(l.n ? l.v[0] : NULL, "a-1|Ana|ana@example.com, Ana@Work.Example",
+	       "keyed by UID, with every email");
+	is_str(l.n > 1 ? l.v[1] : NULL, "/alice/book/b.vcf|Bob|b@x", "keyed by href without one");
+	strv_free(&l);
+
+	seen = mail_seen_open(c, &err);
+	ok(seen != NULL, "mail_seen_open");
+	if (!seen)
+		goto out;
+	ok(mail_seen_put(seen, "/m/INBOX", "1.host", NULL, &err) == 0 &&
+	   mail_seen_put(seen, "/m/INBOX", "2.host", "2025-06-01", &err) == 0 &&
+	   mail_seen_put(seen, "/m/Sent", "3.host", NULL, &err) == 0, "names noted");
+	ok(mail_seen_each(seen, "/m/INBOX", add_name, &l, &err) == 0 && l.n == 2 &&
+	   !strcmp(l.v[0], "1.host=-") && !strcmp(l.v[1], "2.host=2025-06-01"),
+	   "read back per folder, with the day of one passed over");
+	strv_free(&l);
+	ok(mail_seen_drop(seen, "/m/INBOX", "1.host", &err) == 0 &&
+	   mail_seen_each(seen, "/m/INBOX", add_name, &l, &err) == 0 && l.n == 1,
+	   "a name dropped");
+	strv_free(&l);
+	is_int(mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err), 0, "an mbox never read");
+	memset(&st, 0, sizeof st);
+	st.size = 1000;
+	st.mtime = 1234567890123456789LL;
+	st.offset = 900;
+	strcpy(st.since, "2026-01-01");
+	ok(mail_seen_mbox_put(seen, "/m/a.mbox", &st, &err) == 0, "an mbox's state noted");
+	ok(mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err) == 1 && back.size == 1000 &&
+	   back.mtime == st.mtime && back.offset == 900 && !strcmp(back.since, "2026-01-01"),
+	   "and read back");
+	st.since[0] = '\0';
+	ok(mail_seen_mbox_put(seen, "/m/a.mbox", &st, &err) == 0 &&
+	   mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err) == 1 && back.since[0] == '\0',
+	   "replaced, without a since");
+	ok(mail_seen_each(seen, "/m/a.mbox", add_name, &l, &err) == 0 && l.n == 0,
+	   "an mbox's state is no message name");
+	strv_free(&l);
+	mail_seen_close(seen);
+out:
+	cache_close(c);
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/kith.db-wal", dir);
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/kith.db-shm", dir);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_skip();
@@ -278,5 +388,6 @@ int main(void)
 	test_text();
 	test_split();
 	test_set();
+	test_cache();
 	return tap_done();
 }
