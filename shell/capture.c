@@ -974,7 +974,9 @@ int kith_mail_capture(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAIL;
 	if (r.dry && dry_table(&r) < 0)
 		rc = EXIT_FAIL;
-	summary(&r);
+	/* After a failure, the summary only when something was read. */
+	if (rc == EXIT_OK || r.messages || r.older || r.before)
+		summary(&r);
 out:
 	run_free(&r);
 	return rc;
