@@ -43,6 +43,7 @@ struct who {
 	long card;
 	char *key, *label;
 	int touched;
+	int dirty;		/* entries added since its view was refreshed */
 };
 
 struct run {
@@ -205,6 +206,21 @@ static void summary(struct run *r)
 
 /* ---- logging --------------------------------------------------------- */
 
+/* The views of the cards logged on since the last commit, once each. */
+static int refresh_dirty(struct run *r, struct kerr *err)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwho; i++) {
+		if (!r->who[i].dirty)
+			continue;
+		if (cache_card_refresh(r->ctx->cache, r->who[i].card, err) < 0)
+			return -1;
+		r->who[i].dirty = 0;
+	}
+	return 0;
+}
+
 static int commit_batch(struct run *r, int reopen)
 {
 	struct kerr err;
@@ -212,6 +228,11 @@ static int commit_batch(struct run *r, int reopen)
 	r->batch = 0;
 	if (r->dry)
 		return 0;
+	if (refresh_dirty(r, &err) < 0) {
+		cache_rollback(r->ctx->cache);
+		say_error("%s", err.msg);
+		return -1;
+	}
 	if (cache_commit(r->ctx->cache, &err) < 0 ||
 	    (reopen && cache_begin(r->ctx->cache, &err) < 0)) {
 		say_error("%s", err.msg);
@@ -257,10 +278,12 @@ static int log_touch(struct run *r, const struct capture_msg *m,
 		d->label = w->label;
 		d->text = text;
 		text = NULL;
-	} else if (cache_outbox_add(r->ctx->cache, w->card, "log", date, "email",
-				    id, text, &err) < 0) {
+	} else if (query_mail_log(r->ctx->cache, w->card, date, "email", id, text,
+				  &err) < 0) {
 		say_error("%s", err.msg);
 		goto out;
+	} else {
+		w->dirty = 1;
 	}
 	r->touches++;
 	r->people_touched += !w->touched;

@@ -42,6 +42,27 @@ int query_mail_people(struct cache *c,
 	return rc;
 }
 
+int query_mail_log(struct cache *c, long card, const char *date,
+		   const char *via, const char *id, const char *text,
+		   struct kerr *err)
+{
+	/* The row cache_outbox_add writes for op "log" (cache.h). */
+	sqlite3_stmt *st = cache_prep(c, "INSERT INTO outbox(card, op, a, b, c, d)"
+				      " VALUES (?1, 'log', ?2, ?3, ?4, ?5)", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, card);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, via, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	rc = cache_step(c, st, "saving to the outbox", err);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 enum { SEEN_EACH, SEEN_PUT, SEEN_DROP, SEEN_MBOX_GET, SEEN_MBOX_PUT, SEEN_N };
 
 static const char *const seen_sql[SEEN_N] = {
