@@ -410,7 +410,8 @@ static int take_file(struct run *r, const char *path, long *day)
 
 struct maildir {
 	struct run *r;
-	const char *src;
+	const char *src;	/* its real path: the key in mail_seen */
+	char *own;		/* src when this struct owns it */
 	struct capture_set *seen;
 	int failed;
 };
@@ -531,7 +532,7 @@ static int maildir_sub(struct maildir *md, const char *root, const char *sub)
 
 static int maildir_read(struct run *r, const char *root)
 {
-	struct maildir md = { r, NULL, capture_set_new(), 0 };
+	struct maildir md = { r, NULL, NULL, capture_set_new(), 0 };
 	char *src = realpath(root, NULL);
 	struct kerr err;
 	int rc = -1;
@@ -798,28 +799,91 @@ static int read_path(struct run *r, const char *path, int depth, int given)
 
 /* ---- notmuch --------------------------------------------------------- */
 
+/*
+ * notmuch names files; those in a Maildir (most) are remembered as the
+ * Maildir's own are, so a second run reads only what is new there too.
+ */
+struct nm {
+	struct run *r;
+	struct capture_set *roots;	/* a Maildir's path as notmuch gives it -> md[] */
+	struct maildir **md;
+	size_t n;
+	int failed;		/* a message could not be noted or logged */
+};
+
+static struct maildir *nm_maildir(struct nm *nm, const char *root)
+{
+	struct maildir *md;
+	struct kerr err;
+	char *src;
+	long i;
+
+	if (capture_set_get(nm->roots, root, &i, 1))
+		return nm->md[i];
+	md = xcalloc(1, sizeof *md);
+	md->r = nm->r;
+	src = realpath(root, NULL);
+	md->own = src ? src : xstrdup(root);
+	md->src = md->own;
+	md->seen = capture_set_new();
+	if (mail_seen_each(nm->r->seen, md->src, seen_load, md, &err) < 0) {
+		say_error("%s", err.msg);
+		md->failed = 1;
+	}
+	nm->md = xrealloc(nm->md, (nm->n + 1) * sizeof *nm->md);
+	nm->md[nm->n] = md;
+	capture_set_add(nm->roots, root, (long)nm->n++);
+	return md;
+}
+
 static int notmuch_file(void *arg, const char *path)
 {
-	struct run *r = arg;
+	struct nm *nm = arg;
+	struct run *r = nm->r;
+	char *dir = xstrdup(path), *name = strrchr(dir, '/'), *sub;
 	long day;
-	int t = take_file(r, path, &day);
+	int rc;
 
-	if (t < 0 || kith_interrupted)
-		return 1;
-	if (r->batch >= BATCH && commit_batch(r, 1) < 0)
-		return 1;
-	return 0;
+	if (name)
+		*name++ = '\0';
+	sub = name ? strrchr(dir, '/') : NULL;
+	if (sub && (!strcmp(sub, "/cur") || !strcmp(sub, "/new"))) {
+		struct maildir *md;
+
+		*sub = '\0';
+		md = nm_maildir(nm, dir);
+		*sub = '/';
+		rc = md->failed ? -1 : maildir_file(md, dir, name);
+	} else {
+		rc = take_file(r, path, &day) < 0 ? -1 : 0;
+		if (rc == 0 && r->batch >= BATCH)
+			rc = commit_batch(r, 1);
+	}
+	free(dir);
+	nm->failed |= rc < 0;
+	return rc < 0 || kith_interrupted;
 }
 
 static int read_notmuch(struct run *r, const char *query)
 {
+	struct nm nm = { r, capture_set_new(), NULL, 0, 0 };
 	struct kerr err;
+	int rc = 0;
+	size_t i;
 
-	if (mail_notmuch_each(query, notmuch_file, r, &err) < 0) {
+	if (mail_notmuch_each(query, notmuch_file, &nm, &err) < 0) {
 		say_error("%s", err.msg);
-		return -1;
+		rc = -1;
 	}
-	return kith_interrupted ? -1 : 0;
+	for (i = 0; i < nm.n; i++) {
+		rc = nm.md[i]->failed ? -1 : rc;
+		capture_set_free(nm.md[i]->seen);
+		free(nm.md[i]->own);
+		free(nm.md[i]);
+	}
+	free(nm.md);
+	capture_set_free(nm.roots);
+	return rc < 0 || nm.failed || kith_interrupted ? -1 : 0;
 }
 
 /* ---- the command ----------------------------------------------------- */
