@@ -9,6 +9,7 @@
 #if HAVE_NOTMUCH
 #include <notmuch.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int open_db(notmuch_database_t **db, struct kerr *err)
 {
@@ -19,6 +20,11 @@ static int open_db(notmuch_database_t **db, struct kerr *err)
 	st = notmuch_database_open_with_config(NULL, NOTMUCH_DATABASE_MODE_READ_ONLY,
 					       NULL, NULL, db, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
+		size_t n = msg ? strlen(msg) : 0;
+
+		/* notmuch ends its message with a newline. */
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
 		kerr_set(err, "cannot open the notmuch database: %s%s(%s): run "
 			 "'notmuch new' first, or set NOTMUCH_CONFIG",
 			 msg ? msg : "", msg ? " " : "", notmuch_status_to_string(st));
