@@ -15,7 +15,8 @@ book=$(make_radicale_book capture) || die "cannot make the book"
 DAV_USER=$RADICALE_USER DAV_PASS=$RADICALE_PASS
 export TZ=UTC
 
-card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'EMAIL;TYPE=work:Ana.Work@Example.com'
+card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'EMAIL;TYPE=work:Ana.Work@Example.com' \
+	'TEL;TYPE=cell:+33 6 00 00 00 01'
 card bob.vcf UID:bob-1 'FN:Bob Stone' EMAIL:bob@example.com
 card zoe.vcf UID:zoe-1 'FN:Zoë Ñandú' EMAIL:zoe@example.net
 card cy.vcf UID:cy-1 'FN:Cy Twombly'
@@ -259,6 +260,12 @@ if command -v script >/dev/null 2>&1; then
 		pass "cleared at the end; nothing of the mail's own escapes" ||
 		{ not_ok "progress cleared, no mail escapes"; diag "$(cat -v "$T/tty.log")"; }
 fi
+
+# ---- today's upgrade: someone only ever emailed, with a phone number
+up=$(kith today --json | "$PY" -c 'import json, sys
+v = json.load(sys.stdin)["upgrade"]
+print(v["fn"] if v else "")')
+expect_eq "$up" "Ana Lima" "today offers Ana, only ever emailed, for a call"
 
 # ---- again: nothing new
 out=$(kith capture mail --since 2026-01-01 2>&1)
