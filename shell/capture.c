@@ -357,13 +357,16 @@ static long file_day(const struct stat *st)
 }
 
 /*
- * The header block of the message in file path, into r->buf; st filled.
+ * The header block of the message in file path (relative to dirfd, or
+ * AT_FDCWD), into r->buf; st filled.
  * Reads in 16 kB steps until the empty line that ends the headers.
  * 0, or -1 with errno (the file went away, or is no message).
  */
-static int read_head(struct run *r, const char *path, struct stat *st)
+static int read_head(struct run *r, int dirfd, const char *path,
+		     struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* openat: the folder's path is not looked up again for each message. */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	size_t end = 0;
 	ssize_t got;
 
@@ -395,11 +398,11 @@ static int read_head(struct run *r, const char *path, struct stat *st)
 }
 
 /* A message in a file of its own (Maildir, notmuch): what became of it. */
-static int take_file(struct run *r, const char *path, long *day)
+static int take_file(struct run *r, int dirfd, const char *path, long *day)
 {
 	struct stat st;
 
-	if (read_head(r, path, &st) < 0) {
+	if (read_head(r, dirfd, path, &st) < 0) {
 		r->messages++;
 		r->unreadable++;
 		return TAKEN_GONE;
@@ -463,19 +466,20 @@ static int maildir_seen(struct maildir *md, const char *key)
 	return 0;
 }
 
-static int maildir_file(struct maildir *md, const char *dir, const char *name)
+/* The message in file path (relative to dirfd), named name in its folder. */
+static int maildir_file(struct maildir *md, int dirfd, const char *path,
+			const char *name)
 {
 	struct run *r = md->r;
 	char *key = xstrndup(name, capture_maildir_key(name));
-	char *path = NULL, daybuf[11];
+	char daybuf[11];
 	struct kerr err;
 	long day = -1;
 	int rc = 0, t;
 
 	if (maildir_seen(md, key))
 		goto out;
-	path = xasprintf("%s/%s", dir, name);
-	t = take_file(r, path, &day);
+	t = take_file(r, dirfd, path, &day);
 	/* Both new/ and cur/ may briefly hold it: read once. */
 	capture_set_add(md->seen, key, -1);
 	capture_set_get(md->seen, key, &day, 0);
@@ -496,7 +500,6 @@ static int maildir_file(struct maildir *md, const char *dir, const char *name)
 	if (r->batch >= BATCH)
 		rc = commit_batch(r, 1);
 out:
-	free(path);
 	free(key);
 	return rc;
 }
@@ -523,7 +526,7 @@ static int maildir_sub(struct maildir *md, const char *root, const char *sub)
 			rc = -1;
 			break;
 		}
-		rc = maildir_file(md, dir, e->d_name);
+		rc = maildir_file(md, dirfd(d), e->d_name, e->d_name);
 	}
 	closedir(d);
 	free(dir);
@@ -853,9 +856,9 @@ static int notmuch_file(void *arg, const char *path)
 		*sub = '\0';
 		md = nm_maildir(nm, dir);
 		*sub = '/';
-		rc = md->failed ? -1 : maildir_file(md, dir, name);
+		rc = md->failed ? -1 : maildir_file(md, AT_FDCWD, path, name);
 	} else {
-		rc = take_file(r, path, &day) < 0 ? -1 : 0;
+		rc = take_file(r, AT_FDCWD, path, &day) < 0 ? -1 : 0;
 		if (rc == 0 && r->batch >= BATCH)
 			rc = commit_batch(r, 1);
 	}
