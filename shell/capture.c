@@ -3,8 +3,8 @@
  * the mail module kith-mail.so with GMime (src/mail.c), so that no other
  * command loads GMime, GLib or libnotmuch.
  *
- * Each message's header block is read (never its body), handed to GMime,
- * and judged by src/capture.c; a touch becomes an ordinary log entry in
+ * Each message's header block is read (never its body), decoded with
+ * GMime (src/mail.c), and judged by src/capture.c; a touch becomes an ordinary log entry in
  * the outbox whose id comes from the thread, the day and the person, so
  * a second run, another folder holding the same message, or another
  * device finds the entry already there. What was read is remembered in

@@ -3,9 +3,12 @@
  * gmime feature, into the mail module kith-mail.so only), and finding
  * messages in a notmuch database (the notmuch feature).
  *
- * Only the header block is handed to GMime: the caller stops reading a
- * file at its end (capture_header_end), so a message's body, often most
- * of its bytes, is never read.
+ * Only the header block is read: the caller stops reading a file at its
+ * end (capture_header_end), so a message's body, often most of its
+ * bytes, is never read. The block is split into fields here
+ * (capture_header_next) and each field capture needs is decoded by
+ * GMime: addresses with RFC 2047 names and groups, encoded subjects,
+ * dates in every form mail has them, message ids.
  */
 #ifndef KITH_MAIL_H
 #define KITH_MAIL_H
