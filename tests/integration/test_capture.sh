@@ -343,6 +343,31 @@ expect_eq "$out" "captured 0 touches on 0 people from 18 messages (4 skipped: 2 
 expect_eq "$(kith history --json --limit 1000 | "$PY" -c 'import json, sys
 print(" ".join(sorted(e["id"] for e in json.load(sys.stdin))))')" "$first_ids" "the same entries on both devices"
 
+# ---- both devices capture a new message before either syncs: one entry
+msg INBOX/cur '1015.M15.host:2,S' <<'EOF2'
+From: Ana Lima <ana@example.com>
+To: me@example.org
+Subject: Both devices
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Message-ID: <q1@example.com>
+
+Hello twice.
+EOF2
+dev1() { env -u KITH_DB HOME=$T/home-1 XDG_CONFIG_HOME=$T/home-1/.config \
+	XDG_DATA_HOME=$T/home-1/.local/share XDG_STATE_HOME=$T/home-1/.local/state "$KITH_BIN" "$@"; }
+out1=$(dev1 capture mail 2>&1)
+out2=$(kith capture mail "$M" --me me@example.org 2>&1)
+[[ $out1 == "captured 1 touch on 1 person from 1 message;"* && $out2 == "captured 1 touch on 1 person from 1 message;"* ]] &&
+	pass "each device logs the new message once" || { not_ok "both capture"; diag "$out1" "$out2"; }
+check "device 1 syncs" dev1 sync
+check "device 2 syncs" kith sync
+check "device 1 syncs again" dev1 sync
+s=$(unfolded ana.vcf)
+expect_eq "$(grep -c '^X-KITH-LOG:2026-11-21 email [0-9a-f]\{8\} got: Both devices$' <<<"$s")" 1 \
+	"the server's card holds the entry once"
+expect_eq "$(dev1 show --json ana | "$PY" -c 'import json, sys
+print(sum(e["text"] == "got: Both devices" for e in json.load(sys.stdin)["log"]))')" 1 "and so does device 1"
+
 # ---- notmuch
 if command -v notmuch >/dev/null 2>&1; then
 	msg INBOX/new '1014.M14.host' <<'EOF'
