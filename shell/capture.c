@@ -1,114 +1,36 @@
 /*
- * capture.c: 'capture mail', touches from the user's mail. Built into
- * the mail module kith-mail.so with GMime (src/mail.c), so that no other
- * command loads GMime, GLib or libnotmuch.
- *
- * Each message's header block is read (never its body), decoded with
- * GMime (src/mail.c), and judged by src/capture.c; a touch becomes an ordinary log entry in
- * the outbox whose id comes from the thread, the day and the person, so
- * a second run, another folder holding the same message, or another
- * device finds the entry already there. What was read is remembered in
- * the cache (src/query_mail.c), in the transaction that logs its touches.
+ * capture.c: 'capture mail', touches from the user's mail. The run
+ * itself (reading, judging, logging) is src/capture_run.c; this is the
+ * command: its options, the progress line, the dry run's table and the
+ * summary. Built into the mail module kith-mail.so with GMime, so that
+ * no other command loads GMime, GLib or libnotmuch.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture_run.h"
 #include "date.h"
-#include "mail.h"
 #include "out.h"
-#include "query_mail.h"
 #include "shell.h"
-
-#define HEADER_MAX (1 << 20)	/* a header block larger than this is not mail */
-#define BATCH 2000		/* messages between commits */
-#define MAX_DEPTH 8		/* folders below a path given */
 
 /* A touch --dry-run shows. */
 struct dry_row {
 	char date[11];
-	char *label, *text;	/* the label is the person's (not owned) */
+	char *person, *text;
 };
 
-struct who {
-	long card;
-	char *key, *label;
-	int touched;
-	int dirty;		/* entries added since its view was refreshed */
-};
-
-struct run {
+struct cmd {
 	struct ctx *ctx;
-	struct mail_seen *seen;
-	struct capture_set *me, *people, *logged;
-	struct who *who;
-	size_t nwho;
-	long since;		/* day number, -1 for none */
-	char since_s[11];
-	int dry, rescan;
-	int progress;		/* stderr is a terminal */
+	struct capture_run *run;
+	const struct capture_stats *st;
+	char since_s[11];	/* --since as a date, or "" */
+	int dry, progress;	/* progress: stderr is a terminal */
 	double shown;		/* when the progress line was last written */
-	long batch;		/* messages since the last commit */
-	/* what happened */
-	long messages, before, older, lists, autos, crowds, unreadable;
-	long touches, people_touched;
-	struct dry_row *rows;	/* --dry-run: what would be logged */
+	struct dry_row *rows;
 	size_t nrows;
-	struct sbuf buf;	/* a file's header block */
 };
-
-/* What became of one message. */
-enum taken {
-	TAKEN,			/* read (maybe touching nobody) */
-	TAKEN_OLDER,		/* dated before --since: passed over */
-	TAKEN_UNREADABLE,	/* no header kith can read */
-	TAKEN_GONE,		/* the file could not be opened (moved meanwhile) */
-};
-
-/* ---- the people ------------------------------------------------------ */
-
-static void add_person(void *arg, const struct query_mail_person *p)
-{
-	struct run *r = arg;
-	struct strv emails = {0};
-	struct who *w;
-	size_t i;
-
-	r->who = xrealloc(r->who, (r->nwho + 1) * sizeof *r->who);
-	w = &r->who[r->nwho];
-	w->card = p->card;
-	w->key = xstrdup(p->key ? p->key : "");
-	w->label = xstrdup(p->label ? p->label : "");
-	w->touched = 0;
-	sh_split_list(p->emails, &emails);
-	for (i = 0; i < emails.n; i++) {
-		char *a = capture_addr_norm(emails.v[i]);
-
-		if (*a)
-			capture_set_add(r->people, a, (long)r->nwho);
-		free(a);
-	}
-	strv_free(&emails);
-	r->nwho++;
-}
-
-static void add_me(struct run *r, const char *addr)
-{
-	char *a = capture_addr_norm(addr);
-
-	if (*a)
-		capture_set_add(r->me, a, 0);
-	free(a);
-}
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -126,7 +48,7 @@ static void add_count(struct sbuf *b, long n)
 	}
 }
 
-static void progress(struct run *r, int last)
+static void show_progress(struct cmd *r, int last)
 {
 	double now;
 	struct sbuf b = {0};
@@ -143,9 +65,9 @@ static void progress(struct run *r, int last)
 	r->shown = now;
 	/* Only kith's own numbers: nothing from a message reaches this line. */
 	sbuf_adds(&b, "\rcapture: ");
-	add_count(&b, r->messages);
+	add_count(&b, r->st->messages);
 	sbuf_adds(&b, " messages, ");
-	add_count(&b, r->touches);
+	add_count(&b, r->st->touches);
 	sbuf_adds(&b, " touches\033[K");
 	fputs(b.buf, stderr);
 	fflush(stderr);
@@ -164,17 +86,18 @@ static void add_part(struct sbuf *b, int *first, long n, const char *one,
 	*first = 0;
 }
 
-static void summary(struct run *r)
+static void summary(struct cmd *c)
 {
+	const struct capture_stats *r = c->st;
 	struct sbuf b = {0};
 	long skipped = r->lists + r->autos + r->crowds + r->unreadable;
 	int first = 1;
 
-	sbuf_adds(&b, r->dry ? "would capture " : "captured ");
+	sbuf_adds(&b, c->dry ? "would capture " : "captured ");
 	add_count(&b, r->touches);
 	sbuf_adds(&b, r->touches == 1 ? " touch on " : " touches on ");
-	add_count(&b, r->people_touched);
-	sbuf_adds(&b, r->people_touched == 1 ? " person from " : " people from ");
+	add_count(&b, r->people);
+	sbuf_adds(&b, r->people == 1 ? " person from " : " people from ");
 	add_count(&b, r->messages);
 	sbuf_adds(&b, r->messages == 1 ? " message" : " messages");
 	if (skipped) {
@@ -191,783 +114,36 @@ static void summary(struct run *r)
 	if (r->older) {
 		sbuf_adds(&b, "; ");
 		add_count(&b, r->older);
-		sbuf_addf(&b, " before %s", r->since_s);
+		sbuf_addf(&b, " before %s", c->since_s);
 	}
 	if (r->before) {
 		sbuf_adds(&b, "; ");
 		add_count(&b, r->before);
 		sbuf_adds(&b, " read before");
 	}
-	if (r->dry)
+	if (c->dry)
 		sbuf_adds(&b, "; nothing was changed");
 	sbuf_addc(&b, '\n');
 	sh_flush(&b);
 }
 
-/* ---- logging --------------------------------------------------------- */
-
-/* The views of the cards logged on since the last commit, once each. */
-static int refresh_dirty(struct run *r, struct kerr *err)
+/* The hooks of the run. */
+static void on_progress(void *arg, const struct capture_stats *st)
 {
-	size_t i;
-
-	for (i = 0; i < r->nwho; i++) {
-		if (!r->who[i].dirty)
-			continue;
-		if (cache_card_refresh(r->ctx->cache, r->who[i].card, err) < 0)
-			return -1;
-		r->who[i].dirty = 0;
-	}
-	return 0;
+	show_progress(arg, 0);
 }
 
-static int commit_batch(struct run *r, int reopen)
+static void on_planned(void *arg, const char *date, const char *person,
+		       const char *text)
 {
-	struct kerr err;
-
-	r->batch = 0;
-	if (r->dry)
-		return 0;
-	if (refresh_dirty(r, &err) < 0) {
-		cache_rollback(r->ctx->cache);
-		say_error("%s", err.msg);
-		return -1;
-	}
-	if (cache_commit(r->ctx->cache, &err) < 0 ||
-	    (reopen && cache_begin(r->ctx->cache, &err) < 0)) {
-		say_error("%s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-/* One touch: logged unless its id is already in the person's log. */
-static int log_touch(struct run *r, const struct capture_msg *m,
-		     const struct capture_touch *t, const char *thread)
-{
-	struct who *w = &r->who[t->person];
-	char day[11], date[11], id[9], *key, *text;
-	struct kerr err;
-	int has, rc = -1;
-
-	date_format(m->day, day);
-	/* A clock gone wrong on the sender's side: a touch is never in the future. */
-	date_format(m->day > r->ctx->today ? r->ctx->today : m->day, date);
-	capture_id(thread, day, w->key, id);
-	key = xasprintf("%ld %s", w->card, id);
-	if (capture_set_has(r->logged, key)) {
-		free(key);
-		return 0;
-	}
-	capture_set_add(r->logged, key, 0);
-	free(key);
-	has = query_log_has(r->ctx->cache, w->card, id, &err);
-	if (has < 0) {
-		say_error("%s", err.msg);
-		return -1;
-	}
-	if (has)
-		return 0;
-	text = capture_text(t->wrote, m->subject);
-	if (r->dry) {
-		struct dry_row *d;
-
-		r->rows = xrealloc(r->rows, (r->nrows + 1) * sizeof *r->rows);
-		d = &r->rows[r->nrows++];
-		memcpy(d->date, date, sizeof d->date);
-		d->label = w->label;
-		d->text = text;
-		text = NULL;
-	} else if (query_mail_log(r->ctx->cache, w->card, date, "email", id, text,
-				  &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	} else {
-		w->dirty = 1;
-	}
-	r->touches++;
-	r->people_touched += !w->touched;
-	w->touched = 1;
-	rc = 0;
-out:
-	free(text);
-	return rc;
-}
-
-/*
- * One message's header block; fallback_day is its date when it carries
- * none (a Received header, an mbox From_ line, the file's time). -1 on a
- * cache error, else what became of it (*day: its date).
- */
-static int take(struct run *r, const char *hdr, size_t len, long fallback_day,
-		long *day)
-{
-	struct capture_touch t[64];
-	struct capture_msg m;
-	size_t n, i;
-	char *thread;
-	int rc = TAKEN;
-
-	r->batch++;
-	if (mail_parse(hdr, len, &m) < 0 || (!m.from.n && !m.to.n)) {
-		capture_msg_free(&m);
-		r->messages++;
-		r->unreadable++;
-		return TAKEN_UNREADABLE;
-	}
-	if (m.day < 0)
-		m.day = fallback_day;
-	*day = m.day;
-	if (r->since >= 0 && m.day >= 0 && m.day < r->since) {
-		r->older++;
-		capture_msg_free(&m);
-		return TAKEN_OLDER;
-	}
-	r->messages++;
-	switch (capture_skip(&m)) {
-	case CAPTURE_LIST: r->lists++; break;
-	case CAPTURE_AUTO: r->autos++; break;
-	case CAPTURE_CROWD: r->crowds++; break;
-	case CAPTURE_KEEP:
-		if (m.day < 0)
-			break;	/* no date at all: nothing to log it on */
-		n = capture_touches(&m, r->me, r->people, t, 64);
-		thread = n ? capture_thread_key(&m) : NULL;
-		for (i = 0; i < n && rc >= 0; i++)
-			if (log_touch(r, &m, &t[i], thread) < 0)
-				rc = -1;
-		free(thread);
-		break;
-	}
-	capture_msg_free(&m);
-	progress(r, 0);
-	return rc;
-}
-
-/* ---- Maildir --------------------------------------------------------- */
-
-static long file_day(const struct stat *st)
-{
-	struct tm tm;
-	time_t t = st->st_mtime;
-
-	if (!localtime_r(&t, &tm))
-		return -1;
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-/*
- * The header block of the message in file path (relative to dirfd, or
- * AT_FDCWD), into r->buf; st filled.
- * Reads in 16 kB steps until the empty line that ends the headers.
- * 0, or -1 with errno (the file went away, or is no message).
- */
-static int read_head(struct run *r, int dirfd, const char *path,
-		     struct stat *st)
-{
-	/* openat: the folder's path is not looked up again for each message. */
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	size_t end = 0;
-	ssize_t got;
-
-	sbuf_reset(&r->buf);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	for (;;) {
-		char chunk[16384];
-
-		got = read(fd, chunk, sizeof chunk);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		sbuf_add(&r->buf, chunk, (size_t)got);
-		end = capture_header_end(r->buf.buf, r->buf.len);
-		if (end < r->buf.len || r->buf.len > HEADER_MAX)
-			break;
-	}
-	close(fd);
-	if (r->buf.len)
-		r->buf.len = capture_header_end(r->buf.buf, r->buf.len);
-	return got < 0 ? -1 : 0;
-}
-
-/* A message in a file of its own (Maildir, notmuch): what became of it. */
-static int take_file(struct run *r, int dirfd, const char *path, long *day)
-{
-	struct stat st;
-
-	if (read_head(r, dirfd, path, &st) < 0) {
-		r->messages++;
-		r->unreadable++;
-		return TAKEN_GONE;
-	}
-	return take(r, r->buf.buf ? r->buf.buf : "", r->buf.len, file_day(&st),
-		    day);
-}
-
-struct maildir {
-	struct run *r;
-	const char *src;	/* its real path: the key in mail_seen */
-	char *own;		/* src when this struct owns it */
-	struct capture_set *seen;
-	int failed;
-};
-
-static void seen_load(void *arg, const char *name, const char *day)
-{
-	struct maildir *md = arg;
-	long d = -1;
-	struct kerr err;
-
-	if (day && date_parse(day, &d, &err) < 0)
-		d = -1;
-	capture_set_add(md->seen, name, d);
-}
-
-static void seen_prune(void *arg, const char *name, long value)
-{
-	struct maildir *md = arg;
-	struct kerr err;
-
-	if (md->failed)
-		return;
-	if (mail_seen_drop(md->r->seen, md->src, name, &err) < 0) {
-		say_error("%s", err.msg);
-		md->failed = 1;
-	}
-}
-
-/*
- * Whether the message named key was read before: 1 to pass it over, 0
- * to read it (never seen, or passed over then as older than a --since
- * that no longer excludes it).
- */
-static int maildir_seen(struct maildir *md, const char *key)
-{
-	struct run *r = md->r;
-	long day;
-
-	if (!capture_set_get(md->seen, key, &day, 1))
-		return 0;
-	if (day < 0) {
-		r->before += !r->rescan;
-		return !r->rescan;
-	}
-	if (r->since >= 0 && day < r->since) {
-		r->older++;
-		return 1;
-	}
-	return 0;
-}
-
-/* The message in file path (relative to dirfd), named name in its folder. */
-static int maildir_file(struct maildir *md, int dirfd, const char *path,
-			const char *name)
-{
-	struct run *r = md->r;
-	char *key = xstrndup(name, capture_maildir_key(name));
-	char daybuf[11];
-	struct kerr err;
-	long day = -1;
-	int rc = 0, t;
-
-	if (maildir_seen(md, key))
-		goto out;
-	t = take_file(r, dirfd, path, &day);
-	/* Both new/ and cur/ may briefly hold it: read once. */
-	capture_set_add(md->seen, key, -1);
-	capture_set_get(md->seen, key, &day, 0);
-	if (t < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (r->dry || t == TAKEN_GONE)
-		goto out;
-	if (t == TAKEN_OLDER)
-		date_format(day, daybuf);
-	if (mail_seen_put(r->seen, md->src, key, t == TAKEN_OLDER ? daybuf : NULL,
-			  &err) < 0) {
-		say_error("%s", err.msg);
-		rc = -1;
-		goto out;
-	}
-	if (r->batch >= BATCH)
-		rc = commit_batch(r, 1);
-out:
-	free(key);
-	return rc;
-}
-
-static int maildir_sub(struct maildir *md, const char *root, const char *sub)
-{
-	char *dir = xasprintf("%s/%s", root, sub);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int rc = 0;
-
-	if (!d) {
-		if (errno != ENOENT) {
-			say_error("cannot read %s: %s", dir, strerror(errno));
-			rc = -1;
-		}
-		free(dir);
-		return rc;
-	}
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (kith_interrupted) {
-			rc = -1;
-			break;
-		}
-		rc = maildir_file(md, dirfd(d), e->d_name, e->d_name);
-	}
-	closedir(d);
-	free(dir);
-	return rc;
-}
-
-static int maildir_read(struct run *r, const char *root)
-{
-	struct maildir md = { r, NULL, NULL, capture_set_new(), 0 };
-	char *src = realpath(root, NULL);
-	struct kerr err;
-	int rc = -1;
-
-	md.src = src ? src : root;
-	if (mail_seen_each(r->seen, md.src, seen_load, &md, &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	if (maildir_sub(&md, root, "new") < 0 || maildir_sub(&md, root, "cur") < 0)
-		goto out;
-	/* Messages deleted since: forget them, so the table does not grow forever. */
-	if (!r->dry)
-		capture_set_each_unfound(md.seen, seen_prune, &md);
-	rc = md.failed ? -1 : 0;
-out:
-	capture_set_free(md.seen);
-	free(src);
-	return rc;
-}
-
-/* ---- mbox ------------------------------------------------------------ */
-
-/* The date of a From_ line ("From sender Tue Nov  3 10:00:00 2026"), or -1. */
-static long from_line_day(const char *line, size_t n)
-{
-	char *s = xstrndup(line, n);
-	const char *p = s + 5;
-	long day;
-
-	while (*p == ' ')
-		p++;
-	while (*p && *p != ' ')
-		p++;
-	day = mail_date_day(p);
-	free(s);
-	return day;
-}
-
-struct mbox {
-	const char *src;
-	const char *buf;
-	size_t len;
-	long fallback;		/* the file's day */
-	struct mail_mbox_state state;
-};
-
-/* Whether the state of a read before lets this run go on from it. */
-static int mbox_resumable(const struct run *r, const struct mail_mbox_state *s)
-{
-	long d;
-	struct kerr err;
-
-	if (r->rescan)
-		return 0;
-	if (!s->since[0])
-		return 1;
-	/* Read with --since S: what it passed over is still excluded by a later since. */
-	return r->since >= 0 && date_parse(s->since, &d, &err) == 0 && d <= r->since;
-}
-
-static int mbox_messages(struct run *r, struct mbox *mb, size_t pos)
-{
-	size_t from, start, end;
-	struct kerr err;
-	long day;
-
-	while (capture_mbox_next(mb->buf, mb->len, &pos, &from, &start, &end)) {
-		size_t hl = capture_header_end(mb->buf + start, end - start);
-
-		long fallback = from_line_day(mb->buf + from, start - from);
-		int t;
-
-		if (kith_interrupted)
-			return -1;
-		t = take(r, mb->buf + start, hl, fallback >= 0 ? fallback :
-			 mb->fallback, &day);
-		if (t < 0)
-			return -1;
-		if (t == TAKEN_OLDER && !mb->state.since[0])
-			snprintf(mb->state.since, sizeof mb->state.since, "%s",
-				 r->since_s);
-		mb->state.offset = (long long)end;
-		if (r->batch >= BATCH && !r->dry) {
-			/* Size -1: a crash now leaves an offset to go on from, never "unchanged". */
-			mb->state.size = -1;
-			if (mail_seen_mbox_put(r->seen, mb->src, &mb->state, &err) < 0) {
-				say_error("%s", err.msg);
-				return -1;
-			}
-			if (commit_batch(r, 1) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/*
- * Where to go on in an mbox read before up to old->offset: there when a
- * message starts there (the file was appended to), else at 0 (it changed).
- */
-static long mbox_resume_at(struct mbox *mb, const struct mail_mbox_state *old)
-{
-	long at;
-
-	if (old->offset < 0 || old->offset > (long long)mb->len)
-		return 0;
-	at = capture_mbox_resume(mb->buf, mb->len, (size_t)old->offset);
-	if (at < 0)
-		return 0;
-	snprintf(mb->state.since, sizeof mb->state.since, "%s", old->since);
-	return at;
-}
-
-static int mbox_read(struct run *r, const char *path, int fd,
-		     const struct stat *st)
-{
-	struct mail_mbox_state old;
-	struct mbox mb;
-	char *src = realpath(path, NULL);
-	struct kerr err;
-	void *map = NULL;
-	long resume = 0;
-	int found, rc = -1;
-
-	memset(&mb, 0, sizeof mb);
-	mb.src = src ? src : path;
-	mb.len = (size_t)st->st_size;
-	mb.fallback = file_day(st);
-	found = mail_seen_mbox_get(r->seen, mb.src, &old, &err);
-	if (found < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	mb.state.mtime = (long long)st->st_mtim.tv_sec * 1000000000LL +
-			 st->st_mtim.tv_nsec;
-	if (found && mbox_resumable(r, &old) && old.size == (long long)mb.len &&
-	    old.mtime == mb.state.mtime) {
-		rc = 0;		/* unchanged since it was read */
-		goto out;
-	}
-	if (mb.len) {
-		map = mmap(NULL, mb.len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			map = NULL;
-			say_error("cannot read %s: %s", path, strerror(errno));
-			goto out;
-		}
-		mb.buf = map;
-	}
-	if (found && mbox_resumable(r, &old))
-		resume = mbox_resume_at(&mb, &old);
-	if (mbox_messages(r, &mb, (size_t)resume) < 0)
-		goto out;
-	mb.state.size = (long long)mb.len;
-	mb.state.offset = (long long)mb.len;
-	if (!r->dry && mail_seen_mbox_put(r->seen, mb.src, &mb.state, &err) < 0) {
-		say_error("%s", err.msg);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (map)
-		munmap(map, mb.len);
-	free(src);
-	return rc;
-}
-
-/* ---- paths ----------------------------------------------------------- */
-
-static int is_dir(const char *dir, const char *sub)
-{
-	char *p = xasprintf("%s/%s", dir, sub);
-	struct stat st;
-	int yes = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-
-	free(p);
-	return yes;
-}
-
-static int is_maildir(const char *dir)
-{
-	return is_dir(dir, "cur") || is_dir(dir, "new");
-}
-
-/* Whether the open file starts like an mbox (or is empty, when named). */
-static int looks_mbox(int fd, const struct stat *st, int given)
-{
-	char head[5];
-
-	if (st->st_size == 0)
-		return given;
-	return pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
-}
-
-static int read_path(struct run *r, const char *path, int depth, int given);
-
-/*
- * A folder that is no Maildir: the Maildirs and mbox files in it (a
- * mail root such as ~/Mail, notmuch's database.path), dot entries left
- * out (.notmuch) except a Maildir++ folder (.Sent) inside a Maildir.
- */
-static int read_tree(struct run *r, const char *dir, int depth, int in_maildir)
-{
-	struct dirent **names = NULL;
-	int n, i, rc = 0;
-
-	n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0) {
-		say_error("cannot read %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		const char *nm = names[i]->d_name;
-		int dot = nm[0] == '.';
-		char *p;
-
-		if (rc == 0 && strcmp(nm, ".") && strcmp(nm, "..") &&
-		    strcmp(nm, "cur") && strcmp(nm, "new") && strcmp(nm, "tmp") &&
-		    (!dot || in_maildir)) {
-			p = xasprintf("%s/%s", dir, nm);
-			if (!dot || is_maildir(p))
-				rc = read_path(r, p, depth + 1, 0);
-			free(p);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return rc;
-}
-
-static int read_path(struct run *r, const char *path, int depth, int given)
-{
-	struct stat st;
-	int fd, rc = 0;
-
-	if (depth > MAX_DEPTH)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (given ? 0 : O_NOFOLLOW));
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (given || errno != ELOOP)
-			say_error("cannot read %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return given ? -1 : 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		if (!is_maildir(path))
-			return read_tree(r, path, depth, 0);
-		rc = maildir_read(r, path);
-		return rc < 0 ? -1 : read_tree(r, path, depth, 1);
-	}
-	if (S_ISREG(st.st_mode) && looks_mbox(fd, &st, given))
-		rc = mbox_read(r, path, fd, &st);
-	else if (given) {
-		say_error("%s is neither a Maildir (a folder with cur/ and new/) "
-			  "nor an mbox file (one that starts with \"From \")", path);
-		rc = -1;
-	}
-	close(fd);
-	return rc;
-}
-
-/* ---- notmuch --------------------------------------------------------- */
-
-/*
- * notmuch names files; those in a Maildir (most) are remembered as the
- * Maildir's own are, so a second run reads only what is new there too.
- */
-struct nm {
-	struct run *r;
-	struct capture_set *roots;	/* a Maildir's path as notmuch gives it -> md[] */
-	struct maildir **md;
-	size_t n;
-	int failed;		/* a message could not be noted or logged */
-};
-
-static struct maildir *nm_maildir(struct nm *nm, const char *root)
-{
-	struct maildir *md;
-	struct kerr err;
-	char *src;
-	long i;
-
-	if (capture_set_get(nm->roots, root, &i, 1))
-		return nm->md[i];
-	md = xcalloc(1, sizeof *md);
-	md->r = nm->r;
-	src = realpath(root, NULL);
-	md->own = src ? src : xstrdup(root);
-	md->src = md->own;
-	md->seen = capture_set_new();
-	if (mail_seen_each(nm->r->seen, md->src, seen_load, md, &err) < 0) {
-		say_error("%s", err.msg);
-		md->failed = 1;
-	}
-	nm->md = xrealloc(nm->md, (nm->n + 1) * sizeof *nm->md);
-	nm->md[nm->n] = md;
-	capture_set_add(nm->roots, root, (long)nm->n++);
-	return md;
-}
-
-static int notmuch_file(void *arg, const char *path)
-{
-	struct nm *nm = arg;
-	struct run *r = nm->r;
-	char *dir = xstrdup(path), *name = strrchr(dir, '/'), *sub;
-	long day;
-	int rc;
-
-	if (name)
-		*name++ = '\0';
-	sub = name ? strrchr(dir, '/') : NULL;
-	if (sub && (!strcmp(sub, "/cur") || !strcmp(sub, "/new"))) {
-		struct maildir *md;
-
-		*sub = '\0';
-		md = nm_maildir(nm, dir);
-		*sub = '/';
-		rc = md->failed ? -1 : maildir_file(md, AT_FDCWD, path, name);
-	} else {
-		rc = take_file(r, AT_FDCWD, path, &day) < 0 ? -1 : 0;
-		if (rc == 0 && r->batch >= BATCH)
-			rc = commit_batch(r, 1);
-	}
-	free(dir);
-	nm->failed |= rc < 0;
-	return rc < 0 || kith_interrupted;
-}
-
-static int read_notmuch(struct run *r, const char *query)
-{
-	struct nm nm = { r, capture_set_new(), NULL, 0, 0 };
-	struct kerr err;
-	int rc = 0;
-	size_t i;
-
-	if (mail_notmuch_each(query, notmuch_file, &nm, &err) < 0) {
-		say_error("%s", err.msg);
-		rc = -1;
-	}
-	for (i = 0; i < nm.n; i++) {
-		rc = nm.md[i]->failed ? -1 : rc;
-		capture_set_free(nm.md[i]->seen);
-		free(nm.md[i]->own);
-		free(nm.md[i]);
-	}
-	free(nm.md);
-	capture_set_free(nm.roots);
-	return rc < 0 || nm.failed || kith_interrupted ? -1 : 0;
-}
-
-/* ---- the command ----------------------------------------------------- */
-
-static void run_free(struct run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nwho; i++) {
-		free(r->who[i].key);
-		free(r->who[i].label);
-	}
-	free(r->who);
-	capture_set_free(r->me);
-	capture_set_free(r->people);
-	capture_set_free(r->logged);
-	mail_seen_close(r->seen);
-	for (i = 0; i < r->nrows; i++)
-		free(r->rows[i].text);
-	free(r->rows);
-	sbuf_free(&r->buf);
-}
-
-/* Options into r; the paths stay in argv[2..*argc). An exit status. */
-static int run_options(struct run *r, int *argc, char **argv, char **notmuch)
-{
-	char *v = NULL;
-	struct kerr err;
-	int got;
-
-	while ((got = opt_take(argc, argv, "--me", 1, &v)) == 1)
-		add_me(r, v);
-	if (got < 0 || opt_take(argc, argv, "--notmuch", 1, notmuch) < 0)
-		return EXIT_USAGE;
-	r->dry = opt_take(argc, argv, "--dry-run", 0, NULL) == 1;
-	r->rescan = opt_take(argc, argv, "--rescan", 0, NULL) == 1;
-	v = NULL;
-	if (opt_take(argc, argv, "--since", 1, &v) < 0)
-		return EXIT_USAGE;
-	r->since = -1;
-	if (v) {
-		if (date_parse_user(v, r->ctx->today, 0, &r->since, &err) < 0) {
-			say_error("%s", err.msg);
-			return EXIT_USAGE;
-		}
-		date_format(r->since, r->since_s);
-	}
-	for (got = 2; got < *argc; got++)
-		if (strcmp(argv[got], "--") == 0) {
-			memmove(argv + got, argv + got + 1,
-				(size_t)(*argc - got - 1) * sizeof *argv);
-			(*argc)--;
-			break;
-		}
-	return EXIT_OK;
-}
-
-static int run_setup(struct run *r, struct ctx *ctx)
-{
-	struct kerr err;
-	size_t i;
-
-	for (i = 0; i < ctx->cfg.mail_me.n; i++)
-		add_me(r, ctx->cfg.mail_me.v[i]);
-	if (!capture_set_count(r->me)) {
-		say_error("capture needs your own addresses to tell mail you "
-			  "wrote from mail you got: give --me ADDRESS, or add "
-			  "'me = ADDRESS' lines under [mail] in %s", ctx->cfg.path ?
-			  ctx->cfg.path : "the config");
-		return EXIT_USAGE;
-	}
-	if (query_mail_people(ctx->cache, add_person, r, &err) < 0) {
-		say_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	r->seen = mail_seen_open(ctx->cache, &err);
-	if (!r->seen) {
-		say_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	struct cmd *c = arg;
+	struct dry_row *d;
+
+	c->rows = xrealloc(c->rows, (c->nrows + 1) * sizeof *c->rows);
+	d = &c->rows[c->nrows++];
+	snprintf(d->date, sizeof d->date, "%s", date);
+	d->person = xstrdup(person);
+	d->text = xstrdup(text);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -976,12 +152,12 @@ static int row_cmp(const void *a, const void *b)
 	int c = strcmp(x->date, y->date);
 
 	if (!c)
-		c = strcmp(x->label, y->label);
+		c = strcmp(x->person, y->person);
 	return c ? c : strcmp(x->text, y->text);
 }
 
 /* The touches --dry-run found, by date: folders are read in no useful order. */
-static int dry_table(struct run *r)
+static int dry_table(struct cmd *r)
 {
 	static const struct out_col cols[] = {
 		{.head = "DATE", .min = 10, .max = 10},
@@ -999,7 +175,7 @@ static int dry_table(struct run *r)
 	out_table_init(&t, cols, sizeof cols / sizeof *cols);
 	for (i = 0; i < r->nrows; i++) {
 		out_table_add(&t, r->rows[i].date, NULL);
-		out_table_add(&t, r->rows[i].label, NULL);
+		out_table_add(&t, r->rows[i].person, NULL);
 		out_table_add(&t, "email", NULL);
 		out_table_add(&t, r->rows[i].text, NULL);
 	}
@@ -1008,66 +184,148 @@ static int dry_table(struct run *r)
 	return sh_flush(&b);
 }
 
-static int run_all(struct run *r, int argc, char **argv, const char *notmuch)
+/* ---- the command ----------------------------------------------------- */
+
+struct opts {
+	struct strv me;
+	char *notmuch;
+	long since;
+	int dry, rescan;
+};
+
+/* Options into o; the paths stay in argv[2..*argc). An exit status. */
+static int take_options(struct ctx *ctx, int *argc, char **argv, struct opts *o)
 {
-	const struct strv *paths = &r->ctx->cfg.mail_paths;
+	char *v = NULL;
+	struct kerr err;
+	int got;
+
+	while ((got = opt_take(argc, argv, "--me", 1, &v)) == 1)
+		strv_push(&o->me, v);
+	if (got < 0 || opt_take(argc, argv, "--notmuch", 1, &o->notmuch) < 0)
+		return EXIT_USAGE;
+	o->dry = opt_take(argc, argv, "--dry-run", 0, NULL) == 1;
+	o->rescan = opt_take(argc, argv, "--rescan", 0, NULL) == 1;
+	v = NULL;
+	if (opt_take(argc, argv, "--since", 1, &v) < 0)
+		return EXIT_USAGE;
+	o->since = -1;
+	if (v && date_parse_user(v, ctx->today, 0, &o->since, &err) < 0) {
+		say_error("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	for (got = 2; got < *argc; got++)
+		if (strcmp(argv[got], "--") == 0) {
+			memmove(argv + got, argv + got + 1,
+				(size_t)(*argc - got - 1) * sizeof *argv);
+			(*argc)--;
+			break;
+		}
+	return EXIT_OK;
+}
+
+/* The user's addresses into the run: the config's and --me. An exit status. */
+static int add_addresses(struct cmd *c, const struct opts *o)
+{
+	const struct config *cfg = &c->ctx->cfg;
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->mail_me.n; i++)
+		n = capture_run_me(c->run, cfg->mail_me.v[i]);
+	for (i = 0; i < o->me.n; i++)
+		n = capture_run_me(c->run, o->me.v[i]);
+	if (n)
+		return EXIT_OK;
+	say_error("capture needs your own addresses to tell mail you wrote from "
+		  "mail you got: give --me ADDRESS, or add 'me = ADDRESS' lines "
+		  "under [mail] in %s", cfg->path ? cfg->path : "the config");
+	return EXIT_USAGE;
+}
+
+/* Reads what the command line or the config names. 0, or -1 after saying why. */
+static int read_all(struct cmd *c, int argc, char **argv, const char *notmuch)
+{
+	const struct strv *paths = &c->ctx->cfg.mail_paths;
+	struct kerr err;
 	int i, rc = 0;
 	size_t k;
 
 	if (notmuch)
-		return read_notmuch(r, notmuch);
-	if (argc <= 2 && paths->n == 0) {
+		rc = capture_run_notmuch(c->run, notmuch, &err);
+	else if (argc <= 2 && paths->n == 0) {
 		say_error("no mail to read: name a Maildir or mbox file, or add "
 			  "'path = ~/Maildir' under [mail] in the config");
 		return -1;
 	}
-	for (i = 2; i < argc && rc == 0; i++)
-		rc = read_path(r, argv[i], 0, 1);
-	for (k = 0; argc <= 2 && k < paths->n && rc == 0; k++)
-		rc = read_path(r, paths->v[k], 0, 1);
+	for (i = 2; !notmuch && i < argc && rc == 0; i++)
+		rc = capture_run_path(c->run, argv[i], &err);
+	for (k = 0; !notmuch && argc <= 2 && k < paths->n && rc == 0; k++)
+		rc = capture_run_path(c->run, paths->v[k], &err);
+	if (rc < 0)
+		say_error("%s", err.msg);
 	return rc;
+}
+
+static void cmd_free(struct cmd *c, struct opts *o)
+{
+	size_t i;
+
+	capture_run_free(c->run);
+	for (i = 0; i < c->nrows; i++) {
+		free(c->rows[i].person);
+		free(c->rows[i].text);
+	}
+	free(c->rows);
+	strv_free(&o->me);
 }
 
 int kith_mail_capture(struct ctx *ctx, int argc, char **argv)
 {
+	struct capture_hooks hooks = { on_progress, on_planned, NULL };
 	struct sigaction saved;
-	struct run r;
+	struct opts o;
+	struct cmd c;
 	struct kerr err;
-	char *notmuch = NULL;
-	int rc;
+	int rc, got;
 
-	memset(&r, 0, sizeof r);
-	r.ctx = ctx;
-	r.me = capture_set_new();
-	r.people = capture_set_new();
-	r.logged = capture_set_new();
-	rc = run_options(&r, &argc, argv, &notmuch);
-	if (rc == EXIT_OK)
-		rc = run_setup(&r, ctx);
+	memset(&c, 0, sizeof c);
+	memset(&o, 0, sizeof o);
+	c.ctx = ctx;
+	rc = take_options(ctx, &argc, argv, &o);
 	if (rc != EXIT_OK)
 		goto out;
-	mail_init();
-	r.progress = isatty(2);
-	if (!r.dry && cache_begin(ctx->cache, &err) < 0) {
+	c.dry = o.dry;
+	if (o.since >= 0)
+		date_format(o.since, c.since_s);
+	hooks.arg = &c;
+	c.run = capture_run_new(ctx->cache, ctx->today, o.since, o.dry, o.rescan,
+				&hooks, &err);
+	if (!c.run) {
 		say_error("%s", err.msg);
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	c.st = capture_run_stats(c.run);
+	rc = add_addresses(&c, &o);
+	if (rc != EXIT_OK)
+		goto out;
+	c.progress = isatty(2);
 	interrupt_begin(&saved);
-	rc = run_all(&r, argc, argv, notmuch) < 0 ? EXIT_FAIL : EXIT_OK;
-	if (kith_interrupted)
-		rc = EXIT_INTERRUPTED;
+	got = read_all(&c, argc, argv, o.notmuch);
+	rc = kith_interrupted ? EXIT_INTERRUPTED : got < 0 ? EXIT_FAIL : EXIT_OK;
 	interrupt_end(&saved);
-	progress(&r, 1);
+	show_progress(&c, 1);
 	/* What was read is kept, even when a later folder failed or Ctrl-C came. */
-	if (!r.dry && commit_batch(&r, 0) < 0)
+	if (capture_run_finish(c.run, &err) < 0) {
+		say_error("%s", err.msg);
 		rc = EXIT_FAIL;
-	if (r.dry && dry_table(&r) < 0)
+	}
+	if (c.dry && dry_table(&c) < 0)
 		rc = EXIT_FAIL;
 	/* After a failure, the summary only when something was read. */
-	if (rc == EXIT_OK || r.messages || r.older || r.before)
-		summary(&r);
+	if (rc == EXIT_OK || c.st->messages || c.st->older || c.st->before)
+		summary(&c);
 out:
-	run_free(&r);
+	cmd_free(&c, &o);
 	return rc;
 }
