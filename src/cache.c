@@ -180,10 +180,11 @@ static const char *const migrations[] = {
 	/*
 	 * 8: the mail 'capture mail' has read (src/query_mail.c), so a second
 	 * run reads no message again. A Maildir message is (folder, its
-	 * unique name without the ":2," flags); an mbox file is (file, '')
-	 * with its size, mtime and the offset read up to. day: the message
-	 * was passed over as older than --since (that day), or for an mbox,
-	 * the --since its offset was read with.
+	 * unique name without the ":2," flags), day set when it was passed
+	 * over as older than --since (that day). (source, '') is the source
+	 * as a whole: an mbox's size, mtime, the offset read to and the
+	 * --since it was read with; a Maildir's count of messages and the
+	 * mtimes of cur/ (mtime) and new/ (offset).
 	 */
 	"CREATE TABLE mail_seen("
 	"  src TEXT NOT NULL,"

@@ -324,6 +324,8 @@ struct maildir {
 	char *own;		/* src when this struct owns it */
 	struct capture_set *seen;
 	int failed;
+	int partial;		/* a message passed over by --since, or gone meanwhile */
+	long dropped;		/* names forgotten: their files are gone */
 };
 
 static void seen_load(void *arg, const char *name, const char *day)
@@ -345,6 +347,7 @@ static void seen_prune(void *arg, const char *name, long value)
 		return;
 	if (mail_seen_drop(md->r->seen, md->src, name, &md->r->err) < 0)
 		md->failed = 1;
+	md->dropped++;
 }
 
 /*
@@ -365,6 +368,7 @@ static int maildir_seen(struct maildir *md, const char *key)
 	}
 	if (r->since >= 0 && day < r->since) {
 		r->stats.older++;
+		md->partial = 1;
 		return 1;
 	}
 	return 0;
@@ -390,6 +394,7 @@ static int maildir_file(struct maildir *md, int dirfd, const char *path,
 		rc = -1;
 		goto out;
 	}
+	md->partial |= t == TAKEN_GONE || t == TAKEN_OLDER;
 	if (r->dry || t == TAKEN_GONE)
 		goto out;
 	if (t == TAKEN_OLDER)
@@ -436,13 +441,90 @@ static int maildir_sub(struct maildir *md, const char *root, const char *sub)
 	return rc;
 }
 
+/* The mtime of dir/sub in nanoseconds, -1 when there is none. */
+static long long dir_mtime(const char *dir, const char *sub)
+{
+	char *p = xasprintf("%s/%s", dir, sub);
+	struct stat st;
+	long long t = -1;
+
+	if (stat(p, &st) == 0)
+		t = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	free(p);
+	return t;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Whether the Maildir is as a run that read all of it left it: neither
+ * cur/ nor new/ changed since (a message added, moved, re-flagged or
+ * deleted changes its folder's mtime). Then nothing in it is read, not
+ * even its names.
+ */
+static int maildir_unchanged(struct capture_run *r, const char *src,
+			     const struct mail_seen_state *now, int *found)
+{
+	struct mail_seen_state st;
+
+	*found = mail_seen_state_get(r->seen, src, &st, &r->err);
+	if (*found < 0)
+		return -1;
+	if (!*found || r->rescan || st.mtime != now->mtime ||
+	    st.offset != now->offset || st.size < 0)
+		return 0;
+	r->stats.before += (long)st.size;
+	return 1;
+}
+
+/*
+ * After a run that read all of it, the Maildir's state for the next one.
+ * Only folder times a second older than the run's start are kept: a
+ * message delivered in the same clock tick as the run began could leave
+ * a folder's mtime as it was (notmuch guards the same way).
+ */
+static int maildir_note(struct maildir *md, struct mail_seen_state *now,
+			long long started, int found)
+{
+	struct capture_run *r = md->r;
+	long long margin = 1000000000LL;
+
+	if (r->dry)
+		return 0;
+	if (md->partial || now->mtime > started - margin ||
+	    now->offset > started - margin) {
+		if (!found)
+			return 0;
+		return mail_seen_drop(r->seen, md->src, "", &r->err);
+	}
+	now->size = (long long)capture_set_count(md->seen) - md->dropped;
+	return mail_seen_state_put(r->seen, md->src, now, &r->err);
+}
+
 static int maildir_read(struct capture_run *r, const char *root)
 {
-	struct maildir md = { r, NULL, NULL, capture_set_new(), 0 };
+	struct maildir md = { r, NULL, NULL, NULL, 0, 0, 0 };
+	struct mail_seen_state now;
 	char *src = realpath(root, NULL);
-	int rc = -1;
+	long long started = now_ns();
+	int found, same, rc = -1;
 
 	md.src = src ? src : root;
+	memset(&now, 0, sizeof now);
+	now.mtime = dir_mtime(root, "cur");
+	now.offset = dir_mtime(root, "new");
+	same = maildir_unchanged(r, md.src, &now, &found);
+	if (same != 0) {
+		free(src);
+		return same < 0 ? -1 : 0;
+	}
+	md.seen = capture_set_new();
 	if (mail_seen_each(r->seen, md.src, seen_load, &md, &r->err) < 0)
 		goto out;
 	if (maildir_sub(&md, root, "new") < 0 || maildir_sub(&md, root, "cur") < 0)
@@ -450,7 +532,9 @@ static int maildir_read(struct capture_run *r, const char *root)
 	/* Messages deleted since: forget them, so the table does not grow forever. */
 	if (!r->dry)
 		capture_set_each_unfound(md.seen, seen_prune, &md);
-	rc = md.failed ? -1 : 0;
+	if (md.failed || maildir_note(&md, &now, started, found) < 0)
+		goto out;
+	rc = 0;
 out:
 	capture_set_free(md.seen);
 	free(src);
@@ -480,11 +564,11 @@ struct mbox {
 	const char *buf;
 	size_t len;
 	long fallback;		/* the file's day */
-	struct mail_mbox_state state;
+	struct mail_seen_state state;
 };
 
 /* Whether the state of a read before lets this run go on from it. */
-static int mbox_resumable(const struct capture_run *r, const struct mail_mbox_state *s)
+static int mbox_resumable(const struct capture_run *r, const struct mail_seen_state *s)
 {
 	long d;
 	struct kerr err;
@@ -525,7 +609,7 @@ static int mbox_messages(struct capture_run *r, struct mbox *mb, size_t pos)
 			 * from, never "unchanged".
 			 */
 			mb->state.size = -1;
-			if (mail_seen_mbox_put(r->seen, mb->src, &mb->state,
+			if (mail_seen_state_put(r->seen, mb->src, &mb->state,
 					       &r->err) < 0)
 				return -1;
 			if (commit_batch(r, 1) < 0)
@@ -539,7 +623,7 @@ static int mbox_messages(struct capture_run *r, struct mbox *mb, size_t pos)
  * Where to go on in an mbox read before up to old->offset: there when a
  * message starts there (the file was appended to), else at 0 (it changed).
  */
-static long mbox_resume_at(struct mbox *mb, const struct mail_mbox_state *old)
+static long mbox_resume_at(struct mbox *mb, const struct mail_seen_state *old)
 {
 	long at;
 
@@ -555,7 +639,7 @@ static long mbox_resume_at(struct mbox *mb, const struct mail_mbox_state *old)
 static int mbox_read(struct capture_run *r, const char *path, int fd,
 		     const struct stat *st)
 {
-	struct mail_mbox_state old;
+	struct mail_seen_state old;
 	struct mbox mb;
 	char *src = realpath(path, NULL);
 	void *map = NULL;
@@ -566,7 +650,7 @@ static int mbox_read(struct capture_run *r, const char *path, int fd,
 	mb.src = src ? src : path;
 	mb.len = (size_t)st->st_size;
 	mb.fallback = file_day(st);
-	found = mail_seen_mbox_get(r->seen, mb.src, &old, &r->err);
+	found = mail_seen_state_get(r->seen, mb.src, &old, &r->err);
 	if (found < 0)
 		goto out;
 	mb.state.mtime = (long long)st->st_mtim.tv_sec * 1000000000LL +
@@ -592,7 +676,7 @@ static int mbox_read(struct capture_run *r, const char *path, int fd,
 	mb.state.size = (long long)mb.len;
 	mb.state.offset = (long long)mb.len;
 	if (!r->dry &&
-	    mail_seen_mbox_put(r->seen, mb.src, &mb.state, &r->err) < 0)
+	    mail_seen_state_put(r->seen, mb.src, &mb.state, &r->err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -723,6 +807,7 @@ static struct maildir *nm_maildir(struct nm *nm, const char *root)
 		return nm->md[i];
 	md = xcalloc(1, sizeof *md);
 	md->r = nm->r;
+	md->partial = 1;	/* notmuch names only some of its files */
 	src = realpath(root, NULL);
 	md->own = src ? src : xstrdup(root);
 	md->src = md->own;

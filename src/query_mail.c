@@ -183,8 +183,8 @@ int mail_seen_drop(struct mail_seen *s, const char *src, const char *name,
 	return seen_done(s, st, "forgetting mail that is gone", err);
 }
 
-int mail_seen_mbox_get(struct mail_seen *s, const char *src,
-		       struct mail_mbox_state *out, struct kerr *err)
+int mail_seen_state_get(struct mail_seen *s, const char *src,
+		       struct mail_seen_state *out, struct kerr *err)
 {
 	sqlite3_stmt *st = seen_stmt(s, SEEN_MBOX_GET);
 	const unsigned char *day;
@@ -204,8 +204,8 @@ int mail_seen_mbox_get(struct mail_seen *s, const char *src,
 	return rc;
 }
 
-int mail_seen_mbox_put(struct mail_seen *s, const char *src,
-		       const struct mail_mbox_state *in, struct kerr *err)
+int mail_seen_state_put(struct mail_seen *s, const char *src,
+		       const struct mail_seen_state *in, struct kerr *err)
 {
 	sqlite3_stmt *st = seen_stmt(s, SEEN_MBOX_PUT);
 

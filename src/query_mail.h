@@ -57,15 +57,21 @@ int mail_seen_put(struct mail_seen *s, const char *src, const char *name,
 int mail_seen_drop(struct mail_seen *s, const char *src, const char *name,
 		   struct kerr *err);
 
-/* How far an mbox file was read. */
-struct mail_mbox_state {
-	long long size, mtime, offset;	/* mtime in nanoseconds */
-	char since[11];		/* the --since it was read with, or "" */
+/*
+ * What is known of a source as a whole (its row named ''): for an mbox
+ * how far it was read; for a Maildir how many messages it held and the
+ * times its cur/ and new/ last changed, when a run read all of them.
+ */
+struct mail_seen_state {
+	long long size;		/* mbox: its size (-1: read partly); Maildir: messages */
+	long long mtime;	/* mbox: its mtime; Maildir: cur/'s; nanoseconds */
+	long long offset;	/* mbox: the offset read to; Maildir: new/'s mtime */
+	char since[11];		/* mbox: the --since it was read with, or "" */
 };
-/* 1 with st filled, 0 when the file was never read, -1. */
-int mail_seen_mbox_get(struct mail_seen *s, const char *src,
-		       struct mail_mbox_state *st, struct kerr *err);
-int mail_seen_mbox_put(struct mail_seen *s, const char *src,
-		       const struct mail_mbox_state *st, struct kerr *err);
+/* 1 with st filled, 0 when src was never read whole, -1. */
+int mail_seen_state_get(struct mail_seen *s, const char *src,
+			struct mail_seen_state *st, struct kerr *err);
+int mail_seen_state_put(struct mail_seen *s, const char *src,
+			const struct mail_seen_state *st, struct kerr *err);
 
 #endif

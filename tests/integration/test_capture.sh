@@ -289,6 +289,33 @@ out=$(kith capture mail --rescan 2>&1)
 [[ $out == "captured 0 touches on 0 people from 17 messages"* ]] && pass "--rescan reads everything again, adds nothing: $out" ||
 	{ not_ok "--rescan"; diag "$out"; }
 
+# ---- a Maildir whose folders did not change is not even listed again
+M2=$T/mail2
+mkdir -p "$M2/cur" "$M2/new" "$M2/tmp"
+for i in 1 2; do
+	printf 'From: bob@example.com\nTo: me@example.org\nSubject: Quiet %s\nDate: Sun, 1%s Nov 2026 10:00:00 +0000\nMessage-ID: <quiet%s@example.com>\n\nx\n' \
+		"$i" "$i" "$i" >"$M2/cur/200$i.M$i.host:2,S"
+done
+touch -d '1 hour ago' "$M2/cur" "$M2/new"
+out=$(kith capture mail "$M2" 2>&1)
+expect_eq "$out" "captured 2 touches on 1 person from 2 messages" "a quiet Maildir: read once"
+expect_eq "$(sqlite3 "$XDG_DATA_HOME/kith/kith.db" "SELECT size FROM mail_seen WHERE src = '$M2' AND name = ''")" 2 \
+	"its state is kept: two messages, folders unchanged since"
+out=$(kith capture mail "$M2" 2>&1)
+expect_eq "$out" "captured 0 touches on 0 people from 0 messages; 2 read before" "the next run reads nothing"
+printf 'From: bob@example.com\nTo: me@example.org\nSubject: Quiet 3\nDate: Mon, 16 Nov 2026 10:00:00 +0000\nMessage-ID: <quiet3@example.com>\n\nx\n' \
+	>"$M2/new/2003.M3.host"
+out=$(kith capture mail "$M2" 2>&1)
+expect_eq "$out" "captured 1 touch on 1 person from 1 message; 2 read before" \
+	"a message delivered since changes new/: it is read"
+touch -d '1 hour ago' "$M2/cur" "$M2/new"
+out=$(kith capture mail "$M2" 2>&1)
+expect_eq "$out" "captured 0 touches on 0 people from 0 messages; 3 read before" "quiet again"
+rm "$M2/cur/2001.M1.host:2,S"
+out=$(kith capture mail "$M2" 2>&1)
+expect_eq "$out" "captured 0 touches on 0 people from 0 messages; 2 read before" \
+	"a message deleted changes cur/: the folder is listed again and the name forgotten"
+
 # ---- an mbox grows: only the new message is read
 cat >>"$T/archive.mbox" <<'EOF'
 
@@ -328,7 +355,7 @@ get_card "${book}zoe.vcf" | "$PY" -c 'import sys; sys.stdin.buffer.read().decode
 	pass "Zoë's card on the server is valid UTF-8" || not_ok "Zoë's card is valid UTF-8"
 get_card "${book}zoe.vcf" | grep -q $'\033\|\342\200\256' && not_ok "no ESC or bidi override on the server" ||
 	pass "no ESC or bidi override on the server"
-expect_eq "$(entries | wc -l)" 12 "twelve entries after the sync"
+expect_eq "$(entries | wc -l)" 15 "fifteen entries after the sync"
 
 # ---- a second device: its own cache, the same mail
 first_ids=$(kith history --json --limit 1000 | "$PY" -c 'import json, sys

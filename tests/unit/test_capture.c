@@ -304,7 +304,7 @@ static void put(struct cache *c, long book, const char *name, const char *lines)
 static void test_cache(void)
 {
 	char dir[] = "/tmp/kith-capture-XXXXXX", *path;
-	struct mail_mbox_state st, back;
+	struct mail_seen_state st, back;
 	struct strv l = {0};
 	struct mail_seen *seen;
 	struct cache *c;
@@ -349,19 +349,19 @@ static void test_cache(void)
 	   mail_seen_each(seen, "/m/INBOX", add_name, &l, &err) == 0 && l.n == 1,
 	   "a name dropped");
 	strv_free(&l);
-	is_int(mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err), 0, "an mbox never read");
+	is_int(mail_seen_state_get(seen, "/m/a.mbox", &back, &err), 0, "an mbox never read");
 	memset(&st, 0, sizeof st);
 	st.size = 1000;
 	st.mtime = 1234567890123456789LL;
 	st.offset = 900;
 	strcpy(st.since, "2026-01-01");
-	ok(mail_seen_mbox_put(seen, "/m/a.mbox", &st, &err) == 0, "an mbox's state noted");
-	ok(mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err) == 1 && back.size == 1000 &&
+	ok(mail_seen_state_put(seen, "/m/a.mbox", &st, &err) == 0, "an mbox's state noted");
+	ok(mail_seen_state_get(seen, "/m/a.mbox", &back, &err) == 1 && back.size == 1000 &&
 	   back.mtime == st.mtime && back.offset == 900 && !strcmp(back.since, "2026-01-01"),
 	   "and read back");
 	st.since[0] = '\0';
-	ok(mail_seen_mbox_put(seen, "/m/a.mbox", &st, &err) == 0 &&
-	   mail_seen_mbox_get(seen, "/m/a.mbox", &back, &err) == 1 && back.since[0] == '\0',
+	ok(mail_seen_state_put(seen, "/m/a.mbox", &st, &err) == 0 &&
+	   mail_seen_state_get(seen, "/m/a.mbox", &back, &err) == 1 && back.since[0] == '\0',
 	   "replaced, without a since");
 	ok(mail_seen_each(seen, "/m/a.mbox", add_name, &l, &err) == 0 && l.n == 0,
 	   "an mbox's state is no message name");
