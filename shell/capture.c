@@ -128,6 +128,15 @@ static void summary(struct cmd *c)
 }
 
 /* The hooks of the run. */
+static void on_warn(void *arg, const char *msg)
+{
+	struct cmd *c = arg;
+
+	if (c->progress)
+		fputs("\r\033[K", stderr);
+	say_error("%s", msg);
+}
+
 static void on_progress(void *arg, const struct capture_stats *st)
 {
 	show_progress(arg, 0);
@@ -281,7 +290,7 @@ static void cmd_free(struct cmd *c, struct opts *o)
 
 int kith_mail_capture(struct ctx *ctx, int argc, char **argv)
 {
-	struct capture_hooks hooks = { on_progress, on_planned, NULL };
+	struct capture_hooks hooks = { on_progress, on_planned, on_warn, NULL };
 	struct sigaction saved;
 	struct opts o;
 	struct cmd c;

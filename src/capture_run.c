@@ -713,22 +713,38 @@ static int looks_mbox(int fd, const struct stat *st, int given)
 	return pread(fd, head, 5, 0) == 5 && memcmp(head, "From ", 5) == 0;
 }
 
-static int read_path(struct capture_run *r, const char *path, int depth, int given);
+static int read_path(struct capture_run *r, const char *path, int depth,
+		     int given);
+
+/* A folder or file below a path given that cannot be read: said, passed over. */
+static void warn(struct capture_run *r, const char *path)
+{
+	struct kerr w;
+
+	kerr_set(&w, "cannot read %s: %s; passed over", path, strerror(errno));
+	if (r->hooks.warn)
+		r->hooks.warn(r->hooks.arg, w.msg);
+}
 
 /*
  * A folder that is no Maildir: the Maildirs and mbox files in it (a
  * mail root such as ~/Mail, notmuch's database.path), dot entries left
  * out (.notmuch) except a Maildir++ folder (.Sent) inside a Maildir.
  */
-static int read_tree(struct capture_run *r, const char *dir, int depth, int in_maildir)
+static int read_tree(struct capture_run *r, const char *dir, int depth,
+		     int in_maildir)
 {
 	struct dirent **names = NULL;
 	int n, i, rc = 0;
 
 	n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0) {
+	if (n < 0 && depth == 0) {
 		kerr_set(&r->err, "cannot read %s: %s", dir, strerror(errno));
 		return -1;
+	}
+	if (n < 0) {
+		warn(r, dir);
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
@@ -749,17 +765,21 @@ static int read_tree(struct capture_run *r, const char *dir, int depth, int in_m
 	return rc;
 }
 
-static int read_path(struct capture_run *r, const char *path, int depth, int given)
+static int read_path(struct capture_run *r, const char *path, int depth,
+		     int given)
 {
 	struct stat st;
 	int fd, rc = 0;
 
 	if (depth > MAX_DEPTH)
 		return 0;
+	/* Below a path given, symbolic links are not followed (no loops). */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (given ? 0 : O_NOFOLLOW));
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (given || errno != ELOOP)
+		if (given)
 			kerr_set(&r->err, "cannot read %s: %s", path, strerror(errno));
+		else if (errno != ELOOP)
+			warn(r, path);
 		if (fd >= 0)
 			close(fd);
 		return given ? -1 : 0;
@@ -775,8 +795,8 @@ static int read_path(struct capture_run *r, const char *path, int depth, int giv
 		rc = mbox_read(r, path, fd, &st);
 	else if (given) {
 		kerr_set(&r->err, "%s is neither a Maildir (a folder with cur/ "
-			 "and new/) "
-			  "nor an mbox file (one that starts with \"From \")", path);
+			 "and new/) nor an mbox file (one that starts with "
+			 "\"From \")", path);
 		rc = -1;
 	}
 	close(fd);

@@ -30,6 +30,8 @@ struct capture_hooks {
 	/* A dry run: a touch that would be logged (date, person, text). */
 	void (*planned)(void *arg, const char *date, const char *person,
 			const char *text);
+	/* Something below a path given that was passed over, and why. */
+	void (*warn)(void *arg, const char *msg);
 	void *arg;
 };
 
