@@ -26,6 +26,27 @@ static void test_dates(void)
 	       "the day in the date's own zone, not UTC's");
 	is_int(mail_date_day("Tue Nov  3 10:00:00 2026"), day("2026-11-03"), "asctime (an mbox From_ line)");
 	is_int(mail_date_day("Tue, 3 Nov 2026 10:00:00 EST"), day("2026-11-03"), "a zone name");
+	{
+		static const char *const odd[] = {
+			"tue, 03 nov 2026 10:00:00 +0100",	/* lower case */
+			"Tuesday, 3 November 2026 10:00:00 +0100",	/* names in full */
+			"Tue, 3-Nov-2026 10:00:00 +0100",	/* dashes */
+			"Tue, 3 Nov 2026 10:00 +0100",		/* no seconds */
+			"3 Nov 2026 10:00:00",			/* no zone */
+			"2026-11-03 10:00:00 +0100",		/* ISO-ish */
+			"Tue Nov 3 10:00:00 CET 2026",		/* date(1) */
+			"Tue, 3 Nov 2026 10:00:00 +01:00",	/* a colon in the zone */
+			NULL
+		};
+		int i, all = 1;
+
+		for (i = 0; odd[i]; i++)
+			if (mail_date_day(odd[i]) != day("2026-11-03")) {
+				printf("# not read: %s\n", odd[i]);
+				all = 0;
+			}
+		ok(all, "dates as mailers really write them");
+	}
 	is_int(mail_date_day("next tuesday"), -1, "no date");
 	is_int(mail_date_day(NULL), -1, "none");
 }
