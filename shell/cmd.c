@@ -42,6 +42,14 @@ const struct command commands[] = {
 		{NULL, ITEMS({"--category", KIND_CATEGORY, "NAME", ITEM_REQUIRED},
 			     {"(DURATION | off)", KIND_DURATION, NULL, ITEM_WORDS},
 			     {"--yes", KIND_NONE, NULL, 0}), 0})},
+	{"capture", "touches from your mail: Maildir folders, mbox files or notmuch",
+	 NEED_CACHE, cmd_capture, FORMS(
+		{"mail", ITEMS({"PATH...", KIND_FILE, NULL, ITEM_OPTIONAL | ITEM_WORDS},
+			       {"--me", KIND_TEXT, "ADDRESS", ITEM_REPEAT},
+			       {"--since", KIND_DATE, "DATE", 0},
+			       {"--dry-run", KIND_NONE, NULL, 0},
+			       {"--notmuch", KIND_TEXT, "QUERY", 0},
+			       {"--rescan", KIND_NONE, NULL, 0}), 0})},
 	{"draft", "a message to start from: reconnect, birthday, congrats, thanks, or yours",
 	 NEED_CACHE, cmd_draft, FORM(PERSON,
 		{"TEMPLATE", KIND_TEMPLATE, NULL, ITEM_OPTIONAL},
@@ -678,6 +686,14 @@ static const struct {
 	 "and the first touch you log makes them an ordinary contact"},
 	{"cadence", "example: cadence Ana Lima 2w; cadence --category Family 1m; cadence ana off\n"
 	 "durations: 30d, 2w, 3m, 1y (days, weeks, months, years)"},
+	{"capture", "example: capture mail ~/Maildir --me ana@example.org --dry-run\n"
+	 "         capture mail ~/mail/sent.mbox --since 2026-01-01\n"
+	 "         capture mail --notmuch 'date:2026..'\n"
+	 "mail you wrote to someone in your contacts, or they wrote to you, is an email\n"
+	 "touch (\"wrote: SUBJECT\", \"got: SUBJECT\"); lists, auto-replies and mail to more\n"
+	 "than 20 people are skipped; one entry per person, thread and day, the same on\n"
+	 "every device; mail read before is not read again (--rescan reads it all)\n"
+	 "config: under [mail], 'me = ADDRESS' and 'path = ~/Maildir' lines, repeatable"},
 	{"draft", "example: draft Ana Lima; draft Ana Lima thanks --edit"},
 	{"edit", "example: edit Ana Lima 7f3a9c2e --text Talked about the garden\n"
 	 "         edit ana 7f3a --date 2026-11-20 --via meet\n"

@@ -212,6 +212,9 @@ int cmd_remind(struct ctx *ctx, int argc, char **argv);
 /* The same commands inside the network module (account.c). */
 int kith_net_account(struct ctx *ctx, int argc, char **argv);
 int kith_net_sync(struct ctx *ctx, int argc, char **argv);
+/* netload.c: capture, in the mail module kith-mail.so (capture.c). */
+int cmd_capture(struct ctx *ctx, int argc, char **argv);
+int kith_mail_capture(struct ctx *ctx, int argc, char **argv);
 int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_log(struct ctx *ctx, int argc, char **argv);

@@ -195,6 +195,21 @@ static const char *const migrations[] = {
 	"  day INTEGER NOT NULL,"
 	"  card INTEGER,"
 	"  PRIMARY KEY(account, uid));",
+	/*
+	 * 9: the mail 'capture mail' has read (src/query_mail.c), so a second
+	 * run reads no message again. A Maildir message is (folder, its
+	 * unique name without the ":2," flags), day set when it was passed
+	 * over as older than --since (that day). (source, '') is the source
+	 * as a whole: an mbox's size, mtime, the offset read to and the
+	 * --since it was read with; a Maildir's count of messages and the
+	 * mtimes of cur/ (mtime) and new/ (offset).
+	 */
+	"CREATE TABLE mail_seen("
+	"  src TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER, mtime INTEGER, offset INTEGER,"
+	"  day TEXT,"
+	"  PRIMARY KEY(src, name)) WITHOUT ROWID;",
 };
 
 /* The migration that moves the raw cards out (see migrate). */

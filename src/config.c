@@ -108,7 +108,8 @@ static int line_is(const struct line *l, const char *word)
 
 /*
  * A section header's name: "kith", or the account name after "account".
- * Returns 'k' for [kith], 'a' for an account (name set), 'o' for another
+ * Returns 'k' for [kith], 'm' for [mail], 'a' for an account (name set),
+ * 'o' for another
  * section, 0 when the line is not a well-formed header.
  */
 static int header(struct line l, struct line *name)
@@ -122,6 +123,8 @@ static int header(struct line l, struct line *name)
 	line_trim(&in);
 	if (line_is(&in, "kith"))
 		return 'k';
+	if (line_is(&in, "mail"))
+		return 'm';
 	if (in.n >= 7 && memcmp(in.s, "account", 7) == 0 &&
 	    (in.n == 7 || in.s[7] == ' ' || in.s[7] == '\t')) {
 		name->s = in.s + 7;
@@ -239,6 +242,25 @@ static int kith_key(struct config *cfg, struct line key, struct line val,
 	}
 	free(v);
 	return rc;
+}
+
+/*
+ * [mail]: me and path may be repeated (several addresses, several
+ * folders); other keys are a newer kith's and ignored.
+ */
+static void mail_key(struct config *cfg, struct line key, struct line val)
+{
+	const char *home = getenv("HOME");
+
+	if (line_is(&key, "me")) {
+		strv_push_own(&cfg->mail_me, xstrndup(val.s, val.n));
+	} else if (line_is(&key, "path")) {
+		if (val.n >= 2 && val.s[0] == '~' && val.s[1] == '/' && home && *home)
+			strv_push_own(&cfg->mail_paths, xasprintf("%s/%.*s",
+				      home, (int)val.n - 2, val.s + 2));
+		else
+			strv_push_own(&cfg->mail_paths, xstrndup(val.s, val.n));
+	}
 }
 
 /* Checks one account once its section has ended. */
@@ -363,11 +385,16 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 		}
 		if (section == 'o')
 			continue;
-		if (val.n == 0 && (section == 'k' || account_field(acct, &key) ||
+		if (val.n == 0 && (section == 'k' || section == 'm' ||
+				   account_field(acct, &key) ||
 				   line_is(&key, "book"))) {
 			kerr_set(err, "%s line %d: %.*s has no value", path, lineno,
 				 (int)key.n, key.s);
 			return -1;
+		}
+		if (section == 'm') {
+			mail_key(cfg, key, val);
+			continue;
 		}
 		if (section == 'k') {
 			if (kith_key(cfg, key, val, path, lineno, err) < 0)
@@ -733,6 +760,8 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->naccounts; i++)
 		account_free(&cfg->accounts[i]);
 	free(cfg->accounts);
+	strv_free(&cfg->mail_me);
+	strv_free(&cfg->mail_paths);
 	free(cfg->path);
 	free(cfg->text);
 	memset(cfg, 0, sizeof *cfg);

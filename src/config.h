@@ -24,6 +24,18 @@
  *	remind_time = 09:00
  *	remind_tasks = 10
  *
+ *	[mail]
+ *	me = alice@example.org
+ *	me = alice.work@example.com
+ *	path = ~/Maildir
+ *	path = ~/mail/archive.mbox
+ *
+ * [mail] is what 'capture mail' reads: the user's own addresses (me, as
+ * many as there are) and the Maildir folders and mbox files to read when
+ * none are named (path, as many as there are; a leading ~/ is $HOME).
+ * These two keys are the only ones that may be repeated: every other
+ * duplicate is an error.
+ *
  * Reading is strict where a mistake could run the wrong command or talk to
  * the wrong server: a line longer than CONFIG_LINE_MAX, a control
  * character, a key outside a section, a duplicate account or key, an empty
@@ -62,6 +74,8 @@ struct config {
 	int remind_days;	/* days of events written ahead (1-14, default 3) */
 	int remind_minute;	/* the alarm's local time, minutes after midnight (540) */
 	int remind_tasks;	/* most tasks written (1-100, default 10) */
+	struct strv mail_me;	/* [mail] me: the user's addresses, as written */
+	struct strv mail_paths;	/* [mail] path: Maildirs and mbox files, ~/ expanded */
 	char *text;		/* the file as read, so a save can keep it */
 };
 

@@ -44,6 +44,12 @@ static void check_same(const struct config *x, const struct config *y)
 		for (j = 0; j < a->books.n; j++)
 			check(strcmp(a->books.v[j], b->books.v[j]) == 0);
 	}
+	/* [mail] is kept as written, so it reads back the same. */
+	check(x->mail_me.n == y->mail_me.n && x->mail_paths.n == y->mail_paths.n);
+	for (j = 0; j < x->mail_me.n; j++)
+		check(strcmp(x->mail_me.v[j], y->mail_me.v[j]) == 0);
+	for (j = 0; j < x->mail_paths.n; j++)
+		check(strcmp(x->mail_paths.v[j], y->mail_paths.v[j]) == 0);
 	check(x->note_mirror == y->note_mirror);
 	check(x->password_timeout == y->password_timeout);
 }

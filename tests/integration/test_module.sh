@@ -15,6 +15,24 @@ else
 fi
 grep -q libcurl <(ldd "$mod") && pass "the module links libcurl" || not_ok "the module links libcurl"
 
+# capture mail, with GMime, GLib and libnotmuch, is a module of its own.
+if ldd "$KITH_BIN" | grep -qE 'libgmime|libnotmuch|libglib'; then
+	not_ok "kith itself does not link GMime, GLib or libnotmuch"
+	diag "$(ldd "$KITH_BIN")"
+else
+	pass "kith itself does not link GMime, GLib or libnotmuch"
+fi
+mail=$(dirname "$KITH_BIN")/kith-mail.so
+if [[ -f $mail ]]; then
+	grep -q libgmime <(ldd "$mail") && pass "the mail module links GMime" || not_ok "the mail module links GMime"
+	grep -qE 'libcurl|libsecret' <(ldd "$mail") && not_ok "the mail module does not link libcurl or libsecret" ||
+		pass "the mail module does not link libcurl or libsecret"
+	grep -qE 'libgmime|libnotmuch' <(ldd "$mod") && not_ok "the network module does not link GMime" ||
+		pass "the network module does not link GMime or libnotmuch"
+else
+	pass "# SKIP kith was built without GMime: no mail module"
+fi
+
 # A copy of the executable with no module beside it (and none installed).
 cp "$KITH_BIN" "$T/kith"
 out=$("$T/kith" queue 2>&1)
@@ -26,6 +44,14 @@ else
 	expect_eq "$?" 1 "sync without the module exits 1"
 	grep -q "cannot load kith's network module" <<<"$out" && pass "and says what is missing: $out" ||
 		{ not_ok "says what is missing"; diag "$out"; }
+fi
+if [[ -e /usr/local/lib/x86_64-linux-gnu/kith/kith-mail.so || -e /usr/lib/x86_64-linux-gnu/kith/kith-mail.so ]]; then
+	pass "an installed mail module exists: the missing-module case is not testable here"
+elif [[ -f $mail ]]; then
+	out=$("$T/kith" capture mail "$T" --me me@example.org 2>&1)
+	expect_eq "$?" 1 "capture without the mail module exits 1"
+	grep -q "cannot load kith's mail module" <<<"$out" && pass "and says what is missing: $out" ||
+		{ not_ok "says the mail module is missing"; diag "$out"; }
 fi
 out=$(kith account list 2>&1)
 expect_eq "$?" 0 "with the module beside it, account list runs"

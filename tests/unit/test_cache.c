@@ -107,7 +107,7 @@ static void upgrade_from_v2(const char *path)
 	ok(c != NULL, "a schema 2 cache opens");
 	if (!c)
 		return;
-	is_int(count(c, "PRAGMA user_version"), 8, "and is upgraded to the newest schema");
+	is_int(count(c, "PRAGMA user_version"), 9, "and is upgraded to the newest schema");
 	is_int(count(c, "SELECT count(*) FROM pragma_table_info('card') WHERE name = 'raw'"),
 	       0, "card no longer carries the raw vCard");
 	is_int(count(c, "SELECT count(*) FROM card c JOIN card_raw r ON r.id = c.id"
@@ -398,7 +398,7 @@ int main(void)
 	c = cache_open(path, date_today(), &err);
 	ok(c != NULL, "a new cache opens");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "it is created 0600");
-	is_int(count(c, "PRAGMA user_version"), 8, "schema migrated to the newest version");
+	is_int(count(c, "PRAGMA user_version"), 9, "schema migrated to the newest version");
 	s = text(c, "PRAGMA journal_mode");
 	is_str(s, "wal", "WAL mode");
 	free(s);

@@ -282,6 +282,15 @@ static void test_table(void)
 	is_check(cmd_find("account", NULL),
 		 "account add h https://x/ --user u --cafile /ca.pem", "ok add",
 		 "account add takes --cafile");
+	is_check(cmd_find("capture", NULL),
+		 "capture mail ~/Maildir a.mbox --me a@x --me b@y --since 3m --dry-run",
+		 "ok mail", "capture mail: paths, --me twice, --since, --dry-run");
+	is_check(cmd_find("capture", NULL), "capture mail --notmuch date:2026.. --rescan",
+		 "ok mail", "capture mail --notmuch QUERY without a path");
+	is_check(cmd_find("capture", NULL), "capture mail --since 1d --since 2d",
+		 "--since is given twice", "--since once");
+	is_check(cmd_find("capture", NULL), "capture ~/Maildir", "'~/Maildir' is not mail",
+		 "capture needs its word");
 
 	cmd_usage(cmd_find("account", NULL), NULL, &b);
 	is_str(b.buf, "account add NAME URL --user USER [--password-command CMD] "

@@ -90,6 +90,35 @@ static void test_reading(void)
 		"an overflowing timeout");
 }
 
+/* [mail]: the one section whose keys repeat (capture mail). */
+static void test_mail(void)
+{
+	struct config cfg;
+	struct kerr err;
+	char *render;
+
+	setenv("HOME", "/home/ana", 1);
+	is_int(parse(&cfg, "[mail]\nme = ana@example.org\nme = Ana@Work.Example\n"
+		     "path = ~/Maildir\npath = /var/mail/ana\nfuture_key = 1\n"
+		     "[account a]\nurl = https://x/\nuser = u\n", &err), 0,
+	       "[mail] with me and path twice each parses");
+	ok(cfg.mail_me.n == 2 && !strcmp(cfg.mail_me.v[1], "Ana@Work.Example"),
+	   "both addresses, as written");
+	ok(cfg.mail_paths.n == 2 && !strcmp(cfg.mail_paths.v[0], "/home/ana/Maildir") &&
+	   !strcmp(cfg.mail_paths.v[1], "/var/mail/ana"), "both paths, ~/ as $HOME");
+	is_int(cfg.naccounts, 1, "the account after it too");
+	render = config_render(&cfg);
+	ok(strstr(render, "[mail]\nme = ana@example.org\nme = Ana@Work.Example\npath = ~/Maildir\n") != NULL,
+	   "a save keeps the [mail] section as written");
+	free(render);
+	config_free(&cfg);
+	ok(cfg.mail_me.n == 0 && cfg.mail_paths.n == 0, "config_free empties them");
+	refused("[mail]\nme =\n", "line 2: me has no value", "an empty me");
+	refused("[mail]\npath =\n", "line 2: path has no value", "an empty path");
+	refused("[mail]\nme = a@b\n[account a]\nurl = https://x/\nurl = https://y/\nuser = u\n",
+		"line 5: url is set twice", "other keys still may not repeat");
+}
+
 static void test_writing(void)
 {
 	const char *orig =
@@ -192,6 +221,7 @@ static void test_value_ok(void)
 int main(void)
 {
 	test_reading();
+	test_mail();
 	test_writing();
 	test_value_ok();
 	printf("1..%d\n", tap_n);
