@@ -121,20 +121,6 @@ struct capture_set {
 	size_t cap, n;		/* cap a power of two */
 };
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-#define FNV_START 14695981039346656037ull
-
 struct capture_set *capture_set_new(void)
 {
 	struct capture_set *s = xcalloc(1, sizeof *s);
@@ -184,7 +170,7 @@ static void set_grow(struct capture_set *s)
 
 void capture_set_add(struct capture_set *s, const char *key, long value)
 {
-	uint64_t h = fnv1a(FNV_START, key, strlen(key));
+	uint64_t h = str_hash(STR_HASH_INIT, key, strlen(key));
 	struct set_slot *sl;
 
 	if ((s->n + 1) * 4 > s->cap * 3)
@@ -202,7 +188,7 @@ void capture_set_add(struct capture_set *s, const char *key, long value)
 size_t capture_set_get(struct capture_set *s, const char *key, long *out,
 		       size_t max)
 {
-	struct set_slot *sl = set_find(s, key, fnv1a(FNV_START, key, strlen(key)));
+	struct set_slot *sl = set_find(s, key, str_hash(STR_HASH_INIT, key, strlen(key)));
 	size_t i;
 
 	if (!sl->key)
@@ -215,7 +201,7 @@ size_t capture_set_get(struct capture_set *s, const char *key, long *out,
 
 int capture_set_has(const struct capture_set *s, const char *key)
 {
-	return set_find(s, key, fnv1a(FNV_START, key, strlen(key)))->key != NULL;
+	return set_find(s, key, str_hash(STR_HASH_INIT, key, strlen(key)))->key != NULL;
 }
 
 size_t capture_set_count(const struct capture_set *s)
@@ -333,12 +319,12 @@ char *capture_thread_key(const struct capture_msg *m)
 void capture_id(const char *thread, const char *day, const char *person,
 		char id[9])
 {
-	uint64_t h = fnv1a(FNV_START, "kith-mail", 10);
+	uint64_t h = str_hash(STR_HASH_INIT, "kith-mail", 10);
 	uint32_t x;
 
-	h = fnv1a(h, thread, strlen(thread) + 1);
-	h = fnv1a(h, day, strlen(day) + 1);
-	h = fnv1a(h, person, strlen(person));
+	h = str_hash(h, thread, strlen(thread) + 1);
+	h = str_hash(h, day, strlen(day) + 1);
+	h = str_hash(h, person, strlen(person));
 	x = (uint32_t)(h >> 32) ^ (uint32_t)h;
 	snprintf(id, 9, "%08x", (unsigned)x);
 }

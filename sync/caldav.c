@@ -455,8 +455,10 @@ int caldav_put(struct dav_client *dc, const char *url, const char *body,
 	return 0;
 }
 
-int caldav_delete(struct dav_client *dc, const char *url, const char *etag,
-		  long *status, struct kerr *err)
+/* DELETE url with If-Match if_match (none when NULL); 0 with *status, or -1. */
+static int delete_url(struct dav_client *dc, const char *url,
+		      const char *if_match, int once, long *status,
+		      struct kerr *err)
 {
 	struct http_resp resp;
 	struct http_req req;
@@ -464,7 +466,8 @@ int caldav_delete(struct dav_client *dc, const char *url, const char *etag,
 	memset(&req, 0, sizeof req);
 	req.method = "DELETE";
 	req.url = url;
-	req.if_match = etag ? etag : "*";
+	req.if_match = if_match;
+	req.no_retry = once;
 	if (http_request(dc, &req, &resp, err) < 0)
 		return -1;
 	*status = resp.status;
@@ -472,19 +475,15 @@ int caldav_delete(struct dav_client *dc, const char *url, const char *etag,
 	return 0;
 }
 
+int caldav_delete(struct dav_client *dc, const char *url, const char *etag,
+		  long *status, struct kerr *err)
+{
+	return delete_url(dc, url, etag ? etag : "*", 0, status, err);
+}
+
 int caldav_delete_calendar(struct dav_client *dc, const char *url,
 			   long *status, struct kerr *err)
 {
-	struct http_resp resp;
-	struct http_req req;
-
-	memset(&req, 0, sizeof req);
-	req.method = "DELETE";
-	req.url = url;
-	req.no_retry = 1;
-	if (http_request(dc, &req, &resp, err) < 0)
-		return -1;
-	*status = resp.status;
-	http_resp_free(&resp);
-	return 0;
+	/* Once: a retried DELETE of a collection would answer 404 for success. */
+	return delete_url(dc, url, NULL, 1, status, err);
 }
