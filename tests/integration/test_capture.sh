@@ -14,6 +14,13 @@ start_radicale
 book=$(make_radicale_book capture) || die "cannot make the book"
 DAV_USER=$RADICALE_USER DAV_PASS=$RADICALE_PASS
 export TZ=UTC
+# Under the sanitizer build, LeakSanitizer of Debian 12's GCC 12 crashes
+# ("Tracer caught signal 11" on a garbage DTLS range) when it scans the
+# dynamic TLS of the GLib that kith-mail.so loads: a sanitizer bug, not a
+# leak. The mail tests skip the TLS scan and suppress GLib's own
+# thread-local allocations, which only TLS reaches; kith's leaks are
+# still reported.
+export LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}use_tls=0:print_suppressions=0:suppressions=$(cd "$(dirname "$0")" && pwd)/lsan_glib.supp
 
 card ana.vcf UID:ana-1 'FN:Ana Lima' EMAIL:ana@example.com 'EMAIL;TYPE=work:Ana.Work@Example.com' \
 	'TEL;TYPE=cell:+33 6 00 00 00 01'
