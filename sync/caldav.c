@@ -287,6 +287,33 @@ static void add_xml_text(struct sbuf *b, const char *s)
 	}
 }
 
+/*
+ * Whether url now is a calendar: a server may answer MKCALENDAR with 201
+ * and make nothing (Calypso 2.1 does, writing later PUTs nowhere).
+ */
+static int made_calendar(struct dav_client *dc, const char *url,
+			 struct kerr *err)
+{
+	struct cal_found f;
+	long status = 0;
+	int ok;
+	char *safe;
+
+	if (cal_probe(dc, url, "0", &f, &status, err) < 0)
+		return -1;
+	ok = status == 207 && f.self_calendar;
+	found_free(&f);
+	if (ok)
+		return 0;
+	safe = http_redact(url);
+	kerr_set(err, "the server said it made the calendar %s, but there is "
+		 "no calendar there: create a calendar named \"kith\" in its "
+		 "web interface or on your phone, then run 'kith remind setup "
+		 "--calendar kith'", safe);
+	free(safe);
+	return -1;
+}
+
 int caldav_mkcalendar(struct dav_client *dc, const char *home,
 		      const char *slug, const char *displayname, int comps,
 		      char **url, struct kerr *err)
@@ -317,7 +344,7 @@ int caldav_mkcalendar(struct dav_client *dc, const char *home,
 	if (http_request(dc, &req, &resp, err) < 0)
 		goto out;
 	if (resp.status == 201 || resp.status == 200) {
-		rc = 0;
+		rc = made_calendar(dc, *url, err);
 		goto out;
 	}
 	safe = http_redact(*url);
