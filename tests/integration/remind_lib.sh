@@ -48,7 +48,7 @@ put_ics() {
 	local cond=()
 	[[ -n ${3:-} ]] && cond=(-H "If-Match: $3")
 	dav_curl "$1" -T "$2" -H 'Content-Type: text/calendar; charset=utf-8' -H 'Expect:' \
-		"${cond[@]}" -o /dev/null -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
+		"${cond[@]}" -o "$T/.putbody" -w '%{http_code}' >"$T/.status" 2>"$T/.curlerr"
 	[[ $(cat "$T/.status") == 2* ]]
 }
 
@@ -78,19 +78,20 @@ EOF
 # log_count PERSON: entries in the person's log.
 log_count() { kith show --json "$1" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["log"]))'; }
 
-# remind_people: start $SERVER with a book of six people, and a kith
+# remind_people: start $SERVER with a book of six people (each with the N
+# that vCard 3.0 requires and Cyrus insists on), and a kith
 # (HOME1) whose account syncs them, five with cadences and a last touch;
 # KITH_TODAY 2026-12-04, TZ UTC.
 remind_people() {
 	start_engine "$SERVER"
 	ROOT=$ENGINE_URL
 	book=$(make_engine_book friends "Friends") || fail "cannot make the book"
-	card ana.vcf UID:ana-1 'FN:Ana Lima' 'TEL:+351 210 000 001' EMAIL:ana@example.org
-	card bo.vcf UID:bo-2 'FN:Bo Chen' EMAIL:bo@example.org BDAY:1990-12-05
-	card cy.vcf UID:cy-3 'FN:Cyrus Achebe' 'TEL:+44 20 0000 0003'
-	card dee.vcf UID:dee-4 'FN:Dee Okafor' EMAIL:dee@example.org
-	card eve.vcf UID:eve-5 'FN:Eve Adeyemi' 'TEL:+234 1 000 0005'
-	card fay.vcf UID:fay-6 'FN:Fay Brennan' EMAIL:fay@example.org
+	card ana.vcf UID:ana-1 'FN:Ana Lima' 'N:Lima;Ana;;;' 'TEL:+351 210 000 001' EMAIL:ana@example.org
+	card bo.vcf UID:bo-2 'FN:Bo Chen' 'N:Chen;Bo;;;' EMAIL:bo@example.org BDAY:1990-12-05
+	card cy.vcf UID:cy-3 'FN:Cyrus Achebe' 'N:Achebe;Cyrus;;;' 'TEL:+44 20 0000 0003'
+	card dee.vcf UID:dee-4 'FN:Dee Okafor' 'N:Okafor;Dee;;;' EMAIL:dee@example.org
+	card eve.vcf UID:eve-5 'FN:Eve Adeyemi' 'N:Adeyemi;Eve;;;' 'TEL:+234 1 000 0005'
+	card fay.vcf UID:fay-6 'FN:Fay Brennan' 'N:Brennan;Fay;;;' EMAIL:fay@example.org
 	diag "$SERVER at $ROOT, book $book"
 
 	export KITH_TODAY=2026-12-04 TZ=UTC
