@@ -23,6 +23,7 @@
 struct export {
 	struct sbuf out;
 	int json, log;
+	long today;		/* for the JSON's overdue_days */
 	size_t n;		/* people written */
 };
 
@@ -100,25 +101,14 @@ static void csv_log(struct export *e, const struct query_export_person *x)
 
 static void json_person(struct export *e, const struct query_export_person *x)
 {
-	const struct person *p = x->p;
 	struct sbuf *b = &e->out;
-	char due[11];
 	int first = 1;
 	size_t i;
 
-	due_date(p, due);
+	/* The fields every --json gives a person (list, show, queue), and more. */
 	sbuf_adds(b, e->n ? ",\n{" : "{");
-	json_kv_str(b, &first, "name", p->fn);
-	json_kv_str(b, &first, "uid", p->uid);
-	json_kv_str(b, &first, "href", p->href);
-	json_kv_strv(b, &first, "emails", x->emails);
-	json_kv_strv(b, &first, "phones", x->phones);
-	json_kv_str(b, &first, "org", p->org);
+	person_json_fields(b, &first, x->p, e->today);
 	json_kv_strv(b, &first, "categories", x->categories);
-	json_kv_str(b, &first, "cadence", p->cadence);
-	json_kv_str(b, &first, "due", *due ? due : NULL);
-	json_kv_str(b, &first, "last_contact", p->last_contact);
-	json_kv_str(b, &first, "snooze", p->snooze);
 	if (e->log) {
 		json_key(b, &first, "log");
 		sbuf_addc(b, '[');
@@ -173,6 +163,7 @@ int cmd_export(struct ctx *ctx, int argc, char **argv)
 
 	memset(&e, 0, sizeof e);
 	csv = opt_take(&argc, argv, "--csv", 0, NULL);
+	e.today = ctx->today;
 	e.json = opt_take(&argc, argv, "--json", 0, NULL);
 	e.log = opt_take(&argc, argv, "--log", 0, NULL);
 	if (csv < 0 || e.json < 0 || e.log < 0)

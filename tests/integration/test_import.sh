@@ -221,9 +221,9 @@ grep -q '^Gus Ortega,[^,]*,gus@example.org,2026-11-01,other,[0-9a-f]\{8\},"Coffe
 "$PY" - "$T/after.json" <<'PY' && pass "export --json --log: one document, everyone with their log" || not_ok "export --json"
 import json, sys
 v = json.load(open(sys.argv[1]))
-names = sorted(p["name"] for p in v)
+names = sorted(p["fn"] for p in v)
 assert "Climbers" not in names and len(names) == 11, names
-gus = [p for p in v if p["name"] == "Gus Ortega"][0]
+gus = [p for p in v if p["fn"] == "Gus Ortega"][0]
 assert gus["cadence"] == "P2W" and gus["due"] == "2026-11-15" and gus["last_contact"] == "2026-11-01", gus
 assert gus["log"][0]["via"] == "other" and len(gus["log"][0]["id"]) == 8, gus
 PY
@@ -244,7 +244,7 @@ kith export --json >"$T/fresh.json"
 "$PY" - "$T/after.json" "$T/fresh.json" <<'PY' && pass "round trip: the same people, cadences and last contacts" || not_ok "round trip"
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
-key = lambda p: (p["name"], p["cadence"], p["last_contact"], tuple(sorted(e.lower() for e in p["emails"])),
+key = lambda p: (p["fn"], p["cadence"], p["last_contact"], tuple(sorted(e.lower() for e in p["emails"])),
                  tuple(p["phones"]), p["org"], tuple(p["categories"]))
 ka, kb = sorted(map(key, a)), sorted(map(key, b))
 if ka != kb:
@@ -293,7 +293,7 @@ kith export --json --log >"$T/logs.json"
 "$PY" - "$T/after.json" "$T/logs.json" <<'PY' && pass "the log round trip: every entry, its id kept" || not_ok "log round trip"
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
-logs = lambda v: sorted((p["name"], e["date"], e["via"], e["id"], e["text"]) for p in v for e in p["log"])
+logs = lambda v: sorted((p["fn"], e["date"], e["via"], e["id"], e["text"]) for p in v for e in p["log"])
 la, lb = logs(a), logs(b)
 if la != lb or not la:
     print("\n".join("# %r" % (x,) for x in set(la) ^ set(lb)))
