@@ -153,11 +153,8 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	query = sh_join_words(argc - 1, argv, 1);
-	rc = person_lookup(ctx, query, &p);
+	rc = person_lookup_writable(ctx, query, &p);
 	if (rc != EXIT_OK)
-		goto out;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
 		goto out;
 	rc = EXIT_FAIL;
 	if (person_log(ctx, p.id, &rows, &n) < 0)
@@ -306,11 +303,8 @@ int cmd_set(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	query = sh_join_words(argc, argv, 1);
-	rc = person_lookup(ctx, query, &p);
+	rc = person_lookup_writable(ctx, query, &p);
 	if (rc != EXIT_OK)
-		goto out;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
 		goto out;
 	if (a[4].value && *a[4].value && p.last_contact) {
 		struct sbuf b = {0};
@@ -320,6 +314,7 @@ int cmd_set(struct ctx *ctx, int argc, char **argv)
 			  "contact %s): --aspire is for people not met yet",
 			  b.buf, p.last_contact);
 		sbuf_free(&b);
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	rc = EXIT_FAIL;

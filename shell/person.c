@@ -306,6 +306,18 @@ int person_writable(const struct person *p)
 	return 0;
 }
 
+int person_lookup_writable(struct ctx *ctx, const char *query,
+			   struct person *p)
+{
+	int rc = person_lookup(ctx, query, p);
+
+	if (rc == EXIT_OK && person_writable(p) < 0) {
+		person_free(p);
+		rc = EXIT_USAGE;
+	}
+	return rc;
+}
+
 /* The person's log, newest first. 0, or -1 after printing why. */
 int person_log(struct ctx *ctx, long card, struct person_log_row **rows,
 	       size_t *n)

@@ -249,6 +249,12 @@ int person_lookup_words(struct ctx *ctx, int argc, char **argv, int start,
 			int keep, int *used, struct person *p);
 /* 0 when notes can be added to p; -1 after printing why not. */
 int person_writable(const struct person *p);
+/*
+ * person_lookup of someone who can take a note: EXIT_OK with *p loaded,
+ * else why not (EXIT_USAGE for a card that cannot, p then freed).
+ */
+int person_lookup_writable(struct ctx *ctx, const char *query,
+			   struct person *p);
 /* The person's log, newest first (free with person_log_free). 0 or -1. */
 int person_log(struct ctx *ctx, long card, struct person_log_row **rows,
 	       size_t *n);

@@ -145,11 +145,8 @@ int cmd_unlog(struct ctx *ctx, int argc, char **argv)
 		id[i] = (char)(arg[i] >= 'A' && arg[i] <= 'F' ? arg[i] + 32 : arg[i]);
 	id[8] = '\0';
 	query = sh_join_words(argc - 1, argv, 1);
-	rc = person_lookup(ctx, query, &p);
+	rc = person_lookup_writable(ctx, query, &p);
 	if (rc != EXIT_OK)
-		goto out;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
 		goto out;
 	has = log_has(ctx, p.id, id);
 	if (has < 0) {
@@ -163,6 +160,7 @@ int cmd_unlog(struct ctx *ctx, int argc, char **argv)
 		say_error("%s has no log entry %s: 'show %s' lists the ids",
 			  b.buf, id, query);
 		sbuf_free(&b);
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	rc = EXIT_FAIL;
@@ -366,13 +364,10 @@ static int set_one(struct ctx *ctx, char **argv, int end,
 	struct kerr err;
 	int rc;
 
-	rc = person_lookup(ctx, query, &p);
+	rc = person_lookup_writable(ctx, query, &p);
 	free(query);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = EXIT_USAGE;
-	if (person_writable(&p) < 0)
-		goto out;
 	rc = EXIT_FAIL;
 	if (cache_outbox_add(ctx->cache, p.id, op, value, NULL, NULL, NULL,
 			     &err) < 0) {
