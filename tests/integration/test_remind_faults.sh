@@ -167,21 +167,20 @@ grep -q 'does not offer CalDAV' <<<"$out" && pass "and says so: $out" || not_ok 
 # ---- real servers that cannot take reminders say so
 # SabreDAV as the suite runs it serves CardDAV only; Calypso answers
 # MKCALENDAR with 201 and makes nothing.
-start_engine sabre
-make_engine_book friends >/dev/null || die "a SabreDAV book"
-kith_env
-kith account add sabre "$ENGINE_URL" "${ENGINE_ACCT[@]}" >/dev/null 2>&1 || die "account add on SabreDAV"
-out=$(kith remind setup 2>&1)
-expect_eq "$?" 1 "remind setup on a CardDAV-only SabreDAV exits 1"
-grep -q 'does not offer CalDAV' <<<"$out" && pass "and says the server offers no CalDAV" || not_ok "SabreDAV: $out"
-start_engine calypso
-make_engine_book friends >/dev/null || die "a Calypso book"
-kith_env
-kith account add calypso "$ENGINE_URL" "${ENGINE_ACCT[@]}" >/dev/null 2>&1 || die "account add on Calypso"
-out=$(kith remind setup 2>&1)
-expect_eq "$?" 1 "remind setup on Calypso, whose MKCALENDAR makes nothing, exits 1"
-grep -q 'no calendar there' <<<"$out" && pass "and says the calendar is not there, and what to do" || not_ok "Calypso: $out"
-! grep -q '^calendar' "$XDG_CONFIG_HOME/kith/config" && pass "saving no calendar" || not_ok "Calypso: no calendar saved"
+# refused ENGINE WHY TEXT: on a fresh ENGINE, remind setup exits 1, its
+# message holds TEXT, and no calendar is saved.
+refused() {
+	start_engine "$1"
+	make_engine_book friends >/dev/null || die "a $1 book"
+	kith_env
+	kith account add "$1" "$ENGINE_URL" "${ENGINE_ACCT[@]}" >/dev/null 2>&1 || die "account add on $1"
+	out=$(kith remind setup 2>&1)
+	expect_eq "$?" 1 "remind setup on $1 ($2) exits 1"
+	grep -q "$3" <<<"$out" && pass "and says so: $3" || not_ok "$1: $out"
+	! grep -q '^calendar' "$XDG_CONFIG_HOME/kith/config" && pass "saving no calendar" || not_ok "$1: no calendar saved"
+}
+refused sabre "CardDAV only" 'does not offer CalDAV'
+refused calypso "MKCALENDAR makes nothing" 'no calendar there'
 
 # ---- a calendar whose listing names hrefs a client must never touch
 export KITH_TODAY=2026-12-04
